@@ -1,0 +1,198 @@
+"""Patients, their courses of treatment, prescriptions and appointments."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from scheduler.models import Kind, Practitioner, TreatmentType
+
+
+class Patient(models.Model):
+    first_name = models.CharField(max_length=80)
+    last_name = models.CharField(max_length=80)
+    date_of_birth = models.DateField(null=True, blank=True)
+    phone = models.CharField(max_length=20, help_text="E.164, e.g. +14165550123")
+    email = models.EmailField(blank=True)
+    sms_consent = models.BooleanField(default=False)
+    sms_consent_at = models.DateTimeField(null=True, blank=True)
+    sms_consent_source = models.CharField(max_length=40, blank=True)
+    sms_opted_out = models.BooleanField(default=False)
+    sms_opted_out_at = models.DateTimeField(null=True, blank=True)
+    phone_invalid = models.BooleanField(
+        default=False, help_text="The SMS provider said this number cannot receive texts."
+    )
+    callback_requested_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"]),
+            models.Index(fields=["phone"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Course(models.Model):
+    """A patient's treatment of one type, created with its first appointment."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="courses")
+    treatment_type = models.ForeignKey(TreatmentType, on_delete=models.PROTECT, related_name="+")
+    recall_interval_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(56), MaxValueValidator(365)],
+        help_text="Set by a clinician for this patient; empty means the treatment's default.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "treatment_type"], name="one_course_per_patient_and_type"
+            ),
+            models.CheckConstraint(
+                condition=Q(recall_interval_days__isnull=True)
+                | Q(recall_interval_days__gte=56, recall_interval_days__lte=365),
+                name="course_recall_interval_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient} – {self.treatment_type}"
+
+    @property
+    def effective_recall_interval_days(self) -> int:
+        return self.recall_interval_days or self.treatment_type.recall_interval_days
+
+
+class Status(models.TextChoices):
+    BOOKED = "booked", "Booked"
+    CONFIRMED = "confirmed", "Confirmed"
+    CHECKED_IN = "checked_in", "Checked in"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+    NO_SHOW = "no_show", "No-show"
+
+
+LIVE_STATUSES = (Status.BOOKED, Status.CONFIRMED, Status.CHECKED_IN, Status.COMPLETED)
+
+
+class Appointment(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="appointments")
+    # Denormalised from the course so calendar and patient queries need no join.
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="appointments")
+    practitioner = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, related_name="appointments"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    start_at = models.DateTimeField()
+    end_at = models.DateTimeField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.BOOKED)
+    planned_units = models.PositiveSmallIntegerField(null=True, blank=True)
+    override_reason = models.TextField(blank=True)
+    overridden_rules = models.JSONField(default=list, blank=True)
+    prescription = models.ForeignKey(
+        "Prescription",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="injections",
+        help_text="For an injection of a therapeutic course: the prescription it uses.",
+    )
+    # Clinical outcome, filled when the appointment is completed.
+    diagnosis = models.TextField(blank=True)
+    product = models.CharField(max_length=80, blank=True)
+    units_given = models.PositiveSmallIntegerField(null=True, blank=True)
+    lot = models.CharField(max_length=40, blank=True)
+    notes = models.TextField(blank=True)
+    cancel_reason = models.CharField(max_length=200, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["start_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_at__gt=models.F("start_at")), name="appt_end_after_start"),
+            # The no-overlap rule itself is a PostgreSQL exclusion constraint added in
+            # migration 0002; SQLite relies on the booking service's locked check.
+        ]
+        indexes = [
+            models.Index(fields=["practitioner", "start_at"]),
+            models.Index(fields=["patient", "start_at"]),
+            models.Index(fields=["start_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.patient} at {self.start_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_STATUSES
+
+
+class Prescription(models.Model):
+    """Written when a prescription appointment is completed."""
+
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="prescriptions")
+    appointment = models.OneToOneField(
+        Appointment, on_delete=models.PROTECT, related_name="written_prescription"
+    )
+    units_per_session = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    sessions = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    written_on = models.DateField()
+    valid_until = models.DateField()
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-written_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("written_on")),
+                name="prescription_valid_after_written",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sessions} × {self.units_per_session} U until {self.valid_until}"
+
+
+class AuditEntry(models.Model):
+    """Who did what to an appointment; overrides of a safety rule land here too."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="audit")
+    action = models.CharField(max_length=40)
+    detail = models.JSONField(default=dict, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.action} on {self.appointment_id}"
