@@ -1,0 +1,47 @@
+"""The one domain error: every refusal carries the rule's code and plain words.
+
+The API turns it into ``400 {"code", "detail"}`` (409 for a taken slot) and the web
+UI shows ``message`` next to the form, so both say the same thing.
+"""
+
+RULE_CODES = frozenset(
+    {
+        "exam_required",
+        "diagnosis_required",
+        "prescription_required",
+        "prescription_expired",
+        "no_sessions_left",
+        "reinjection_too_soon",
+        "dose_limit_exceeded",
+        "practitioner_not_qualified",
+        "outside_working_hours",
+        "in_the_past",
+        "invalid_transition",
+        "override_not_allowed",
+        "injection_required",
+        "slot_taken",
+        "not_allowed",
+    }
+)
+
+# Safety rules a clinician may override with a written reason (SPEC §2.2).
+OVERRIDABLE = frozenset({"reinjection_too_soon", "dose_limit_exceeded"})
+
+
+class PathwayError(Exception):
+    """A booking or status change the clinic's rules refuse."""
+
+    def __init__(self, code: str, message: str, *, status: int = 400) -> None:
+        assert code in RULE_CODES, code
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+    def __repr__(self) -> str:
+        return f"PathwayError({self.code!r}, {self.message!r})"
+
+
+class SlotTaken(PathwayError):
+    def __init__(self, message: str = "That time was just taken. Please choose another slot.") -> None:
+        super().__init__("slot_taken", message, status=409)

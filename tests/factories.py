@@ -1,0 +1,66 @@
+"""Factories for the clinic's rows. Treatment types come from the seeded catalogue."""
+
+from datetime import time
+
+import factory
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+
+from bookings.models import Patient
+from scheduler.models import Practitioner, Role, TreatmentType, WorkingHours
+
+
+def treatment(code: str) -> TreatmentType:
+    return TreatmentType.objects.get(code=code)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "pw-for-tests-1")
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        for name in extracted or ():
+            self.groups.add(Group.objects.get(name=name))
+
+
+class PatientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Patient
+
+    first_name = factory.Sequence(lambda n: f"Pat{n}")
+    last_name = "Example"
+    phone = factory.Sequence(lambda n: f"+1416555{n % 10000:04d}")
+    sms_consent = True
+    sms_consent_source = "front_desk"
+    sms_consent_at = factory.LazyFunction(timezone.now)
+
+
+class PractitionerFactory(factory.django.DjangoModelFactory):
+    """Qualified for everything and working Mon–Fri 09:00–17:00 unless told otherwise."""
+
+    class Meta:
+        model = Practitioner
+
+    name = factory.Sequence(lambda n: f"Dr. Practitioner {n}")
+    role = Role.PHYSICIAN
+    can_examine = True
+    can_prescribe = True
+    can_inject = True
+
+    @factory.post_generation
+    def treatment_types(self, create, extracted, **kwargs):
+        codes = extracted if extracted is not None else None
+        qs = TreatmentType.objects.all() if codes is None else TreatmentType.objects.filter(code__in=codes)
+        self.treatment_types.set(qs)
+
+    @factory.post_generation
+    def hours(self, create, extracted, **kwargs):
+        weekdays, start, end = extracted or (range(5), time(9), time(17))
+        WorkingHours.objects.bulk_create(
+            WorkingHours(practitioner=self, weekday=d, start_time=start, end_time=end) for d in weekdays
+        )
