@@ -1,0 +1,18 @@
+"""One JSON error shape: rule violations are ``{"code", "detail"}`` (SPEC §3.2)."""
+
+from typing import Any
+
+from django.db import IntegrityError
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from bookings.errors import PathwayError, SlotTaken
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, PathwayError):
+        return Response({"code": exc.code, "detail": exc.message}, status=exc.status)
+    if isinstance(exc, IntegrityError) and "appointment_no_overlap" in str(exc):
+        taken = SlotTaken()
+        return Response({"code": taken.code, "detail": taken.message}, status=taken.status)
+    return drf_exception_handler(exc, context)
