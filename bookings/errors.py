@@ -43,5 +43,7 @@ class PathwayError(Exception):
 
 
 class SlotTaken(PathwayError):
-    def __init__(self, message: str = "That time was just taken. Please choose another slot.") -> None:
+    def __init__(
+        self, message: str = "That time was just taken. Please choose another slot."
+    ) -> None:
         super().__init__("slot_taken", message, status=409)

@@ -132,7 +132,9 @@ class Appointment(models.Model):
     class Meta:
         ordering = ["start_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_at__gt=models.F("start_at")), name="appt_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end_at__gt=models.F("start_at")), name="appt_end_after_start"
+            ),
             # The no-overlap rule itself is a PostgreSQL exclusion constraint added in
             # migration 0002; SQLite relies on the booking service's locked check.
         ]

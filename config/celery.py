@@ -1,6 +1,7 @@
 """The Celery application; tasks are found in each app's tasks.py."""
 
 import os
+
 from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")

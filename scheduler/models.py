@@ -84,7 +84,9 @@ class Practitioner(models.Model):
     can_examine = models.BooleanField(default=False)
     can_prescribe = models.BooleanField(default=False)
     can_inject = models.BooleanField(default=False)
-    treatment_types = models.ManyToManyField(TreatmentType, related_name="practitioners", blank=True)
+    treatment_types = models.ManyToManyField(
+        TreatmentType, related_name="practitioners", blank=True
+    )
     active = models.BooleanField(default=True)
 
     class Meta:
@@ -128,7 +130,9 @@ class WorkingHours(models.Model):
 
 
 class TimeOff(models.Model):
-    practitioner = models.ForeignKey(Practitioner, on_delete=models.CASCADE, related_name="time_off")
+    practitioner = models.ForeignKey(
+        Practitioner, on_delete=models.CASCADE, related_name="time_off"
+    )
     start_at = models.DateTimeField()
     end_at = models.DateTimeField()
     reason = models.CharField(max_length=200, blank=True)

@@ -7,160 +7,347 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('scheduler', '0001_initial'),
+        ("scheduler", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Appointment',
+            name="Appointment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('exam', 'Exam'), ('prescription', 'Prescription'), ('injection', 'Injection'), ('review', 'Review')], max_length=12)),
-                ('start_at', models.DateTimeField()),
-                ('end_at', models.DateTimeField()),
-                ('status', models.CharField(choices=[('booked', 'Booked'), ('confirmed', 'Confirmed'), ('checked_in', 'Checked in'), ('completed', 'Completed'), ('cancelled', 'Cancelled'), ('no_show', 'No-show')], default='booked', max_length=12)),
-                ('planned_units', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('override_reason', models.TextField(blank=True)),
-                ('overridden_rules', models.JSONField(blank=True, default=list)),
-                ('diagnosis', models.TextField(blank=True)),
-                ('product', models.CharField(blank=True, max_length=80)),
-                ('units_given', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('lot', models.CharField(blank=True, max_length=40)),
-                ('notes', models.TextField(blank=True)),
-                ('cancel_reason', models.CharField(blank=True, max_length=200)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('checked_in_at', models.DateTimeField(blank=True, null=True)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('completed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('practitioner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appointments', to='scheduler.practitioner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("exam", "Exam"),
+                            ("prescription", "Prescription"),
+                            ("injection", "Injection"),
+                            ("review", "Review"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("start_at", models.DateTimeField()),
+                ("end_at", models.DateTimeField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("booked", "Booked"),
+                            ("confirmed", "Confirmed"),
+                            ("checked_in", "Checked in"),
+                            ("completed", "Completed"),
+                            ("cancelled", "Cancelled"),
+                            ("no_show", "No-show"),
+                        ],
+                        default="booked",
+                        max_length=12,
+                    ),
+                ),
+                ("planned_units", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("override_reason", models.TextField(blank=True)),
+                ("overridden_rules", models.JSONField(blank=True, default=list)),
+                ("diagnosis", models.TextField(blank=True)),
+                ("product", models.CharField(blank=True, max_length=80)),
+                ("units_given", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("lot", models.CharField(blank=True, max_length=40)),
+                ("notes", models.TextField(blank=True)),
+                ("cancel_reason", models.CharField(blank=True, max_length=200)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("checked_in_at", models.DateTimeField(blank=True, null=True)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "completed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "practitioner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appointments",
+                        to="scheduler.practitioner",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start_at'],
+                "ordering": ["start_at"],
             },
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=40)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('appointment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='audit', to='bookings.appointment')),
-                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(max_length=40)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "appointment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="audit",
+                        to="bookings.appointment",
+                    ),
+                ),
+                (
+                    "by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'audit entries',
-                'ordering': ['at', 'id'],
+                "verbose_name_plural": "audit entries",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Course',
+            name="Course",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recall_interval_days', models.PositiveSmallIntegerField(blank=True, help_text="Set by a clinician for this patient; empty means the treatment's default.", null=True, validators=[django.core.validators.MinValueValidator(56), django.core.validators.MaxValueValidator(365)])),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('treatment_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='scheduler.treatmenttype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "recall_interval_days",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Set by a clinician for this patient; empty means the treatment's default.",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(56),
+                            django.core.validators.MaxValueValidator(365),
+                        ],
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "treatment_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="scheduler.treatmenttype",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at'],
+                "ordering": ["created_at"],
             },
         ),
         migrations.AddField(
-            model_name='appointment',
-            name='course',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appointments', to='bookings.course'),
+            model_name="appointment",
+            name="course",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="appointments",
+                to="bookings.course",
+            ),
         ),
         migrations.CreateModel(
-            name='Patient',
+            name="Patient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_name', models.CharField(max_length=80)),
-                ('last_name', models.CharField(max_length=80)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('phone', models.CharField(help_text='E.164, e.g. +14165550123', max_length=20)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('sms_consent', models.BooleanField(default=False)),
-                ('sms_consent_at', models.DateTimeField(blank=True, null=True)),
-                ('sms_consent_source', models.CharField(blank=True, max_length=40)),
-                ('sms_opted_out', models.BooleanField(default=False)),
-                ('sms_opted_out_at', models.DateTimeField(blank=True, null=True)),
-                ('phone_invalid', models.BooleanField(default=False, help_text='The SMS provider said this number cannot receive texts.')),
-                ('callback_requested_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("first_name", models.CharField(max_length=80)),
+                ("last_name", models.CharField(max_length=80)),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                ("phone", models.CharField(help_text="E.164, e.g. +14165550123", max_length=20)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("sms_consent", models.BooleanField(default=False)),
+                ("sms_consent_at", models.DateTimeField(blank=True, null=True)),
+                ("sms_consent_source", models.CharField(blank=True, max_length=40)),
+                ("sms_opted_out", models.BooleanField(default=False)),
+                ("sms_opted_out_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "phone_invalid",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The SMS provider said this number cannot receive texts.",
+                    ),
+                ),
+                ("callback_requested_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['last_name', 'first_name'],
-                'indexes': [models.Index(fields=['last_name', 'first_name'], name='bookings_pa_last_na_98c476_idx'), models.Index(fields=['phone'], name='bookings_pa_phone_c41d43_idx')],
+                "ordering": ["last_name", "first_name"],
+                "indexes": [
+                    models.Index(
+                        fields=["last_name", "first_name"], name="bookings_pa_last_na_98c476_idx"
+                    ),
+                    models.Index(fields=["phone"], name="bookings_pa_phone_c41d43_idx"),
+                ],
             },
         ),
         migrations.AddField(
-            model_name='course',
-            name='patient',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='courses', to='bookings.patient'),
+            model_name="course",
+            name="patient",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="courses",
+                to="bookings.patient",
+            ),
         ),
         migrations.AddField(
-            model_name='appointment',
-            name='patient',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appointments', to='bookings.patient'),
+            model_name="appointment",
+            name="patient",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="appointments",
+                to="bookings.patient",
+            ),
         ),
         migrations.CreateModel(
-            name='Prescription',
+            name="Prescription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('units_per_session', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)])),
-                ('sessions', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)])),
-                ('written_on', models.DateField()),
-                ('valid_until', models.DateField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('appointment', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='written_prescription', to='bookings.appointment')),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='prescriptions', to='bookings.course')),
-                ('written_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "units_per_session",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)]
+                    ),
+                ),
+                (
+                    "sessions",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)]
+                    ),
+                ),
+                ("written_on", models.DateField()),
+                ("valid_until", models.DateField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "appointment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="written_prescription",
+                        to="bookings.appointment",
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="prescriptions",
+                        to="bookings.course",
+                    ),
+                ),
+                (
+                    "written_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-written_on', '-id'],
+                "ordering": ["-written_on", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='appointment',
-            name='prescription',
-            field=models.ForeignKey(blank=True, help_text='For an injection of a therapeutic course: the prescription it uses.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='injections', to='bookings.prescription'),
+            model_name="appointment",
+            name="prescription",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="For an injection of a therapeutic course: the prescription it uses.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="injections",
+                to="bookings.prescription",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='course',
-            constraint=models.UniqueConstraint(fields=('patient', 'treatment_type'), name='one_course_per_patient_and_type'),
+            model_name="course",
+            constraint=models.UniqueConstraint(
+                fields=("patient", "treatment_type"), name="one_course_per_patient_and_type"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='course',
-            constraint=models.CheckConstraint(condition=models.Q(('recall_interval_days__isnull', True), models.Q(('recall_interval_days__gte', 56), ('recall_interval_days__lte', 365)), _connector='OR'), name='course_recall_interval_in_range'),
+            model_name="course",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("recall_interval_days__isnull", True),
+                    models.Q(("recall_interval_days__gte", 56), ("recall_interval_days__lte", 365)),
+                    _connector="OR",
+                ),
+                name="course_recall_interval_in_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='prescription',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_until__gte', models.F('written_on'))), name='prescription_valid_after_written'),
+            model_name="prescription",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("valid_until__gte", models.F("written_on"))),
+                name="prescription_valid_after_written",
+            ),
         ),
         migrations.AddIndex(
-            model_name='appointment',
-            index=models.Index(fields=['practitioner', 'start_at'], name='bookings_ap_practit_2dce87_idx'),
+            model_name="appointment",
+            index=models.Index(
+                fields=["practitioner", "start_at"], name="bookings_ap_practit_2dce87_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='appointment',
-            index=models.Index(fields=['patient', 'start_at'], name='bookings_ap_patient_8b1d3b_idx'),
+            model_name="appointment",
+            index=models.Index(
+                fields=["patient", "start_at"], name="bookings_ap_patient_8b1d3b_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='appointment',
-            index=models.Index(fields=['start_at'], name='bookings_ap_start_a_f11c2b_idx'),
+            model_name="appointment",
+            index=models.Index(fields=["start_at"], name="bookings_ap_start_a_f11c2b_idx"),
         ),
         migrations.AddConstraint(
-            model_name='appointment',
-            constraint=models.CheckConstraint(condition=models.Q(('end_at__gt', models.F('start_at'))), name='appt_end_after_start'),
+            model_name="appointment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_at__gt", models.F("start_at"))),
+                name="appt_end_after_start",
+            ),
         ),
     ]

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,74 +15,189 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='TreatmentType',
+            name="TreatmentType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('category', models.CharField(choices=[('therapeutic', 'Therapeutic'), ('cosmetic', 'Cosmetic')], max_length=12)),
-                ('requires_prescription', models.BooleanField(default=False)),
-                ('recall_interval_days', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(56), django.core.validators.MaxValueValidator(365)])),
-                ('min_reinjection_days', models.PositiveSmallIntegerField()),
-                ('review_after_days', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('exam_minutes', models.PositiveSmallIntegerField(default=30)),
-                ('prescription_minutes', models.PositiveSmallIntegerField(default=15)),
-                ('injection_minutes', models.PositiveSmallIntegerField(default=30)),
-                ('review_minutes', models.PositiveSmallIntegerField(default=15)),
-                ('typical_units', models.PositiveSmallIntegerField(default=50)),
-                ('active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[("therapeutic", "Therapeutic"), ("cosmetic", "Cosmetic")],
+                        max_length=12,
+                    ),
+                ),
+                ("requires_prescription", models.BooleanField(default=False)),
+                (
+                    "recall_interval_days",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(56),
+                            django.core.validators.MaxValueValidator(365),
+                        ]
+                    ),
+                ),
+                ("min_reinjection_days", models.PositiveSmallIntegerField()),
+                ("review_after_days", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("exam_minutes", models.PositiveSmallIntegerField(default=30)),
+                ("prescription_minutes", models.PositiveSmallIntegerField(default=15)),
+                ("injection_minutes", models.PositiveSmallIntegerField(default=30)),
+                ("review_minutes", models.PositiveSmallIntegerField(default=15)),
+                ("typical_units", models.PositiveSmallIntegerField(default=50)),
+                ("active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['category', 'name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('recall_interval_days__gte', 56), ('recall_interval_days__lte', 365)), name='treatment_recall_interval_in_range'), models.CheckConstraint(condition=models.Q(('exam_minutes__gt', 0), ('prescription_minutes__gt', 0), ('injection_minutes__gt', 0), ('review_minutes__gt', 0)), name='treatment_durations_positive')],
+                "ordering": ["category", "name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("recall_interval_days__gte", 56), ("recall_interval_days__lte", 365)
+                        ),
+                        name="treatment_recall_interval_in_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("exam_minutes__gt", 0),
+                            ("prescription_minutes__gt", 0),
+                            ("injection_minutes__gt", 0),
+                            ("review_minutes__gt", 0),
+                        ),
+                        name="treatment_durations_positive",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Practitioner',
+            name="Practitioner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('role', models.CharField(choices=[('physician', 'Physician'), ('nurse_injector', 'Nurse injector'), ('dentist', 'Dentist')], max_length=20)),
-                ('can_examine', models.BooleanField(default=False)),
-                ('can_prescribe', models.BooleanField(default=False)),
-                ('can_inject', models.BooleanField(default=False)),
-                ('active', models.BooleanField(default=True)),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='practitioner', to=settings.AUTH_USER_MODEL)),
-                ('treatment_types', models.ManyToManyField(blank=True, related_name='practitioners', to='scheduler.treatmenttype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("physician", "Physician"),
+                            ("nurse_injector", "Nurse injector"),
+                            ("dentist", "Dentist"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("can_examine", models.BooleanField(default=False)),
+                ("can_prescribe", models.BooleanField(default=False)),
+                ("can_inject", models.BooleanField(default=False)),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="practitioner",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "treatment_types",
+                    models.ManyToManyField(
+                        blank=True, related_name="practitioners", to="scheduler.treatmenttype"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='TimeOff',
+            name="TimeOff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_at', models.DateTimeField()),
-                ('end_at', models.DateTimeField()),
-                ('reason', models.CharField(blank=True, max_length=200)),
-                ('practitioner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='time_off', to='scheduler.practitioner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start_at", models.DateTimeField()),
+                ("end_at", models.DateTimeField()),
+                ("reason", models.CharField(blank=True, max_length=200)),
+                (
+                    "practitioner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="time_off",
+                        to="scheduler.practitioner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'time off',
-                'ordering': ['start_at'],
-                'indexes': [models.Index(fields=['practitioner', 'start_at'], name='scheduler_t_practit_c7897d_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_at__gt', models.F('start_at'))), name='time_off_end_after_start')],
+                "verbose_name_plural": "time off",
+                "ordering": ["start_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["practitioner", "start_at"], name="scheduler_t_practit_c7897d_idx"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("end_at__gt", models.F("start_at"))),
+                        name="time_off_end_after_start",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='WorkingHours',
+            name="WorkingHours",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weekday', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')])),
-                ('start_time', models.TimeField()),
-                ('end_time', models.TimeField()),
-                ('practitioner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='working_hours', to='scheduler.practitioner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Monday"),
+                            (1, "Tuesday"),
+                            (2, "Wednesday"),
+                            (3, "Thursday"),
+                            (4, "Friday"),
+                            (5, "Saturday"),
+                            (6, "Sunday"),
+                        ]
+                    ),
+                ),
+                ("start_time", models.TimeField()),
+                ("end_time", models.TimeField()),
+                (
+                    "practitioner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="working_hours",
+                        to="scheduler.practitioner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'working hours',
-                'ordering': ['practitioner', 'weekday', 'start_time'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_time__gt', models.F('start_time'))), name='hours_end_after_start')],
+                "verbose_name_plural": "working hours",
+                "ordering": ["practitioner", "weekday", "start_time"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("end_time__gt", models.F("start_time"))),
+                        name="hours_end_after_start",
+                    )
+                ],
             },
         ),
     ]

@@ -24,7 +24,10 @@ def create_groups(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("scheduler", "0001_initial"), ("auth", "0012_alter_user_first_name_max_length")]
+    dependencies = [
+        ("scheduler", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+    ]
 
     operations = [
         migrations.RunPython(seed, unseed),

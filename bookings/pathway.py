@@ -1,0 +1,278 @@
+"""The care pathway and the safety rules as pure functions (SPEC §2.2).
+
+Nothing here touches the database: the booking service gathers a ``CourseHistory``
+once and these functions answer, so the same rules serve booking, slot filtering
+and the "next step" shown to staff, and are tested without a database.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from bookings.errors import OVERRIDABLE, PathwayError
+from scheduler.clock import local, local_date
+
+EXAM, PRESCRIPTION, INJECTION, REVIEW = "exam", "prescription", "injection", "review"
+LIVE = frozenset({"booked", "confirmed", "checked_in", "completed"})
+
+
+@dataclass(frozen=True)
+class Visit:
+    """An appointment as the rules see it."""
+
+    id: int
+    kind: str
+    status: str
+    start_at: datetime
+    end_at: datetime
+    treatment_code: str = ""
+    diagnosis: str = ""
+    units: int = 0  # units given when completed, else planned
+
+    @property
+    def live(self) -> bool:
+        return self.status in LIVE
+
+    @property
+    def done(self) -> bool:
+        return self.status == "completed"
+
+    @property
+    def on(self) -> date:
+        return local_date(self.start_at)
+
+
+@dataclass(frozen=True)
+class Treatment:
+    code: str
+    name: str
+    requires_prescription: bool
+    min_reinjection_days: int
+
+
+@dataclass(frozen=True)
+class PrescriptionState:
+    valid_until: date
+    sessions: int
+    sessions_used: int
+
+    @property
+    def sessions_left(self) -> int:
+        return self.sessions - self.sessions_used
+
+
+@dataclass(frozen=True)
+class CourseHistory:
+    """What the rules need to know about one patient and one course."""
+
+    treatment: Treatment
+    course_visits: Sequence[Visit] = ()
+    prescription: PrescriptionState | None = None
+    # The patient's injections of every type, for the interval and dose rules.
+    patient_injections: Sequence[Visit] = ()
+
+
+@dataclass(frozen=True)
+class Limits:
+    dose_limit_units: int = 400
+    dose_window_days: int = 84
+    cosmetic_exam_validity_days: int = 365
+
+
+@dataclass
+class Verdict:
+    """Safety rules that failed but a clinician may override."""
+
+    overridable: list[PathwayError] = field(default_factory=list)
+
+
+def _day(d: date) -> str:
+    return f"{d:%a} {d.day} {d:%b %Y}"
+
+
+def _clock(moment: datetime) -> str:
+    return f"{local(moment):%H:%M} on {_day(local_date(moment))}"
+
+
+def check_pathway(
+    kind: str, start_at: datetime, history: CourseHistory, limits: Limits | None = None
+) -> None:
+    """Raise the first care-pathway rule this booking breaks (never overridable)."""
+    visits = [v for v in history.course_visits if v.live]
+    treatment = history.treatment
+    if kind == PRESCRIPTION:
+        exams = [v for v in visits if v.kind == EXAM]
+        if not exams:
+            raise PathwayError(
+                "exam_required",
+                "Book an exam first: the diagnosis comes before the prescription.",
+            )
+        if not any(v.end_at <= start_at for v in exams):
+            first_end = min(v.end_at for v in exams)
+            raise PathwayError(
+                "exam_required",
+                f"The prescription must start after the exam ends ({_clock(first_end)}).",
+            )
+    elif kind == INJECTION and treatment.requires_prescription:
+        _check_prescription(start_at, history)
+    elif kind == INJECTION:
+        _check_cosmetic_exam(start_at, visits, (limits or Limits()).cosmetic_exam_validity_days)
+    elif kind == REVIEW and not any(v.kind == INJECTION and v.end_at <= start_at for v in visits):
+        raise PathwayError(
+            "injection_required", "A review can only be booked after an injection of this course."
+        )
+
+
+def _check_prescription(start_at: datetime, history: CourseHistory) -> None:
+    rx = history.prescription
+    if rx is None:
+        pending = any(
+            v.kind == PRESCRIPTION and v.live and not v.done for v in history.course_visits
+        )
+        has_diagnosis = any(
+            v.kind == EXAM and v.done and v.diagnosis.strip() for v in history.course_visits
+        )
+        if pending:
+            detail = (
+                "the prescription appointment is booked but the prescription is not written yet"
+            )
+        elif has_diagnosis:
+            detail = "book a prescription appointment after the exam"
+        else:
+            detail = "an exam with a diagnosis, then a prescription, come first"
+        raise PathwayError(
+            "prescription_required",
+            f"{history.treatment.name} needs a written prescription before the injection: "
+            f"{detail}.",
+        )
+    on = local_date(start_at)
+    if rx.valid_until < on:
+        raise PathwayError(
+            "prescription_expired",
+            f"The prescription expired on {_day(rx.valid_until)}; a new one is needed "
+            "before this injection.",
+        )
+    if rx.sessions_left <= 0:
+        raise PathwayError(
+            "no_sessions_left",
+            f"All {rx.sessions} sessions of the prescription are used or booked; "
+            "a new prescription is needed.",
+        )
+
+
+def _check_cosmetic_exam(start_at: datetime, visits: Iterable[Visit], validity_days: int) -> None:
+    on = local_date(start_at)
+    recent = on - timedelta(days=validity_days)
+    for v in visits:
+        if v.kind != EXAM:
+            continue
+        if v.done and recent <= v.on <= on and v.start_at <= start_at:
+            return
+        if not v.done and v.on == on and v.end_at <= start_at:
+            return
+    raise PathwayError(
+        "exam_required",
+        "A consultation is needed first: a completed exam in the last 12 months, "
+        "or one booked earlier the same day.",
+    )
+
+
+def check_safety(
+    start_at: datetime,
+    planned_units: int,
+    history: CourseHistory,
+    limits: Limits,
+    *,
+    exclude_id: int | None = None,
+) -> Verdict:
+    """The re-injection interval and the cumulative dose: a clinician may override them."""
+    verdict = Verdict()
+    on = local_date(start_at)
+    treatment = history.treatment
+    others = [v for v in history.patient_injections if v.live and v.id != exclude_id]
+    same_type = [v for v in others if v.treatment_code == treatment.code]
+    gap = treatment.min_reinjection_days
+    # Given injections count (SPEC); so do ones already booked, or a second booking
+    # could slip in between an injection and its follow-up.
+    too_close = [v for v in same_type if abs((on - v.on).days) < gap]
+    if too_close:
+        nearest = max((v for v in too_close if v.on <= on), key=lambda v: v.on, default=None)
+        if nearest is not None:
+            allowed = nearest.on + timedelta(days=gap)
+            given = "was given" if nearest.done else "is booked"
+            message = (
+                f"The last {treatment.name.lower()} injection {given} on {_day(nearest.on)}; "
+                f"the next is allowed from {_day(allowed)} (at least {gap} days apart)."
+            )
+        else:
+            later = min(too_close, key=lambda v: v.on)
+            message = (
+                f"Another {treatment.name.lower()} injection is booked on {_day(later.on)}; "
+                f"injections must be at least {gap} days apart."
+            )
+        verdict.overridable.append(PathwayError("reinjection_too_soon", message))
+    # Same-day injections of other types count too: the limit is across indications.
+    recent_units = sum(v.units for v in others if 0 <= (on - v.on).days < limits.dose_window_days)
+    if planned_units + recent_units > limits.dose_limit_units:
+        verdict.overridable.append(
+            PathwayError(
+                "dose_limit_exceeded",
+                f"{planned_units} units planned plus {recent_units} units in the "
+                f"{limits.dose_window_days} days before would exceed the "
+                f"{limits.dose_limit_units}-unit limit.",
+            )
+        )
+    return verdict
+
+
+def apply_overrides(verdict: Verdict, *, override_reason: str, may_override: bool) -> list[str]:
+    """Return the rules overridden, or raise: only clinicians override, always with a reason."""
+    reason = override_reason.strip()
+    if reason and not may_override:
+        raise PathwayError(
+            "override_not_allowed", "Only a clinician can override a safety rule.", status=403
+        )
+    if not verdict.overridable:
+        return []
+    if not reason:
+        raise verdict.overridable[0]
+    codes = [e.code for e in verdict.overridable]
+    assert set(codes) <= OVERRIDABLE
+    return codes
+
+
+def next_step(history: CourseHistory, today: date) -> tuple[str, str]:
+    """The course's place on the pathway, as a code and in words for the front desk."""
+    visits = [v for v in history.course_visits if v.live]
+    treatment = history.treatment
+    exams = [v for v in visits if v.kind == EXAM]
+    injections = sorted((v for v in visits if v.kind == INJECTION), key=lambda v: v.start_at)
+    upcoming = [v for v in injections if not v.done]
+    if upcoming:
+        return "injection_booked", f"Injection booked for {_day(upcoming[0].on)}"
+    if not exams:
+        return (
+            "needs_exam",
+            "Needs an exam" if treatment.requires_prescription else "Needs a consultation",
+        )
+    if treatment.requires_prescription:
+        if not any(v.done and v.diagnosis.strip() for v in exams):
+            return "exam_booked", "Exam booked; diagnosis pending"
+        rx = history.prescription
+        if rx is None:
+            booked = any(v.kind == PRESCRIPTION for v in visits)
+            if booked:
+                return "prescription_booked", "Prescription appointment booked"
+            return "needs_prescription", "Needs prescription"
+        if rx.valid_until < today:
+            return "prescription_expired", f"Prescription expired {_day(rx.valid_until)}"
+        if rx.sessions_left <= 0:
+            return "no_sessions_left", "Prescription used up; needs a new one"
+    elif not any(v.done for v in exams) and not injections:
+        return "exam_booked", "Consultation booked"
+    given = [v for v in injections if v.done]
+    if given:
+        allowed = given[-1].on + timedelta(days=treatment.min_reinjection_days)
+        if allowed > today:
+            return "waiting_interval", f"Next injection allowed from {_day(allowed)}"
+    return "ready_for_injection", "Ready to book injection"

@@ -1,0 +1,173 @@
+"""Reads for bookings: what the rules need, slot search, lists for the API and UI."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+
+from bookings import pathway
+from bookings.models import LIVE_STATUSES, Appointment, Course, Patient, Prescription, Status
+from scheduler import clock
+from scheduler.models import Kind, TreatmentType
+from scheduler.selectors import get_time_off, hours_of, list_qualified_practitioners, range_bounds
+from scheduler.slots import Interval, Slot, find_slots
+
+
+def limits() -> pathway.Limits:
+    return pathway.Limits(
+        dose_limit_units=settings.DOSE_LIMIT_UNITS,
+        dose_window_days=settings.DOSE_WINDOW_DAYS,
+        cosmetic_exam_validity_days=settings.COSMETIC_EXAM_VALIDITY_DAYS,
+    )
+
+
+def treatment_rules(treatment: TreatmentType) -> pathway.Treatment:
+    return pathway.Treatment(
+        code=treatment.code,
+        name=treatment.name,
+        requires_prescription=treatment.requires_prescription,
+        min_reinjection_days=treatment.min_reinjection_days,
+    )
+
+
+def _visit(a: Appointment, code: str = "") -> pathway.Visit:
+    units = a.units_given if a.status == Status.COMPLETED and a.units_given else a.planned_units
+    return pathway.Visit(
+        id=a.pk,
+        kind=a.kind,
+        status=a.status,
+        start_at=a.start_at,
+        end_at=a.end_at,
+        treatment_code=code,
+        diagnosis=a.diagnosis,
+        units=units or 0,
+    )
+
+
+def get_course_history(
+    *, patient: Patient, treatment: TreatmentType, course: Course | None = None
+) -> pathway.CourseHistory:
+    """Two or three queries, whatever the patient's history."""
+    injections = [
+        _visit(a, code)
+        for a, code in (
+            (a, a.course.treatment_type.code)
+            for a in Appointment.objects.filter(
+                patient=patient, kind=Kind.INJECTION, status__in=LIVE_STATUSES
+            ).select_related("course__treatment_type")
+        )
+    ]
+    if course is None:
+        return pathway.CourseHistory(treatment_rules(treatment), (), None, injections)
+    visits = [_visit(a, treatment.code) for a in course.appointments.all()]
+    return pathway.CourseHistory(
+        treatment_rules(treatment), visits, get_prescription_state(course), injections
+    )
+
+
+def get_current_prescription(course: Course) -> Prescription | None:
+    return (
+        course.prescriptions.annotate(
+            used=Count("injections", filter=Q(injections__status__in=LIVE_STATUSES))
+        )
+        .order_by("-written_on", "-id")
+        .first()
+    )
+
+
+def get_prescription_state(course: Course) -> pathway.PrescriptionState | None:
+    rx = get_current_prescription(course)
+    if rx is None:
+        return None
+    return pathway.PrescriptionState(rx.valid_until, rx.sessions, rx.used)  # type: ignore[attr-defined]
+
+
+def get_busy(
+    practitioner_ids: Iterable[int], start_at: datetime, end_at: datetime
+) -> dict[int, list[Interval]]:
+    busy: dict[int, list[Interval]] = defaultdict(list)
+    rows = (
+        Appointment.objects.filter(
+            practitioner_id__in=list(practitioner_ids), start_at__lt=end_at, end_at__gt=start_at
+        )
+        .exclude(status=Status.CANCELLED)
+        .values_list("practitioner_id", "start_at", "end_at")
+    )
+    for pid, start, end in rows:
+        busy[pid].append((start, end))
+    return busy
+
+
+def list_slots(
+    *,
+    treatment: TreatmentType,
+    kind: str,
+    first: date,
+    last: date,
+    practitioner_id: int | None = None,
+    patient: Patient | None = None,
+) -> list[Slot]:
+    """Free starts on the clinic grid among qualified practitioners (4–7 queries)."""
+    practitioners = list(list_qualified_practitioners(treatment, kind, practitioner_id))
+    ids = [p.pk for p in practitioners]
+    range_start, range_end = range_bounds(first, last)
+    busy = get_busy(ids, range_start, range_end)
+    for pid, intervals in get_time_off(ids, range_start, range_end).items():
+        busy[pid].extend(intervals)
+    allowed = None
+    if patient is not None:
+        allowed = _pathway_filter(patient=patient, treatment=treatment, kind=kind)
+    return find_slots(
+        [(p.pk, hours_of(p)) for p in practitioners],
+        busy,
+        first,
+        last,
+        timedelta(minutes=treatment.minutes_for(kind)),
+        not_before=clock.now(),
+        grid=timedelta(minutes=settings.SLOT_GRID_MINUTES),
+        allowed=allowed,
+    )
+
+
+def _pathway_filter(*, patient: Patient, treatment: TreatmentType, kind: str):  # type: ignore[no-untyped-def]
+    """Drop starts the pathway would refuse, where the patient's history tells."""
+    course = Course.objects.filter(patient=patient, treatment_type=treatment).first()
+    history = get_course_history(patient=patient, treatment=treatment, course=course)
+    rules_limits = limits()
+    units = treatment.typical_units
+
+    def allowed(start_at: datetime) -> bool:
+        try:
+            pathway.check_pathway(kind, start_at, history, rules_limits)
+        except pathway.PathwayError:
+            return False
+        if kind == Kind.INJECTION:
+            verdict = pathway.check_safety(start_at, units, history, rules_limits)
+            return not any(e.code == "reinjection_too_soon" for e in verdict.overridable)
+        return True
+
+    return allowed
+
+
+def list_patient_courses(patient: Patient) -> list[tuple[Course, tuple[str, str]]]:
+    today = clock.today()
+    result = []
+    for course in patient.courses.select_related("treatment_type").prefetch_related("appointments"):
+        history = get_course_history(
+            patient=patient, treatment=course.treatment_type, course=course
+        )
+        result.append((course, pathway.next_step(history, today)))
+    return result
+
+
+def search_patients(query: str) -> QuerySet[Patient]:
+    qs = Patient.objects.all()
+    for term in query.split():
+        digits = "".join(ch for ch in term if ch.isdigit())
+        cond = Q(first_name__icontains=term) | Q(last_name__icontains=term)
+        if len(digits) >= 3:
+            cond |= Q(phone__contains=digits)
+        qs = qs.filter(cond)
+    return qs

@@ -1,0 +1,62 @@
+"""Reads of the clinic calendar."""
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from scheduler.clock import at
+from scheduler.models import Kind, Practitioner, TimeOff, TreatmentType, WorkingHours
+from scheduler.slots import Hours, Interval
+
+KIND_FLAG = {
+    Kind.EXAM: "can_examine",
+    Kind.PRESCRIPTION: "can_prescribe",
+    Kind.INJECTION: "can_inject",
+}
+
+
+def is_qualified(practitioner: Practitioner, treatment: TreatmentType, kind: str) -> bool:
+    """The flag for the kind, and the treatment among the practitioner's types."""
+    if not practitioner.active:
+        return False
+    if kind == Kind.REVIEW:
+        flag_ok = practitioner.can_examine or practitioner.can_inject
+    else:
+        flag_ok = bool(getattr(practitioner, KIND_FLAG[Kind(kind)]))
+    return flag_ok and practitioner.treatment_types.filter(pk=treatment.pk).exists()
+
+
+def list_qualified_practitioners(
+    treatment: TreatmentType, kind: str, practitioner_id: int | None = None
+) -> QuerySet[Practitioner]:
+    qs = Practitioner.objects.filter(active=True, treatment_types=treatment)
+    if kind == Kind.REVIEW:
+        qs = qs.filter(Q(can_examine=True) | Q(can_inject=True))
+    else:
+        qs = qs.filter(**{KIND_FLAG[Kind(kind)]: True})
+    if practitioner_id is not None:
+        qs = qs.filter(pk=practitioner_id)
+    return qs.prefetch_related(
+        Prefetch("working_hours", queryset=WorkingHours.objects.order_by("weekday", "start_time"))
+    ).order_by("name", "pk")
+
+
+def hours_of(practitioner: Practitioner) -> list[Hours]:
+    return [Hours(h.weekday, h.start_time, h.end_time) for h in practitioner.working_hours.all()]
+
+
+def range_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    return at(first, time(0)), at(last + timedelta(days=1), time(0))
+
+
+def get_time_off(
+    practitioner_ids: list[int], start_at: datetime, end_at: datetime
+) -> dict[int, list[Interval]]:
+    found: dict[int, list[Interval]] = defaultdict(list)
+    rows = TimeOff.objects.filter(
+        practitioner_id__in=practitioner_ids, start_at__lt=end_at, end_at__gt=start_at
+    ).values_list("practitioner_id", "start_at", "end_at")
+    for pid, start, end in rows:
+        found[pid].append((start, end))
+    return found
