@@ -151,17 +151,6 @@ def _pathway_filter(*, patient: Patient, treatment: TreatmentType, kind: str):  
     return allowed
 
 
-def list_patient_courses(patient: Patient) -> list[tuple[Course, tuple[str, str]]]:
-    today = clock.today()
-    result = []
-    for course in patient.courses.select_related("treatment_type").prefetch_related("appointments"):
-        history = get_course_history(
-            patient=patient, treatment=course.treatment_type, course=course
-        )
-        result.append((course, pathway.next_step(history, today)))
-    return result
-
-
 def search_patients(query: str) -> QuerySet[Patient]:
     qs = Patient.objects.all()
     for term in query.split():
@@ -171,3 +160,33 @@ def search_patients(query: str) -> QuerySet[Patient]:
             cond |= Q(phone__contains=digits)
         qs = qs.filter(cond)
     return qs
+
+
+def get_course_overviews(
+    courses: list[Course],
+) -> tuple[dict[int, tuple[str, str]], dict[int, Prescription]]:
+    """Each course's pathway step and current prescription, in two queries for any number."""
+    visits: dict[int, list[pathway.Visit]] = defaultdict(list)
+    for a in Appointment.objects.filter(course__in=courses):
+        visits[a.course_id].append(_visit(a))
+    current: dict[int, Prescription] = {}
+    for rx in (
+        Prescription.objects.filter(course__in=courses)
+        .annotate(used=Count("injections", filter=Q(injections__status__in=LIVE_STATUSES)))
+        .order_by("course_id", "-written_on", "-id")
+    ):
+        current.setdefault(rx.course_id, rx)
+    today = clock.today()
+    steps = {}
+    for course in courses:
+        rx = current.get(course.pk)
+        state = (
+            pathway.PrescriptionState(rx.valid_until, rx.sessions, rx.used)  # type: ignore[attr-defined]
+            if rx
+            else None
+        )
+        history = pathway.CourseHistory(
+            treatment_rules(course.treatment_type), visits[course.pk], state, ()
+        )
+        steps[course.pk] = pathway.next_step(history, today)
+    return steps, current

@@ -1,3 +1,21 @@
-from django.urls import path
+"""/api/v1/: bookings and catalogue here; reminders adds its own routes."""
 
-urlpatterns: list[object] = []
+from django.urls import include, path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from bookings.api import AppointmentViewSet, CourseViewSet, PatientViewSet, SlotsView
+from bookings.api_catalogue import PractitionerViewSet, TreatmentTypeViewSet
+
+router = DefaultRouter()
+router.register("treatment-types", TreatmentTypeViewSet, basename="treatment-type")
+router.register("practitioners", PractitionerViewSet, basename="practitioner")
+router.register("patients", PatientViewSet, basename="patient")
+router.register("appointments", AppointmentViewSet, basename="appointment")
+router.register("courses", CourseViewSet, basename="course")
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("slots/", SlotsView.as_view(), name="slots"),
+    path("", include(router.urls)),
+]

@@ -18,9 +18,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "pw-for-tests-1")
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or "pw-for-tests-1")
+        self.save()
 
     @factory.post_generation
     def groups(self, create, extracted, **kwargs):
@@ -45,6 +49,7 @@ class PractitionerFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Practitioner
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Dr. Practitioner {n}")
     role = Role.PHYSICIAN
@@ -55,12 +60,17 @@ class PractitionerFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def treatment_types(self, create, extracted, **kwargs):
         codes = extracted if extracted is not None else None
-        qs = TreatmentType.objects.all() if codes is None else TreatmentType.objects.filter(code__in=codes)
+        qs = (
+            TreatmentType.objects.all()
+            if codes is None
+            else TreatmentType.objects.filter(code__in=codes)
+        )
         self.treatment_types.set(qs)
 
     @factory.post_generation
     def hours(self, create, extracted, **kwargs):
         weekdays, start, end = extracted or (range(5), time(9), time(17))
         WorkingHours.objects.bulk_create(
-            WorkingHours(practitioner=self, weekday=d, start_time=start, end_time=end) for d in weekdays
+            WorkingHours(practitioner=self, weekday=d, start_time=start, end_time=end)
+            for d in weekdays
         )

@@ -1,0 +1,199 @@
+"""Input and output shapes of the bookings API."""
+
+from datetime import timedelta
+from typing import Any
+
+from rest_framework import serializers
+
+from bookings.models import Appointment, Course, Patient
+from bookings.phones import InvalidPhone, normalize_phone
+from scheduler.models import Kind, Practitioner, TreatmentType
+
+MAX_SLOT_RANGE_DAYS = 92
+
+
+class PatientSerializer(serializers.ModelSerializer[Patient]):
+    class Meta:
+        model = Patient
+        fields = [
+            "id",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "phone",
+            "email",
+            "sms_consent",
+            "sms_consent_at",
+            "sms_consent_source",
+            "sms_opted_out",
+            "phone_invalid",
+            "created_at",
+        ]
+        read_only_fields = ["sms_consent_at", "sms_consent_source", "phone_invalid", "created_at"]
+
+    def validate_phone(self, value: str) -> str:
+        try:
+            return normalize_phone(value)
+        except InvalidPhone as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+
+class SlotQuerySerializer(serializers.Serializer[Any]):
+    treatment_type = serializers.SlugRelatedField(
+        slug_field="code", queryset=TreatmentType.objects.filter(active=True)
+    )
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    # "from" is a Python keyword, so the fields are renamed in validate().
+    from_ = serializers.DateField(required=True)
+    to = serializers.DateField(required=True)
+    practitioner = serializers.PrimaryKeyRelatedField(
+        queryset=Practitioner.objects.filter(active=True), required=False
+    )
+    patient = serializers.PrimaryKeyRelatedField(queryset=Patient.objects.all(), required=False)
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["to"] < attrs["from"]:
+            raise serializers.ValidationError({"to": ["“to” must be on or after “from”."]})
+        if attrs["to"] - attrs["from"] > timedelta(days=MAX_SLOT_RANGE_DAYS):
+            raise serializers.ValidationError(
+                {"to": [f"Search at most {MAX_SLOT_RANGE_DAYS} days at a time."]}
+            )
+        return attrs
+
+
+class SlotSerializer(serializers.Serializer[Any]):
+    practitioner = serializers.IntegerField(source="practitioner_id")
+    start = serializers.DateTimeField(source="start_at")
+    end = serializers.DateTimeField(source="end_at")
+
+
+class BookingSerializer(serializers.Serializer[Any]):
+    patient = serializers.PrimaryKeyRelatedField(queryset=Patient.objects.all())
+    practitioner = serializers.PrimaryKeyRelatedField(
+        queryset=Practitioner.objects.filter(active=True)
+    )
+    treatment_type = serializers.SlugRelatedField(
+        slug_field="code", queryset=TreatmentType.objects.filter(active=True)
+    )
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    start = serializers.DateTimeField()
+    planned_units = serializers.IntegerField(required=False, min_value=1, max_value=600)
+    override_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class MoveSerializer(serializers.Serializer[Any]):
+    start = serializers.DateTimeField()
+    practitioner = serializers.PrimaryKeyRelatedField(
+        queryset=Practitioner.objects.filter(active=True), required=False
+    )
+    override_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class CancelSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=200)
+
+
+class CompleteSerializer(serializers.Serializer[Any]):
+    """One shape for every kind; which fields are needed depends on the kind."""
+
+    diagnosis = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    units_per_session = serializers.IntegerField(required=False, min_value=1, max_value=600)
+    sessions = serializers.IntegerField(required=False, min_value=1, max_value=20)
+    valid_until = serializers.DateField(required=False)
+    product = serializers.CharField(required=False, max_length=80)
+    units = serializers.IntegerField(required=False, min_value=1, max_value=600)
+    lot = serializers.CharField(required=False, max_length=40)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+    REQUIRED = {
+        Kind.PRESCRIPTION: ("units_per_session", "sessions"),
+        Kind.INJECTION: ("product", "units", "lot"),
+    }
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        kind = self.context["kind"]
+        missing = {
+            name: ["This field is required."]
+            for name in self.REQUIRED.get(kind, ())
+            if attrs.get(name) in (None, "")
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
+        return attrs
+
+
+class AppointmentSerializer(serializers.ModelSerializer[Appointment]):
+    treatment_type = serializers.CharField(source="course.treatment_type.code", read_only=True)
+    start = serializers.DateTimeField(source="start_at", read_only=True)
+    end = serializers.DateTimeField(source="end_at", read_only=True)
+    patient_name = serializers.CharField(source="patient.full_name", read_only=True)
+    practitioner_name = serializers.CharField(source="practitioner.name", read_only=True)
+
+    class Meta:
+        model = Appointment
+        fields = [
+            "id",
+            "patient",
+            "patient_name",
+            "practitioner",
+            "practitioner_name",
+            "treatment_type",
+            "course",
+            "kind",
+            "start",
+            "end",
+            "status",
+            "planned_units",
+            "override_reason",
+            "overridden_rules",
+            "diagnosis",
+            "product",
+            "units_given",
+            "lot",
+            "notes",
+            "cancel_reason",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class PrescriptionStateSerializer(serializers.Serializer[Any]):
+    units_per_session = serializers.IntegerField()
+    sessions = serializers.IntegerField()
+    sessions_used = serializers.IntegerField(source="used")
+    written_on = serializers.DateField()
+    valid_until = serializers.DateField()
+
+
+class CourseSerializer(serializers.ModelSerializer[Course]):
+    treatment_type = serializers.CharField(source="treatment_type.code", read_only=True)
+    effective_recall_interval_days = serializers.IntegerField(read_only=True)
+    step = serializers.SerializerMethodField()
+    prescription = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Course
+        fields = [
+            "id",
+            "patient",
+            "treatment_type",
+            "recall_interval_days",
+            "effective_recall_interval_days",
+            "step",
+            "prescription",
+            "created_at",
+        ]
+        read_only_fields = ["patient", "created_at"]
+
+    def get_step(self, obj: Course) -> dict[str, str]:
+        code, words = self.context["steps"][obj.pk]
+        return {"code": code, "label": words}
+
+    def get_prescription(self, obj: Course) -> dict[str, Any] | None:
+        rx = self.context["prescriptions"].get(obj.pk)
+        return PrescriptionStateSerializer(rx).data if rx else None

@@ -1,0 +1,479 @@
+"""Every change to patients, courses and appointments goes through here."""
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from bookings import pathway, roles
+from bookings.errors import PathwayError, SlotTaken
+from bookings.events import Event, publish
+from bookings.models import Appointment, AuditEntry, Course, Patient, Prescription, Status
+from bookings.phones import normalize_phone
+from bookings.selectors import get_course_history, get_current_prescription, limits
+from scheduler import clock
+from scheduler.models import Kind, Practitioner, TimeOff, TreatmentType
+from scheduler.selectors import hours_of, is_qualified
+from scheduler.slots import fits_hours
+
+# Which statuses each action may start from.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Status.CONFIRMED: (Status.BOOKED,),
+    Status.CHECKED_IN: (Status.BOOKED, Status.CONFIRMED),
+    Status.COMPLETED: (Status.BOOKED, Status.CONFIRMED, Status.CHECKED_IN),
+    Status.CANCELLED: (Status.BOOKED, Status.CONFIRMED, Status.CHECKED_IN),
+    Status.NO_SHOW: (Status.BOOKED, Status.CONFIRMED),
+}
+MOVABLE = (Status.BOOKED, Status.CONFIRMED)
+
+
+def _audit(appointment: Appointment, action: str, by: Any, **detail: Any) -> None:
+    AuditEntry.objects.create(
+        appointment=appointment, action=action, by=by if _is_user(by) else None, detail=detail
+    )
+
+
+def _is_user(by: Any) -> bool:
+    return by is not None and getattr(by, "is_authenticated", False)
+
+
+# --- patients -------------------------------------------------------------------
+
+
+def _consent_fields(patient: Patient, consent: bool | None, source: str) -> None:
+    if consent is None or consent == patient.sms_consent:
+        return
+    patient.sms_consent = consent
+    patient.sms_consent_at = clock.now()
+    patient.sms_consent_source = source
+
+
+@transaction.atomic
+def register_patient(*, by: Any, consent_source: str = "front_desk", **fields: Any) -> Patient:
+    """Create a patient; the phone is stored E.164 and consent with its time and source."""
+    consent = bool(fields.pop("sms_consent", False))
+    fields["phone"] = normalize_phone(fields.get("phone", ""))
+    patient = Patient(**fields)
+    _consent_fields(patient, consent, consent_source)
+    patient.save()
+    return patient
+
+
+@transaction.atomic
+def update_patient(
+    *, patient: Patient, by: Any, consent_source: str = "front_desk", **fields: Any
+) -> Patient:
+    consent = fields.pop("sms_consent", None)
+    if "phone" in fields:
+        phone = normalize_phone(fields["phone"])
+        if phone != patient.phone:
+            patient.phone_invalid = False  # a new number deserves a new chance
+        fields["phone"] = phone
+    opted_out = fields.pop("sms_opted_out", None)
+    if opted_out is not None and opted_out != patient.sms_opted_out:
+        patient.sms_opted_out = opted_out
+        patient.sms_opted_out_at = clock.now() if opted_out else None
+    for name, value in fields.items():
+        setattr(patient, name, value)
+    _consent_fields(patient, consent, consent_source)
+    patient.save()
+    return patient
+
+
+# --- booking --------------------------------------------------------------------
+
+
+def _check_calendar(
+    *,
+    practitioner: Practitioner,
+    treatment: TreatmentType,
+    kind: str,
+    start_at: datetime,
+    end_at: datetime,
+    exclude_id: int | None = None,
+) -> None:
+    if start_at < clock.now():
+        raise PathwayError(
+            "in_the_past", "That time has already passed; choose a time from now on."
+        )
+    if not is_qualified(practitioner, treatment, kind):
+        raise PathwayError(
+            "practitioner_not_qualified",
+            f"{practitioner.name} does not do {Kind(kind).label.lower()} appointments "
+            f"for {treatment.name.lower()}.",
+        )
+    off = TimeOff.objects.filter(
+        practitioner=practitioner, start_at__lt=end_at, end_at__gt=start_at
+    ).exists()
+    if off or not fits_hours(start_at, end_at, hours_of(practitioner)):
+        local = clock.local(start_at)
+        raise PathwayError(
+            "outside_working_hours",
+            f"{practitioner.name} is not working at {local:%H:%M} on {local:%a %d %b %Y} "
+            f"for the whole {int((end_at - start_at).total_seconds() // 60)} minutes.",
+        )
+    clash = (
+        Appointment.objects.filter(
+            practitioner=practitioner, start_at__lt=end_at, end_at__gt=start_at
+        )
+        .exclude(status=Status.CANCELLED)
+        .exclude(pk=exclude_id)
+        .exists()
+    )
+    if clash:
+        raise SlotTaken()
+
+
+def _check_rules(
+    *,
+    patient: Patient,
+    course: Course | None,
+    treatment: TreatmentType,
+    kind: str,
+    start_at: datetime,
+    planned_units: int,
+    by: Any,
+    override_reason: str,
+    exclude_id: int | None = None,
+) -> list[str]:
+    history = get_course_history(patient=patient, treatment=treatment, course=course)
+    if exclude_id is not None:
+        history = pathway.CourseHistory(
+            history.treatment,
+            [v for v in history.course_visits if v.id != exclude_id],
+            history.prescription,
+            history.patient_injections,
+        )
+    rules = limits()
+    pathway.check_pathway(kind, start_at, history, rules)
+    verdict = pathway.Verdict()
+    if kind == Kind.INJECTION:
+        verdict = pathway.check_safety(
+            start_at, planned_units, history, rules, exclude_id=exclude_id
+        )
+    return pathway.apply_overrides(
+        verdict, override_reason=override_reason, may_override=roles.can_record_clinical(by)
+    )
+
+
+def _save_without_overlap(appointment: Appointment) -> None:
+    """The database has the last word on overlaps (PostgreSQL's exclusion constraint)."""
+    try:
+        with transaction.atomic():
+            appointment.save()
+    except IntegrityError as exc:
+        if "appointment_no_overlap" in str(exc):
+            raise SlotTaken() from exc
+        raise
+
+
+@transaction.atomic
+def book_appointment(
+    *,
+    patient: Patient,
+    practitioner: Practitioner,
+    treatment: TreatmentType,
+    kind: str,
+    start_at: datetime,
+    by: Any,
+    planned_units: int | None = None,
+    override_reason: str = "",
+) -> Appointment:
+    """Book after the pathway and the calendar both agree."""
+    # One booking per patient at a time, so the dose and interval rules see every
+    # injection; the practitioner's calendar is guarded by the overlap check below.
+    patient = Patient.objects.select_for_update().get(pk=patient.pk)
+    kind = Kind(kind)
+    end_at = start_at + timedelta(minutes=treatment.minutes_for(kind))
+    _check_calendar(
+        practitioner=practitioner, treatment=treatment, kind=kind, start_at=start_at, end_at=end_at
+    )
+    course = Course.objects.filter(patient=patient, treatment_type=treatment).first()
+    units = planned_units if planned_units is not None else treatment.typical_units
+    overridden = _check_rules(
+        patient=patient,
+        course=course,
+        treatment=treatment,
+        kind=kind,
+        start_at=start_at,
+        planned_units=units,
+        by=by,
+        override_reason=override_reason,
+    )
+    if course is None:
+        course = Course.objects.create(patient=patient, treatment_type=treatment)
+    appointment = Appointment(
+        course=course,
+        patient=patient,
+        practitioner=practitioner,
+        kind=kind,
+        start_at=start_at,
+        end_at=end_at,
+        planned_units=units if kind == Kind.INJECTION else None,
+        override_reason=override_reason.strip() if overridden else "",
+        overridden_rules=overridden,
+        created_by=by if _is_user(by) else None,
+    )
+    if kind == Kind.INJECTION and treatment.requires_prescription:
+        appointment.prescription = get_current_prescription(course)
+    _save_without_overlap(appointment)
+    _audit(appointment, "booked", by, start_at=start_at.isoformat(), practitioner=practitioner.pk)
+    if overridden:
+        _audit(appointment, "override", by, rules=overridden, reason=appointment.override_reason)
+    publish(Event.BOOKED, appointment)
+    return appointment
+
+
+@transaction.atomic
+def move_appointment(
+    *,
+    appointment: Appointment,
+    start_at: datetime,
+    by: Any,
+    practitioner: Practitioner | None = None,
+    override_reason: str = "",
+) -> Appointment:
+    """Another time (or practitioner) for the same visit; the rules are checked again."""
+    appointment = _lock(appointment)
+    Patient.objects.select_for_update().get(pk=appointment.patient_id)
+    if appointment.status not in MOVABLE:
+        raise PathwayError(
+            "invalid_transition",
+            f"A {appointment.get_status_display().lower()} appointment cannot be moved.",
+        )
+    practitioner = practitioner or appointment.practitioner
+    treatment = appointment.course.treatment_type
+    end_at = start_at + (appointment.end_at - appointment.start_at)
+    _check_calendar(
+        practitioner=practitioner,
+        treatment=treatment,
+        kind=appointment.kind,
+        start_at=start_at,
+        end_at=end_at,
+        exclude_id=appointment.pk,
+    )
+    overridden = _check_rules(
+        patient=appointment.patient,
+        course=appointment.course,
+        treatment=treatment,
+        kind=appointment.kind,
+        start_at=start_at,
+        planned_units=appointment.planned_units or 0,
+        by=by,
+        override_reason=override_reason,
+        exclude_id=appointment.pk,
+    )
+    before = appointment.start_at
+    appointment.start_at, appointment.end_at = start_at, end_at
+    appointment.practitioner = practitioner
+    # A confirmation was for the old time.
+    appointment.status, appointment.confirmed_at = Status.BOOKED, None
+    if overridden:
+        appointment.override_reason = override_reason.strip()
+        appointment.overridden_rules = overridden
+    _save_without_overlap(appointment)
+    _audit(appointment, "moved", by, before=before.isoformat(), after=start_at.isoformat())
+    publish(Event.MOVED, appointment)
+    return appointment
+
+
+# --- status actions -------------------------------------------------------------
+
+
+def _lock(appointment: Appointment) -> Appointment:
+    return (
+        Appointment.objects.select_for_update()
+        .select_related("course__treatment_type", "patient", "practitioner")
+        .get(pk=appointment.pk)
+    )
+
+
+def _transition(appointment: Appointment, to: str) -> None:
+    allowed_from = TRANSITIONS[to]
+    if appointment.status not in allowed_from:
+        raise PathwayError(
+            "invalid_transition",
+            f"A {appointment.get_status_display().lower()} appointment cannot be "
+            f"{Status(to).label.lower()}.",
+        )
+    appointment.status = to
+
+
+@transaction.atomic
+def confirm_appointment(*, appointment: Appointment, by: Any) -> Appointment:
+    appointment = _lock(appointment)
+    _transition(appointment, Status.CONFIRMED)
+    appointment.confirmed_at = clock.now()
+    appointment.save(update_fields=["status", "confirmed_at", "updated_at"])
+    _audit(appointment, "confirmed", by)
+    publish(Event.CONFIRMED, appointment)
+    return appointment
+
+
+@transaction.atomic
+def check_in_appointment(*, appointment: Appointment, by: Any) -> Appointment:
+    appointment = _lock(appointment)
+    _transition(appointment, Status.CHECKED_IN)
+    if clock.local_date(appointment.start_at) != clock.today():
+        raise PathwayError(
+            "invalid_transition", "A patient can only be checked in on the day of the appointment."
+        )
+    appointment.checked_in_at = clock.now()
+    appointment.save(update_fields=["status", "checked_in_at", "updated_at"])
+    _audit(appointment, "checked_in", by)
+    publish(Event.CHECKED_IN, appointment)
+    return appointment
+
+
+@transaction.atomic
+def cancel_appointment(*, appointment: Appointment, by: Any, reason: str) -> Appointment:
+    appointment = _lock(appointment)
+    _transition(appointment, Status.CANCELLED)
+    appointment.cancel_reason = reason.strip()[:200]
+    appointment.cancelled_at = clock.now()
+    appointment.save(update_fields=["status", "cancel_reason", "cancelled_at", "updated_at"])
+    _audit(appointment, "cancelled", by, reason=appointment.cancel_reason)
+    publish(Event.CANCELLED, appointment)
+    return appointment
+
+
+@transaction.atomic
+def mark_no_show(*, appointment: Appointment, by: Any) -> Appointment:
+    appointment = _lock(appointment)
+    _transition(appointment, Status.NO_SHOW)
+    if appointment.start_at > clock.now():
+        raise PathwayError(
+            "invalid_transition", "A patient can only be marked a no-show after the start time."
+        )
+    appointment.save(update_fields=["status", "updated_at"])
+    _audit(appointment, "no_show", by)
+    publish(Event.NO_SHOW, appointment)
+    return appointment
+
+
+@transaction.atomic
+def complete_appointment(
+    *, appointment: Appointment, by: Any, outcome: dict[str, Any]
+) -> Appointment:
+    """Record the clinical outcome (SPEC §2.2); clinicians only."""
+    if not roles.can_record_clinical(by):
+        raise PathwayError(
+            "not_allowed", "Only a clinician can record the outcome of an appointment.", status=403
+        )
+    appointment = _lock(appointment)
+    _transition(appointment, Status.COMPLETED)
+    if appointment.start_at > clock.now() and appointment.checked_in_at is None:
+        raise PathwayError(
+            "invalid_transition",
+            "This appointment has not started yet; check the patient in first.",
+        )
+    recorder = {
+        Kind.EXAM: _complete_exam,
+        Kind.PRESCRIPTION: _complete_prescription,
+        Kind.INJECTION: _complete_injection,
+        Kind.REVIEW: _complete_review,
+    }[Kind(appointment.kind)]
+    recorder(appointment, by, outcome)
+    appointment.completed_at = clock.now()
+    appointment.completed_by = by if _is_user(by) else None
+    appointment.save()
+    _audit(appointment, "completed", by, **{k: str(v) for k, v in outcome.items()})
+    publish(Event.COMPLETED, appointment)
+    return appointment
+
+
+def _require(outcome: dict[str, Any], name: str, words: str) -> Any:
+    value = outcome.get(name)
+    if value in (None, ""):
+        raise PathwayError("invalid_transition", f"Enter the {words} to complete the appointment.")
+    return value
+
+
+def _complete_exam(appointment: Appointment, by: Any, outcome: dict[str, Any]) -> None:
+    diagnosis = str(outcome.get("diagnosis") or "").strip()
+    if not diagnosis and appointment.course.treatment_type.requires_prescription:
+        raise PathwayError(
+            "diagnosis_required",
+            "Enter the diagnosis: a therapeutic treatment needs one before its prescription.",
+        )
+    appointment.diagnosis = diagnosis
+    appointment.notes = str(outcome.get("notes") or "")
+
+
+def _complete_prescription(appointment: Appointment, by: Any, outcome: dict[str, Any]) -> None:
+    course = appointment.course
+    diagnosed = course.appointments.filter(
+        kind=Kind.EXAM, status=Status.COMPLETED, end_at__lte=appointment.start_at
+    ).exclude(diagnosis="")
+    if not diagnosed.exists():
+        raise PathwayError(
+            "diagnosis_required",
+            "The prescription can only be written after the exam is completed with a diagnosis.",
+        )
+    units = int(_require(outcome, "units_per_session", "units per session"))
+    sessions = int(_require(outcome, "sessions", "number of sessions"))
+    written_on = clock.today()
+    valid_until = outcome.get("valid_until") or written_on + timedelta(
+        days=settings.PRESCRIPTION_VALIDITY_DAYS
+    )
+    if isinstance(valid_until, str):
+        valid_until = date.fromisoformat(valid_until)
+    if units < 1 or sessions < 1:
+        raise PathwayError("invalid_transition", "Units and sessions must be at least 1.")
+    if valid_until < written_on:
+        raise PathwayError("invalid_transition", "“Valid until” cannot be before today.")
+    Prescription.objects.create(
+        course=course,
+        appointment=appointment,
+        units_per_session=units,
+        sessions=sessions,
+        written_on=written_on,
+        valid_until=valid_until,
+        written_by=by if _is_user(by) else None,
+    )
+
+
+def _complete_injection(appointment: Appointment, by: Any, outcome: dict[str, Any]) -> None:
+    appointment.product = str(_require(outcome, "product", "product")).strip()
+    units = int(_require(outcome, "units", "units given"))
+    if units < 1:
+        raise PathwayError("invalid_transition", "Units given must be at least 1.")
+    appointment.units_given = units
+    appointment.lot = str(_require(outcome, "lot", "lot number")).strip()
+    appointment.notes = str(outcome.get("notes") or "")
+
+
+def _complete_review(appointment: Appointment, by: Any, outcome: dict[str, Any]) -> None:
+    appointment.notes = str(outcome.get("notes") or "")
+
+
+# --- courses --------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_recall_interval(*, course: Course, days: int | None, by: Any) -> Course:
+    """A clinician tailors the recall to the patient (the seeds: it depends on severity)."""
+    if not roles.can_record_clinical(by):
+        raise PathwayError(
+            "not_allowed", "Only a clinician can change the recall interval.", status=403
+        )
+    if days is not None and not 56 <= days <= 365:
+        raise PathwayError("invalid_transition", "The recall interval must be 56 to 365 days.")
+    course.recall_interval_days = days
+    course.save(update_fields=["recall_interval_days"])
+    return course
+
+
+__all__ = [
+    "book_appointment",
+    "cancel_appointment",
+    "check_in_appointment",
+    "complete_appointment",
+    "confirm_appointment",
+    "mark_no_show",
+    "move_appointment",
+    "register_patient",
+    "set_recall_interval",
+    "update_patient",
+]
