@@ -3,7 +3,11 @@
 from datetime import timedelta
 from pathlib import Path
 
+import django_stubs_ext
 import environ
+
+# Lets admin and serializer classes take type parameters at run time, as in the stubs.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -175,3 +179,68 @@ LOGGING = {
 }
 
 SESSION_COOKIE_AGE = int(timedelta(hours=12).total_seconds())
+
+# --- Recalls and SMS ---
+# Booking changes reach reminders through these handlers (bookings never imports it).
+BOOKING_EVENT_HANDLERS = ["reminders.recalls.handle_booking_event"]
+# `console` prints each SMS (development, demo); `twilio` sends through Twilio.
+SMS_BACKEND = env.str("SMS_BACKEND", default="console")
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+TWILIO_MESSAGING_SERVICE_SID = env.str("TWILIO_MESSAGING_SERVICE_SID", default="")
+TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
+# Only tests point the real client elsewhere (a fake Twilio on 127.0.0.1).
+TWILIO_API_BASE_URL = env.str("TWILIO_API_BASE_URL", default="")
+# The https address Twilio reaches us at: status callbacks and webhook signatures use it.
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")
+if SMS_BACKEND == "twilio":
+    _missing = [
+        name
+        for name, value in (
+            ("TWILIO_ACCOUNT_SID", TWILIO_ACCOUNT_SID),
+            ("TWILIO_AUTH_TOKEN", TWILIO_AUTH_TOKEN),
+            ("TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER",
+             TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER),
+            ("PUBLIC_BASE_URL", PUBLIC_BASE_URL),
+        )
+        if not value
+    ]
+    if _missing:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"SMS_BACKEND=twilio needs {', '.join(_missing)}")
+# The name texts use; set it when CLINIC_NAME itself names a treatment or product.
+SMS_CLINIC_NAME = env.str("SMS_CLINIC_NAME", default=CLINIC_NAME)
+SMS_MAX_PER_SECOND = env.int("SMS_MAX_PER_SECOND", default=1)
+SMS_QUIET_HOURS = env.str("SMS_QUIET_HOURS", default="20:00-09:00")
+SMS_HTTP_TIMEOUT_SECONDS = env.float("SMS_HTTP_TIMEOUT_SECONDS", default=10.0)
+SMS_SEND_TRIES = env.int("SMS_SEND_TRIES", default=3)
+SMS_RETRY_BACKOFF_SECONDS = env.float("SMS_RETRY_BACKOFF_SECONDS", default=1.0)
+SMS_RETRY_LATER_SECONDS = env.int("SMS_RETRY_LATER_SECONDS", default=300)
+SMS_MAX_ATTEMPTS = env.int("SMS_MAX_ATTEMPTS", default=5)
+SMS_DISPATCH_BATCH = env.int("SMS_DISPATCH_BATCH", default=200)
+SMS_REDISPATCH_AFTER_SECONDS = env.int("SMS_REDISPATCH_AFTER_SECONDS", default=900)
+RECALL_DUE_SOON_LEAD_DAYS = env.int("RECALL_DUE_SOON_LEAD_DAYS", default=14)
+RECALL_OVERDUE_AFTER_DAYS = env.int("RECALL_OVERDUE_AFTER_DAYS", default=28)
+RECALL_LAPSE_AFTER_DAYS = env.int("RECALL_LAPSE_AFTER_DAYS", default=90)
+REVIEW_REMINDER_LEAD_DAYS = env.int("REVIEW_REMINDER_LEAD_DAYS", default=2)
+APPOINTMENT_REMINDER_HOURS = env.int("APPOINTMENT_REMINDER_HOURS", default=24)
+# Interval schedules (not crontab: DST); the sweeps read the database, so a missed or
+# repeated tick changes nothing. Upserted into django-celery-beat when beat starts.
+CELERY_BEAT_SCHEDULE = {
+    **CELERY_BEAT_SCHEDULE,
+    "sweep-recalls": {
+        "task": "reminders.tasks.sweep_recalls_task",
+        "schedule": timedelta(minutes=env.int("RECALL_SWEEP_MINUTES", default=60)),
+    },
+    "queue-appointment-reminders": {
+        "task": "reminders.tasks.queue_appointment_reminders_task",
+        "schedule": timedelta(minutes=15),
+    },
+    "dispatch-sms": {
+        "task": "reminders.tasks.dispatch_messages_task",
+        "schedule": timedelta(seconds=env.int("SMS_DISPATCH_SECONDS", default=60)),
+    },
+}
+# Sends wait on the global rate limit: keep them off the queue the sweeps use.
+CELERY_TASK_ROUTES = {"reminders.tasks.send_sms_task": {"queue": "sms"}}
