@@ -33,7 +33,9 @@ class TreatmentTypeSerializer(serializers.ModelSerializer[TreatmentType]):
 
 
 class PractitionerSerializer(serializers.ModelSerializer[Practitioner]):
-    treatment_types = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    treatment_types: serializers.SlugRelatedField[TreatmentType] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="code"
+    )
 
     class Meta:
         model = Practitioner
@@ -49,8 +51,8 @@ class PractitionerSerializer(serializers.ModelSerializer[Practitioner]):
 
 
 class TreatmentTypeViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):  # type: ignore[type-arg]
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[TreatmentType]
+):
     queryset = TreatmentType.objects.filter(active=True)
     serializer_class = TreatmentTypeSerializer
     permission_classes = [ReadAnyRole]
@@ -59,8 +61,8 @@ class TreatmentTypeViewSet(
 
 
 class PractitionerViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):  # type: ignore[type-arg]
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Practitioner]
+):
     queryset = Practitioner.objects.filter(active=True).prefetch_related("treatment_types")
     serializer_class = PractitionerSerializer
     permission_classes = [ReadAnyRole]

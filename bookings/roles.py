@@ -17,8 +17,8 @@ def roles_of(user: AnyUser) -> set[str]:
         return set(ROLES)
     cached: set[str] | None = getattr(user, "_clinic_roles", None)
     if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
-        user._clinic_roles = cached  # type: ignore[union-attr]
+        cached = set(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
+        user._clinic_roles = cached  # type: ignore[attr-defined]
     return cached
 
 
