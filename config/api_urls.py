@@ -18,4 +18,5 @@ urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("slots/", SlotsView.as_view(), name="slots"),
     path("", include(router.urls)),
+    path("", include("reminders.api_urls")),
 ]

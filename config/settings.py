@@ -1,10 +1,13 @@
 """All settings of the clinic scheduler, read from the environment (see .env.example)."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
 import django_stubs_ext
 import environ
+
+from config.production import require_production_settings
 
 # Lets admin and serializer classes take type parameters at run time, as in the stubs.
 django_stubs_ext.monkeypatch()
@@ -39,6 +42,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -126,6 +130,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Patients, the care pathway, appointments, recalls and SMS of the clinic.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "AppointmentKindEnum": "scheduler.models.Kind",
+        "RecallKindEnum": "reminders.models.RecallKind",
+    },
 }
 
 # Booking rules (SPEC §2.2); kept here so a clinic can tune them without code.
@@ -180,6 +188,24 @@ LOGGING = {
 
 SESSION_COOKIE_AGE = int(timedelta(hours=12).total_seconds())
 
+# --- Production ---
+if not DEBUG:
+    require_production_settings(os.environ)
+    # TLS ends at the proxy; it must set X-Forwarded-Proto so Django (and the Twilio
+    # signature check, which needs the https URL) sees the request as secure.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    # Load balancers probe over plain http.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+_public = env.str("PUBLIC_BASE_URL", default="")
+CSRF_TRUSTED_ORIGINS = [_public.rstrip("/")] if _public.startswith("http") else []
+
 # --- Recalls and SMS ---
 # Booking changes reach reminders through these handlers (bookings never imports it).
 BOOKING_EVENT_HANDLERS = ["reminders.recalls.handle_booking_event"]
@@ -199,8 +225,10 @@ if SMS_BACKEND == "twilio":
         for name, value in (
             ("TWILIO_ACCOUNT_SID", TWILIO_ACCOUNT_SID),
             ("TWILIO_AUTH_TOKEN", TWILIO_AUTH_TOKEN),
-            ("TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER",
-             TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER),
+            (
+                "TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER",
+                TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER,
+            ),
             ("PUBLIC_BASE_URL", PUBLIC_BASE_URL),
         )
         if not value
