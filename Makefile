@@ -28,6 +28,10 @@ seed: migrate
 
 run: seed
 	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@# Beat's first recall sweep is an interval away: run one now so the demo's
+	@# recall SMS show up (printed by the worker) within the first minute.
+	$(PY) manage.py sweep_recalls
+	@echo "Open http://127.0.0.1:8000/ (Ctrl-C stops web, worker and beat)."
 	$(VENV)/bin/honcho start -f Procfile
 
 test: install

@@ -1,0 +1,63 @@
+"""SMS texts: rendered from files in templates/sms/, one segment of GSM-7 each.
+
+The texts name no treatment, diagnosis or product: a phone screen is not private.
+A character outside GSM-7 (a curly quote, an en dash, a non-breaking space) silently
+switches the whole SMS to UCS-2, which cuts a segment to 70 characters and doubles
+the cost, so rendering refuses such text.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from scheduler import clock
+
+GSM7_BASIC = (
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+# These take two characters (an escape and the character) of the 160.
+GSM7_EXTENDED = "^{}\\[~]|€\f"
+SEGMENT_LENGTH = 160
+
+
+class NotGsm7(ValueError):
+    pass
+
+
+def gsm7_length(text: str) -> int:
+    """Length in GSM-7 septets; raises NotGsm7 for a character GSM-7 cannot carry."""
+    length = 0
+    for char in text:
+        if char in GSM7_BASIC:
+            length += 1
+        elif char in GSM7_EXTENDED:
+            length += 2
+        else:
+            raise NotGsm7(f"{char!r} is not a GSM-7 character")
+    return length
+
+
+def sms_context() -> dict[str, Any]:
+    return {"clinic_name": settings.SMS_CLINIC_NAME, "clinic_phone": settings.CLINIC_PHONE}
+
+
+def render(name: str, **context: Any) -> str:
+    """The text of ``templates/sms/<name>.txt`` on one line, with clinic name and phone."""
+    text = render_to_string(f"sms/{name}.txt", {**sms_context(), **context})
+    return " ".join(text.split())
+
+
+def spoken_time(moment: datetime) -> str:
+    """``Tue Mar 4 at 9:30 AM`` in clinic time, whatever the server's locale."""
+    local = clock.local(moment)
+    days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    hour = local.hour % 12 or 12
+    half = "AM" if local.hour < 12 else "PM"
+    return (
+        f"{days[local.weekday()]} {months[local.month - 1]} {local.day} "
+        f"at {hour}:{local.minute:02d} {half}"
+    )

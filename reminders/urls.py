@@ -1,0 +1,10 @@
+"""Webhooks Twilio calls (mounted under /webhooks/)."""
+
+from django.urls import path
+
+from reminders import webhooks
+
+urlpatterns = [
+    path("twilio/status/", webhooks.twilio_status, name="twilio-status"),
+    path("twilio/inbound/", webhooks.twilio_inbound, name="twilio-inbound"),
+]

@@ -1,0 +1,207 @@
+"""Twilio's webhooks: delivery status callbacks and texts from patients.
+
+Both are signed by Twilio (X-Twilio-Signature over PUBLIC_BASE_URL + path + every POST
+parameter); anything else is answered 403. They only write rows and answer quickly:
+Twilio gives up after 15 seconds.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from bookings.errors import PathwayError
+from bookings.models import Appointment, Patient
+from bookings.models import Status as AppointmentStatus
+from reminders import consent, gateway, texts
+from reminders.models import (
+    InboundAction,
+    InboundMessage,
+    Message,
+    MessageStatus,
+    MessageStatusEvent,
+)
+from scheduler import clock
+
+logger = logging.getLogger(__name__)
+
+OPT_OUT_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
+# YES is one of Twilio's own opt-in words: mirror its block list, whatever we reply.
+OPT_IN_WORDS = frozenset({"START", "UNSTOP", "YES"})
+HELP_WORDS = frozenset({"HELP", "INFO"})
+CONFIRM_WORDS = frozenset({"C", "CONFIRM"})
+CALLBACK_WORDS = frozenset({"R"})
+
+# Twilio's statuses as ours, with a rank: a callback may only move a message forward.
+PROVIDER_STATUS = {
+    "sent": MessageStatus.SENT,
+    "delivered": MessageStatus.DELIVERED,
+    "undelivered": MessageStatus.UNDELIVERED,
+    "failed": MessageStatus.FAILED,
+    "canceled": MessageStatus.FAILED,
+}
+RANK = {
+    MessageStatus.QUEUED: 0,
+    MessageStatus.SENDING: 1,
+    MessageStatus.UNKNOWN: 2,
+    MessageStatus.SENT: 3,
+    MessageStatus.DELIVERED: 4,
+    MessageStatus.UNDELIVERED: 4,
+    MessageStatus.FAILED: 4,
+}
+
+
+def _signed(request: HttpRequest) -> bool:
+    url = settings.PUBLIC_BASE_URL.rstrip("/") + request.get_full_path()
+    return gateway.signature_is_valid(
+        url=url, params=request.POST, signature=request.headers.get("X-Twilio-Signature", "")
+    )
+
+
+@csrf_exempt
+@require_POST
+def twilio_status(request: HttpRequest) -> HttpResponse:
+    if not _signed(request):
+        return HttpResponseForbidden("Invalid Twilio signature")
+    sid = request.POST.get("MessageSid") or request.POST.get("SmsSid") or ""
+    provider_status = (
+        request.POST.get("MessageStatus") or request.POST.get("SmsStatus") or ""
+    ).lower()
+    error_code = _int_or_none(request.POST.get("ErrorCode"))
+    message_id = _int_or_none(request.GET.get("m"))
+    apply_status_callback(
+        sid=sid, provider_status=provider_status, error_code=error_code, message_id=message_id
+    )
+    return HttpResponse(status=204)
+
+
+@transaction.atomic
+def apply_status_callback(
+    *, sid: str, provider_status: str, error_code: int | None, message_id: int | None
+) -> str:
+    """Move a message forward to what Twilio says; never back (callbacks come out of order)."""
+    if not sid or not provider_status:
+        return "ignored"
+    messages = Message.objects.filter(provider_sid=sid)
+    if message_id is not None and not messages.exists():
+        # The create call timed out ("unknown"), so we never learnt the sid: learn it now.
+        messages = Message.objects.filter(pk=message_id, provider_sid="")
+    message = messages.first()
+    try:
+        with transaction.atomic():
+            MessageStatusEvent.objects.create(
+                provider_sid=sid, status=provider_status, error_code=error_code, message=message
+            )
+    except IntegrityError:
+        return "duplicate"
+    new = PROVIDER_STATUS.get(provider_status)
+    if message is None or new is None:
+        return "ignored"
+    earlier = [status for status, rank in RANK.items() if rank < RANK[new]]
+    now = clock.now()
+    changes: dict[str, object] = {"status": new, "provider_sid": sid}
+    if new == MessageStatus.DELIVERED:
+        changes["delivered_at"] = now
+    if error_code is not None:
+        changes["error_code"] = error_code
+    if message.sent_at is None:
+        changes["sent_at"] = now
+    updated = Message.objects.filter(pk=message.pk, status__in=earlier).update(**changes)
+    if error_code in gateway.OPTED_OUT_CODES:
+        consent.opt_out_number(phone=message.to)
+    elif error_code in gateway.INVALID_NUMBER_CODES:
+        consent.mark_number_invalid(patient_id=message.patient_id)
+    return new if updated else "stale"
+
+
+@csrf_exempt
+@require_POST
+def twilio_inbound(request: HttpRequest) -> HttpResponse:
+    if not _signed(request):
+        return HttpResponseForbidden("Invalid Twilio signature")
+    reply = receive_text(
+        sid=request.POST.get("MessageSid") or request.POST.get("SmsSid") or "",
+        from_number=request.POST.get("From", "").strip(),
+        to_number=request.POST.get("To", "").strip(),
+        body=request.POST.get("Body", ""),
+    )
+    return HttpResponse(gateway.twiml_reply(reply), content_type="text/xml")
+
+
+def keyword(body: str) -> str:
+    """The keyword of a one-word text (``" stop. "`` → ``STOP``), else empty."""
+    words = body.strip().upper().split()
+    return words[0].strip(".!") if len(words) == 1 else ""
+
+
+@transaction.atomic
+def receive_text(*, sid: str, from_number: str, to_number: str, body: str) -> str:
+    """Act on a patient's text and return the reply (empty: no reply)."""
+    if sid and InboundMessage.objects.filter(provider_sid=sid).exists():
+        return ""  # Twilio retried a webhook we already handled.
+    patient = Patient.objects.filter(phone=from_number).order_by("id").first()
+    word = keyword(body)
+    reply = ""
+    if word in OPT_OUT_WORDS:
+        action = InboundAction.OPT_OUT
+        consent.opt_out_number(phone=from_number)  # Twilio itself confirms a STOP
+    elif word in OPT_IN_WORDS:
+        action = InboundAction.OPT_IN
+        consent.opt_in_number(phone=from_number)
+    elif word in HELP_WORDS:
+        action = InboundAction.HELP
+        reply = texts.render("help")
+    elif word in CONFIRM_WORDS:
+        action, reply = _confirm_next_appointment(from_number)
+    elif word in CALLBACK_WORDS and patient is not None:
+        action = InboundAction.CALLBACK
+        Patient.objects.filter(phone=from_number).update(callback_requested_at=clock.now())
+        reply = texts.render("callback")
+    else:
+        action = InboundAction.OTHER
+        reply = texts.render("received") if patient is not None else ""
+    InboundMessage.objects.create(
+        provider_sid=sid,
+        from_number=from_number,
+        to_number=to_number,
+        body=body[:1600],
+        patient=patient,
+        action=action,
+        reply=reply,
+    )
+    return reply
+
+
+def _confirm_next_appointment(phone: str) -> tuple[InboundAction, str]:
+    appointment = (
+        Appointment.objects.filter(
+            patient__phone=phone,
+            status__in=(AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED),
+            start_at__gt=clock.now(),
+        )
+        .order_by("start_at")
+        .first()
+    )
+    if appointment is None:
+        return InboundAction.CONFIRM_FAILED, texts.render("nothing_to_confirm")
+    if appointment.status == AppointmentStatus.BOOKED:
+        from bookings.services import confirm_appointment
+
+        try:
+            confirm_appointment(appointment=appointment, by=None)
+        except PathwayError:
+            logger.info("SMS confirmation of appointment %s refused", appointment.pk)
+            return InboundAction.CONFIRM_FAILED, texts.render("nothing_to_confirm")
+    return InboundAction.CONFIRM, texts.render(
+        "confirmed", when=texts.spoken_time(appointment.start_at)
+    )
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None

@@ -1,0 +1,208 @@
+"""Fixtures for reminders: rows made through the ORM, a fake Twilio, a real Celery worker."""
+
+import itertools
+import json
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from bookings.models import Appointment, Course, Patient, Status
+from reminders.models import Message, MessageStatus, Recall, RecallKind
+from scheduler import clock
+from tests.factories import PatientFactory, PractitionerFactory, treatment
+
+ACCOUNT_SID = "AC" + "1" * 32
+AUTH_TOKEN = "fake-auth-token"
+PUBLIC_BASE_URL = "https://clinic.example.org"
+
+
+class FakeTwilio:
+    """Twilio's Messages endpoint on 127.0.0.1, answering from a script.
+
+    Script items: ``201`` (accepted), ``(status, code)`` (an error such as
+    ``(429, 20429)``), or ``("hang", seconds)`` (answers too late for the client).
+    With the script used up it accepts everything.
+    """
+
+    def __init__(self) -> None:
+        self.requests: list[dict[str, object]] = []
+        self.script: list[object] = []
+        self.lock = threading.Lock()
+        self.sids = itertools.count(1)
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", 0))
+                form = urllib.parse.parse_qs(self.rfile.read(length).decode())
+                with fake.lock:
+                    fake.requests.append(
+                        {
+                            "path": self.path,
+                            "form": {k: v[0] for k, v in form.items()},
+                            "auth": self.headers.get("Authorization", ""),
+                        }
+                    )
+                    step = fake.script.pop(0) if fake.script else 201
+                    sid = f"SM{next(fake.sids):032d}"
+                if isinstance(step, tuple) and step[0] == "hang":
+                    time.sleep(step[1])
+                    step = 201
+                if step == 201:
+                    self._answer(201, {"sid": sid, "status": "queued", "to": form["To"][0]})
+                else:
+                    status, code = step  # type: ignore[misc]
+                    self._answer(
+                        status, {"code": code, "message": f"error {code}", "status": status}
+                    )
+
+            def _answer(self, status: int, payload: dict[str, object]) -> None:
+                body = json.dumps(payload).encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except OSError:
+                    pass  # the client gave up waiting (the timeout tests)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def posts_to(self, number: str) -> list[dict[str, object]]:
+        return [r for r in self.requests if r["form"]["To"] == number]  # type: ignore[index]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def fake_twilio() -> Iterator[FakeTwilio]:
+    fake = FakeTwilio()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def sms_settings(settings):
+    """Send at any hour, as fast as asked; tests of those rules set their own."""
+    settings.SMS_QUIET_HOURS = ""
+    settings.SMS_MAX_PER_SECOND = 0
+    settings.SMS_RETRY_BACKOFF_SECONDS = 0.01
+    settings.TWILIO_AUTH_TOKEN = AUTH_TOKEN
+    settings.PUBLIC_BASE_URL = PUBLIC_BASE_URL
+    return settings
+
+
+@pytest.fixture
+def twilio(sms_settings, fake_twilio) -> FakeTwilio:
+    sms_settings.SMS_BACKEND = "twilio"
+    sms_settings.TWILIO_ACCOUNT_SID = ACCOUNT_SID
+    sms_settings.TWILIO_FROM_NUMBER = "+15005550006"
+    sms_settings.TWILIO_MESSAGING_SERVICE_SID = ""
+    sms_settings.TWILIO_API_BASE_URL = fake_twilio.url
+    sms_settings.SMS_HTTP_TIMEOUT_SECONDS = 2.0
+    return fake_twilio
+
+
+def make_injection(
+    patient: Patient | None = None,
+    *,
+    code: str = "migraine",
+    on: date | None = None,
+    practitioner=None,
+    status: str = Status.COMPLETED,
+    slot: int = 0,
+) -> Appointment:
+    """A given injection written straight to the database (no pathway checks).
+
+    At 10:00, or for ``slot`` n at 00:00 + n × 10 minutes, so many injections of one
+    practitioner on one day do not overlap (PostgreSQL refuses that).
+    """
+    patient = patient or PatientFactory()
+    course, _ = Course.objects.get_or_create(patient=patient, treatment_type=treatment(code))
+    start_at = clock.at(on or clock.today(), datetime.min.time().replace(hour=10))
+    if slot:
+        start_at = clock.at(on or clock.today(), datetime.min.time()) + timedelta(minutes=10 * slot)
+    return Appointment.objects.create(
+        course=course,
+        patient=patient,
+        practitioner=practitioner or PractitionerFactory(),
+        kind="injection",
+        start_at=start_at,
+        end_at=start_at + timedelta(minutes=10),
+        status=status,
+        product="onabotulinumtoxinA",
+        units_given=155,
+    )
+
+
+_slots = itertools.count()
+
+
+def make_recall(
+    patient: Patient | None = None,
+    *,
+    due_on: date,
+    kind: str = RecallKind.REINJECTION,
+    code: str = "migraine",
+    practitioner=None,
+    **fields: object,
+) -> Recall:
+    injection = make_injection(
+        patient,
+        code=code,
+        on=due_on - timedelta(days=90),
+        practitioner=practitioner,
+        slot=next(_slots) % 140 + 1 if practitioner else 0,
+    )
+    return Recall.objects.create(
+        patient=injection.patient,
+        course=injection.course,
+        treatment_type=injection.course.treatment_type,
+        kind=kind,
+        source_appointment=injection,
+        due_on=due_on,
+        last_injection_on=due_on - timedelta(days=90),
+        **fields,
+    )
+
+
+def make_message(patient: Patient | None = None, **fields: object) -> Message:
+    patient = patient or PatientFactory()
+    values: dict[str, object] = {
+        "to": patient.phone,
+        "body": "Lakeshore Clinic: you are now due. Reply STOP to opt out.",
+        "purpose": "recall_due",
+        "send_after": clock.now(),
+        "status": MessageStatus.QUEUED,
+    }
+    values.update(fields)
+    return Message.objects.create(patient=patient, **values)
+
+
+def wait_until(predicate, *, timeout: float = 30.0) -> None:
+    """Poll until the worker thread has done its part (a limit, not a timing assertion)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError("gave up waiting for the worker")

@@ -1,0 +1,165 @@
+"""Sending one outbox row through the real twilio client, against a fake Twilio."""
+
+from datetime import date, time, timedelta
+
+import pytest
+import time_machine
+
+from bookings.models import Patient
+from reminders.models import Message, MessageStatus, Recall, RecallStatus
+from reminders.sending import send_sms
+from scheduler import clock
+from tests.factories import PatientFactory
+
+from .conftest import ACCOUNT_SID, PUBLIC_BASE_URL, make_message, make_recall
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_queued_message_goes_to_twilios_messages_endpoint_with_a_status_callback(twilio):
+    recall = make_recall(due_on=clock.today())
+    message = make_message(recall.patient, recall=recall, stage="due")
+    assert send_sms(message_id=message.pk) == MessageStatus.SENT
+    [request] = twilio.requests
+    assert request["path"] == f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
+    assert request["form"] == {
+        "To": message.to,
+        "From": "+15005550006",
+        "Body": message.body,
+        "StatusCallback": f"{PUBLIC_BASE_URL}/webhooks/twilio/status/?m={message.pk}",
+    }
+    assert request["auth"].startswith("Basic ")
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (MessageStatus.SENT, 1)
+    assert message.provider_sid.startswith("SM")
+    assert message.sent_at is not None
+    recall.refresh_from_db()
+    assert recall.status == RecallStatus.REMINDED
+    assert recall.reminded_at is not None
+
+
+def test_a_messaging_service_sends_instead_of_a_from_number(twilio, settings):
+    settings.TWILIO_MESSAGING_SERVICE_SID = "MG" + "2" * 32
+    send_sms(message_id=make_message().pk)
+    form = twilio.requests[0]["form"]
+    assert form["MessagingServiceSid"] == "MG" + "2" * 32
+    assert "From" not in form
+
+
+def test_too_many_requests_then_accepted_sends_one_message(twilio):
+    twilio.script = [(429, 20429), 201]
+    message = make_message()
+    assert send_sms(message_id=message.pk) == MessageStatus.SENT
+    assert len(twilio.requests) == 2
+    assert Message.objects.get().status == MessageStatus.SENT
+
+
+def test_twilio_busy_for_every_retry_puts_the_message_back_in_the_queue(twilio):
+    twilio.script = [(429, 20429)] * 3
+    message = make_message()
+    assert send_sms(message_id=message.pk) == "deferred"
+    message.refresh_from_db()
+    assert message.status == MessageStatus.QUEUED
+    assert message.error_code == 20429
+    assert message.send_after > clock.now()
+
+
+def test_an_unsubscribed_recipient_is_opted_out_and_never_retried(twilio):
+    patient = PatientFactory()
+    message = make_message(patient)
+    waiting = make_message(patient, purpose="recall_overdue")
+    twilio.script = [(400, 21610)]
+    assert send_sms(message_id=message.pk) == MessageStatus.FAILED
+    assert len(twilio.requests) == 1
+    message.refresh_from_db()
+    assert (message.status, message.error_code) == (MessageStatus.FAILED, 21610)
+    patient.refresh_from_db()
+    assert patient.sms_opted_out and patient.sms_opted_out_at is not None
+    waiting.refresh_from_db()
+    assert waiting.status == MessageStatus.SUPPRESSED
+
+
+@pytest.mark.parametrize("code", [21211, 21614])
+def test_an_invalid_number_is_flagged_and_never_retried(twilio, code):
+    message = make_message()
+    twilio.script = [(400, code)]
+    assert send_sms(message_id=message.pk) == MessageStatus.FAILED
+    assert len(twilio.requests) == 1
+    assert Patient.objects.get().phone_invalid
+    assert Message.objects.get().error_code == code
+
+
+def test_a_read_timeout_after_sending_is_unknown_and_not_resent(twilio, settings):
+    settings.SMS_HTTP_TIMEOUT_SECONDS = 0.3
+    twilio.script = [("hang", 1.5)]
+    message = make_message()
+    assert send_sms(message_id=message.pk) == MessageStatus.UNKNOWN
+    assert send_sms(message_id=message.pk) == "not_claimed"
+    assert len(twilio.requests) == 1
+    assert Message.objects.get().status == MessageStatus.UNKNOWN
+
+
+def test_a_server_error_from_twilio_is_unknown_not_resent(twilio):
+    twilio.script = [(500, 20500)]
+    message = make_message()
+    assert send_sms(message_id=message.pk) == MessageStatus.UNKNOWN
+    assert len(twilio.requests) == 1
+
+
+def test_a_refused_connection_sent_nothing_so_the_message_waits_in_the_queue(twilio, settings):
+    twilio.close()
+    message = make_message()
+    assert send_sms(message_id=message.pk) == "deferred"
+    message.refresh_from_db()
+    assert message.status == MessageStatus.QUEUED
+    assert "could not connect" in message.error_message
+
+
+def test_a_message_that_failed_too_often_is_failed_with_its_error(twilio, settings):
+    settings.SMS_MAX_ATTEMPTS = 1
+    twilio.script = [(429, 20429)] * 3
+    message = make_message()
+    assert send_sms(message_id=message.pk) == MessageStatus.FAILED
+    assert Message.objects.get().error_code == 20429
+
+
+def test_a_second_send_of_the_same_message_does_nothing(twilio):
+    message = make_message()
+    send_sms(message_id=message.pk)
+    assert send_sms(message_id=message.pk) == "not_claimed"
+    assert len(twilio.requests) == 1
+
+
+def test_consent_withdrawn_after_queueing_suppresses_the_message(twilio):
+    message = make_message()
+    Patient.objects.update(sms_consent=False)
+    assert send_sms(message_id=message.pk) == MessageStatus.SUPPRESSED
+    assert twilio.requests == []
+
+
+def test_a_recall_booked_after_queueing_gets_no_sms(twilio):
+    recall = make_recall(due_on=clock.today())
+    message = make_message(recall.patient, recall=recall, stage="due")
+    Recall.objects.update(status=RecallStatus.BOOKED)
+    assert send_sms(message_id=message.pk) == MessageStatus.SUPPRESSED
+    assert Message.objects.get().error_message == "recall booked"
+
+
+def test_a_message_due_in_quiet_hours_is_deferred_not_dropped(twilio, settings):
+    settings.SMS_QUIET_HOURS = "20:00-09:00"
+    with time_machine.travel(clock.at(date(2025, 10, 31), time(22)), tick=False):
+        message = make_message()
+        assert send_sms(message_id=message.pk) == "deferred"
+    message.refresh_from_db()
+    assert message.status == MessageStatus.QUEUED
+    assert clock.local(message.send_after) == clock.at(date(2025, 11, 1), time(9))
+    with time_machine.travel(message.send_after + timedelta(seconds=1), tick=False):
+        assert send_sms(message_id=message.pk) == MessageStatus.SENT
+
+
+def test_the_console_backend_prints_the_sms_and_marks_it_sent(sms_settings, capsys):
+    sms_settings.SMS_BACKEND = "console"
+    message = make_message()
+    assert send_sms(message_id=message.pk) == MessageStatus.SENT
+    assert f"SMS to {message.to}: {message.body}" in capsys.readouterr().out
+    assert Message.objects.get().provider_sid.startswith("console-")

@@ -1,0 +1,231 @@
+"""The sweeps queue the right SMS on the right day, once, in a few queries."""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_celery_beat.models import PeriodicTask
+
+from bookings.events import Event
+from bookings.models import Appointment, Status
+from reminders.models import Message, MessageStatus, Purpose, Recall
+from reminders.recalls import handle_booking_event
+from reminders.sending import send_sms
+from reminders.sweeps import dispatch_due_messages, queue_appointment_reminders, sweep_recalls
+from scheduler import clock
+from tests.factories import PatientFactory, PractitionerFactory
+
+from .conftest import make_injection, make_message, make_recall
+
+pytestmark = pytest.mark.django_db
+DUE = date(2025, 6, 18)  # a Wednesday
+
+
+def noon(day: date) -> datetime:
+    return clock.at(day, time(12))
+
+
+@pytest.mark.parametrize(
+    ("today", "stage"),
+    [
+        (DUE - timedelta(days=15), None),
+        (DUE - timedelta(days=14), "due_soon"),
+        (DUE - timedelta(days=1), "due_soon"),
+        (DUE, "due"),
+        (DUE + timedelta(days=27), "due"),
+        (DUE + timedelta(days=28), "overdue"),
+        (DUE + timedelta(days=89), "overdue"),
+        (DUE + timedelta(days=90), None),  # lapsed
+    ],
+)
+def test_each_recall_stage_is_queued_from_its_day(sms_settings, today, stage):
+    recall = make_recall(due_on=DUE)
+    with time_machine.travel(noon(today), tick=False):
+        sweep_recalls()
+    assert list(Message.objects.filter(recall=recall).values_list("stage", flat=True)) == (
+        [stage] if stage else []
+    )
+
+
+def test_each_stage_is_sent_at_most_once_however_often_the_sweep_runs(sms_settings):
+    recall = make_recall(due_on=DUE)
+    for day in (DUE - timedelta(days=14), DUE, DUE + timedelta(days=28)):
+        with time_machine.travel(noon(day), tick=False):
+            sweep_recalls()
+            sweep_recalls()
+            for message in Message.objects.filter(status=MessageStatus.QUEUED):
+                send_sms(message_id=message.pk)
+            sweep_recalls()
+    stages = Message.objects.filter(recall=recall).values_list("stage", "purpose", "status")
+    assert sorted(stages) == [
+        ("due", Purpose.RECALL_DUE, MessageStatus.SENT),
+        ("due_soon", Purpose.RECALL_DUE_SOON, MessageStatus.SENT),
+        ("overdue", Purpose.RECALL_OVERDUE, MessageStatus.SENT),
+    ]
+    assert Recall.objects.get().status == "reminded"
+
+
+def test_stages_missed_during_downtime_are_not_sent_late():
+    recall = make_recall(due_on=DUE)
+    call_command("sweep_recalls", "--as-of", str(DUE + timedelta(days=30)))
+    assert list(Message.objects.filter(recall=recall).values_list("stage", flat=True)) == [
+        "overdue"
+    ]
+
+
+def test_the_sweep_command_reports_what_it_did(capsys):
+    make_recall(due_on=DUE)
+    call_command("sweep_recalls", "--as-of", "2025-06-18")
+    assert "Queued 1 SMS" in capsys.readouterr().out
+
+
+def test_a_cosmetic_review_invitation_goes_out_shortly_before_the_review_is_due():
+    injection = make_injection(code="frown-lines", on=date(2025, 6, 2))
+    handle_booking_event(Event.COMPLETED, injection)
+    sweep_recalls(as_of=date(2025, 6, 13))
+    assert not Message.objects.exists()
+    sweep_recalls(as_of=date(2025, 6, 14))  # review due 16 June, two days' notice
+    assert list(Message.objects.values_list("purpose", flat=True)) == [Purpose.REVIEW]
+
+
+def test_a_patient_with_two_recalls_due_gets_one_recall_sms_a_day(sms_settings):
+    patient = PatientFactory()
+    make_recall(patient, due_on=DUE, code="migraine")
+    make_recall(patient, due_on=DUE, code="neck-pain")
+    with time_machine.travel(noon(DUE), tick=False):
+        sweep_recalls()
+        assert Message.objects.count() == 1
+        send_sms(message_id=Message.objects.get().pk)
+        sweep_recalls()
+        second = Message.objects.get(status=MessageStatus.QUEUED)
+        # Queued again the same day, it waits for tomorrow's window rather than go out now.
+        assert send_sms(message_id=second.pk) == "deferred"
+    second.refresh_from_db()
+    assert clock.local(second.send_after) == clock.at(DUE + timedelta(days=1), time(0))
+
+
+def test_patients_without_consent_opted_out_or_with_a_bad_number_are_suppressed():
+    quiet = {
+        "no consent": PatientFactory(sms_consent=False),
+        "opted out": PatientFactory(sms_opted_out=True),
+        "bad number": PatientFactory(phone_invalid=True),
+    }
+    for patient in quiet.values():
+        make_recall(patient, due_on=DUE)
+    result = sweep_recalls(as_of=DUE)
+    assert (result.queued, result.suppressed) == (0, 3)
+    reasons = dict(Message.objects.values_list("patient__first_name", "error_message"))
+    assert reasons == {
+        quiet["no consent"].first_name: "no SMS consent",
+        quiet["opted out"].first_name: "patient opted out",
+        quiet["bad number"].first_name: "number cannot receive texts",
+    }
+
+
+def test_booked_and_dismissed_recalls_get_no_sms():
+    make_recall(due_on=DUE, status="booked")
+    make_recall(due_on=DUE, status="dismissed", dismissed_reason="moved away")
+    assert sweep_recalls(as_of=DUE).queued == 0
+
+
+def test_the_sweep_takes_the_same_few_queries_for_three_or_thirty_recalls():
+    practitioner = PractitionerFactory()
+
+    def queries_for(count: int, due_on: date) -> int:
+        for _ in range(count):
+            make_recall(due_on=due_on, practitioner=practitioner)
+        with CaptureQueriesContext(connection) as queries:
+            result = sweep_recalls(as_of=due_on)
+        assert result.queued == count
+        return len(queries)
+
+    assert queries_for(3, DUE) == queries_for(30, DUE + timedelta(days=7))
+
+
+def test_a_sweep_in_the_evening_queues_for_nine_the_next_morning_across_dst(settings):
+    settings.SMS_QUIET_HOURS = "20:00-09:00"
+    make_recall(due_on=date(2025, 3, 8))
+    evening = datetime(2025, 3, 9, 2, 30, tzinfo=UTC)  # 8 March, 21:30 EST
+    with time_machine.travel(evening, tick=False):
+        sweep_recalls()
+    message = Message.objects.get()
+    assert message.send_after == datetime(2025, 3, 9, 13, 0, tzinfo=UTC)  # 09:00 EDT
+    with time_machine.travel(datetime(2025, 3, 9, 12, 59, tzinfo=UTC), tick=False):
+        assert dispatch_due_messages() == []
+        assert send_sms(message_id=message.pk) == "deferred"
+    with time_machine.travel(datetime(2025, 3, 9, 13, 0, tzinfo=UTC), tick=False):
+        assert dispatch_due_messages() == [message.pk]
+        assert send_sms(message_id=message.pk) == MessageStatus.SENT
+
+
+def test_the_dispatcher_gives_a_new_task_to_a_queued_message_whose_task_went_missing(settings):
+    settings.SMS_REDISPATCH_AFTER_SECONDS = 900
+    start = datetime(2025, 6, 18, 15, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False) as traveller:
+        message = make_message()
+        assert dispatch_due_messages() == [message.pk]
+        assert dispatch_due_messages() == []
+        traveller.shift(timedelta(minutes=16))
+        assert dispatch_due_messages() == [message.pk]
+
+
+def test_many_recalls_add_no_periodic_tasks():
+    before = PeriodicTask.objects.count()
+    for day in range(40):
+        make_recall(due_on=DUE + timedelta(days=day))
+    sweep_recalls(as_of=DUE + timedelta(days=10))
+    assert PeriodicTask.objects.count() == before
+
+
+# --- appointment reminders ----------------------------------------------------------
+
+
+def booked_appointment(start_at: datetime, **fields) -> Appointment:
+    injection = make_injection(on=clock.local_date(start_at), status=Status.BOOKED, **fields)
+    Appointment.objects.filter(pk=injection.pk).update(
+        start_at=start_at, end_at=start_at + timedelta(minutes=30)
+    )
+    injection.refresh_from_db()
+    return injection
+
+
+def test_an_appointment_gets_one_reminder_a_day_ahead_asking_to_reply_c(sms_settings):
+    with time_machine.travel(clock.at(date(2025, 6, 17), time(10)), tick=False):
+        soon = booked_appointment(clock.at(date(2025, 6, 18), time(9, 30)))
+        later = booked_appointment(clock.at(date(2025, 6, 18), time(10, 30)))
+        assert queue_appointment_reminders() == 1
+        assert queue_appointment_reminders() == 0
+    message = Message.objects.get()
+    assert message.appointment == soon
+    assert "Wed Jun 18 at 9:30 AM" in message.body
+    assert "Reply C to confirm" in message.body
+    assert "injection" not in message.body.lower()
+    assert not later.messages.exists()
+
+
+def test_a_moved_appointment_is_reminded_of_its_new_time(sms_settings):
+    with time_machine.travel(clock.at(date(2025, 6, 17), time(10)), tick=False):
+        appointment = booked_appointment(clock.at(date(2025, 6, 18), time(9, 30)))
+        queue_appointment_reminders()
+        Appointment.objects.filter(pk=appointment.pk).update(
+            start_at=clock.at(date(2025, 6, 18), time(9, 45)),
+            end_at=clock.at(date(2025, 6, 18), time(10, 15)),
+        )
+        appointment.refresh_from_db()
+        handle_booking_event(Event.MOVED, appointment)
+        queue_appointment_reminders()
+    assert "9:45 AM" in Message.objects.get().body
+
+
+def test_a_reminder_for_a_cancelled_appointment_is_not_sent(sms_settings):
+    with time_machine.travel(clock.at(date(2025, 6, 17), time(10)), tick=False):
+        appointment = booked_appointment(clock.at(date(2025, 6, 18), time(9, 30)))
+        queue_appointment_reminders()
+        Appointment.objects.filter(pk=appointment.pk).update(status=Status.CANCELLED)
+        message = Message.objects.get()
+        assert send_sms(message_id=message.pk) == MessageStatus.SUPPRESSED
+    message.refresh_from_db()
+    assert message.error_message == "appointment cancelled"
