@@ -91,7 +91,7 @@ LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
 
-CLINIC_NAME = env.str("CLINIC_NAME", default="Lakeshore Botox Clinic")
+CLINIC_NAME = env.str("CLINIC_NAME", default="Lakeshore Clinic")
 CLINIC_PHONE = env.str("CLINIC_PHONE", default="+1 416 555 0199")
 CLINIC_TIME_ZONE = env.str("CLINIC_TIME_ZONE", default="America/Toronto")
 # Phone numbers typed without a country code are read as numbers of this region.

@@ -24,5 +24,5 @@ def _services_for_markers(request: pytest.FixtureRequest) -> None:
 @pytest.fixture(autouse=True)
 def _clinic_settings(settings):
     settings.CLINIC_TIME_ZONE = "America/Toronto"
-    settings.CLINIC_NAME = "Lakeshore Botox Clinic"
+    settings.CLINIC_NAME = "Lakeshore Clinic"
     settings.CLINIC_PHONE = "+1 416 555 0199"

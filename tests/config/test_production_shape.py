@@ -10,7 +10,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTING_READ = re.compile(r"""env\.(?:str|int|bool|list|float|db)\(\s*"([A-Z_]+)\"""")
-ENV_LINE = re.compile(r"^([A-Z_]+)=", re.MULTILINE)
+ENV_LINE = re.compile(r"^(?:# )?([A-Z_]+)=", re.MULTILINE)
 
 
 def compose() -> dict:
@@ -132,3 +132,10 @@ def test_twilio_backend_without_its_credentials_fails_naming_them():
     result = manage("check", env=production_env(SMS_BACKEND="twilio"))
     assert result.returncode != 0
     assert "TWILIO_ACCOUNT_SID" in result.stderr and "TWILIO_AUTH_TOKEN" in result.stderr
+
+
+def test_env_example_copied_as_it_is_gives_a_working_development_setup():
+    values = dict(re.findall(r"^([A-Z_]+)=(.*)$", (ROOT / ".env.example").read_text(), re.MULTILINE))
+    env = {k: v for k, v in os.environ.items() if k not in values and k != "DATABASE_URL"}
+    result = manage("check", env={**env, **values})
+    assert result.returncode == 0, result.stderr

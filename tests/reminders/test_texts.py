@@ -33,11 +33,11 @@ def test_each_sms_template_fits_one_gsm7_segment_with_the_longest_values(name, l
 @pytest.mark.parametrize("name", TEMPLATES)
 def test_each_sms_template_names_the_clinic_and_a_way_to_call_without_health_words(name):
     text = texts.render(name, when="Mon Jun 2 at 9:30 AM")
-    assert "Lakeshore Botox Clinic" in text
+    assert "Lakeshore Clinic" in text
     assert "+1 416 555 0199" in text
     if name != "confirmed":  # a reply to the patient's own text, not a new message
         assert "Reply STOP to opt out" in text
-    without_name = text.replace("Lakeshore Botox Clinic", "").lower()
+    without_name = text.replace("Lakeshore Clinic", "").lower()
     assert not [word for word in HEALTH_WORDS if word in without_name]
 
 

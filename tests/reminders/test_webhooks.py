@@ -187,7 +187,7 @@ def test_stop_withdraws_messages_waiting_to_be_sent(client, sms_settings):
 
 def test_help_answers_with_the_clinic_name_and_phone(client, sms_settings):
     reply = reply_of(sms_from(client, PatientFactory(), "help"))
-    assert "Lakeshore Botox Clinic" in reply
+    assert "Lakeshore Clinic" in reply
     assert "+1 416 555 0199" in reply
 
 
