@@ -63,7 +63,7 @@ STAFF = [
         "Megan Nicholls, RPN",
         Role.NURSE_INJECTOR,
         (True, False, True),
-        COSMETIC + ["migraine", "hyperhidrosis", "neck-pain"],
+        [*COSMETIC, "migraine", "hyperhidrosis", "neck-pain"],
         [(d, time(10), time(18)) for d in range(1, 6)],
     ),
     StaffSpec(

@@ -212,30 +212,44 @@ def check_safety(
             )
         verdict.overridable.append(PathwayError("reinjection_too_soon", message))
     # Same-day injections of other types count too: the limit is across indications.
-    recent_units = sum(v.units for v in others if 0 <= (on - v.on).days < limits.dose_window_days)
-    if planned_units + recent_units > limits.dose_limit_units:
-        verdict.overridable.append(
-            PathwayError(
-                "dose_limit_exceeded",
-                f"{planned_units} units planned plus {recent_units} units in the "
-                f"{limits.dose_window_days} days before would exceed the "
-                f"{limits.dose_limit_units}-unit limit.",
+    # The new injection also falls inside the 84-day window of every injection booked
+    # after it, so a booking that would push a later one over the limit is refused too.
+    window = limits.dose_window_days
+    later_days = sorted({v.on for v in others if 0 < (v.on - on).days < window})
+    for anchor in [on, *later_days]:
+        units = planned_units + sum(v.units for v in others if 0 <= (anchor - v.on).days < window)
+        if units <= limits.dose_limit_units:
+            continue
+        if anchor == on:
+            message = (
+                f"{planned_units} units planned plus {units - planned_units} units in the "
+                f"{window} days before would exceed the {limits.dose_limit_units}-unit limit."
             )
-        )
+        else:
+            message = (
+                f"{planned_units} units planned would bring the {window} days up to the "
+                f"injection booked on {_day(anchor)} to {units} units, over the "
+                f"{limits.dose_limit_units}-unit limit."
+            )
+        verdict.overridable.append(PathwayError("dose_limit_exceeded", message))
+        break
     return verdict
 
 
 def apply_overrides(verdict: Verdict, *, override_reason: str, may_override: bool) -> list[str]:
     """Return the rules overridden, or raise: only clinicians override, always with a reason."""
     reason = override_reason.strip()
-    if reason and not may_override:
-        raise PathwayError(
-            "override_not_allowed", "Only a clinician can override a safety rule.", status=403
-        )
+    # A reason with nothing to override is no attempt to override: the booking stands.
     if not verdict.overridable:
         return []
     if not reason:
         raise verdict.overridable[0]
+    if not may_override:
+        # A rule code like the others, so 400 (SPEC §3.2), not a 403 for the whole endpoint.
+        raise PathwayError(
+            "override_not_allowed",
+            f"Only a clinician can override this: {verdict.overridable[0].message}",
+        )
     codes = [e.code for e in verdict.overridable]
     assert set(codes) <= OVERRIDABLE
     return codes

@@ -1,13 +1,14 @@
 """Reads for bookings: what the rules need, slot search, lists for the API and UI."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
 from bookings import pathway
+from bookings.errors import PathwayError
 from bookings.models import LIVE_STATUSES, Appointment, Course, Patient, Prescription, Status
 from scheduler import clock
 from scheduler.models import Kind, TreatmentType
@@ -47,41 +48,76 @@ def _visit(a: Appointment, code: str = "") -> pathway.Visit:
 
 
 def get_course_history(
-    *, patient: Patient, treatment: TreatmentType, course: Course | None = None
+    *,
+    patient: Patient,
+    treatment: TreatmentType,
+    course: Course | None = None,
+    exclude_id: int | None = None,
 ) -> pathway.CourseHistory:
-    """Two or three queries, whatever the patient's history."""
-    injections = [
-        _visit(a, code)
-        for a, code in (
-            (a, a.course.treatment_type.code)
-            for a in Appointment.objects.filter(
-                patient=patient, kind=Kind.INJECTION, status__in=LIVE_STATUSES
-            ).select_related("course__treatment_type")
-        )
-    ]
-    if course is None:
-        return pathway.CourseHistory(treatment_rules(treatment), (), None, injections)
-    visits = [_visit(a, treatment.code) for a in course.appointments.all()]
+    """Two queries, whatever the patient's history; ``course`` is optional.
+
+    The course is (patient, treatment), so its visits and prescription are found by
+    that pair and the slot search needs no query for the course itself.
+    ``exclude_id`` leaves out an appointment being moved, everywhere: from the visits,
+    the injections and the prescription's used sessions, so it never blocks itself.
+    """
+    in_course = Q(course=course) if course is not None else Q(course__treatment_type=treatment)
+    rows = (
+        Appointment.objects.filter(patient=patient)
+        .filter(in_course | Q(kind=Kind.INJECTION, status__in=LIVE_STATUSES))
+        .select_related("course__treatment_type")
+        .order_by("start_at", "id")
+    )
+    if exclude_id is not None:
+        rows = rows.exclude(pk=exclude_id)
+    visits: list[pathway.Visit] = []
+    injections: list[pathway.Visit] = []
+    for a in rows:
+        code = a.course.treatment_type.code
+        seen = _visit(a, code)
+        if a.course.treatment_type_id == treatment.pk:
+            visits.append(seen)
+        if a.kind == Kind.INJECTION and a.status in LIVE_STATUSES:
+            injections.append(seen)
+    prescriptions = (
+        course.prescriptions.all()
+        if course is not None
+        else Prescription.objects.filter(course__patient=patient, course__treatment_type=treatment)
+    )
     return pathway.CourseHistory(
-        treatment_rules(treatment), visits, get_prescription_state(course), injections
+        treatment_rules(treatment),
+        visits,
+        _prescription_state(_current(prescriptions, exclude_id)),
+        injections,
     )
 
 
-def get_current_prescription(course: Course) -> Prescription | None:
+def _current(
+    prescriptions: QuerySet[Prescription], exclude_id: int | None = None
+) -> Prescription | None:
+    """The latest prescription, with ``used``: its live injections (bar one being moved)."""
+    live_uses = Q(injections__status__in=LIVE_STATUSES)
+    if exclude_id is not None:
+        live_uses &= ~Q(injections__pk=exclude_id)
     return (
-        course.prescriptions.annotate(
-            used=Count("injections", filter=Q(injections__status__in=LIVE_STATUSES))
-        )
+        prescriptions.annotate(used=Count("injections", filter=live_uses))
         .order_by("-written_on", "-id")
         .first()
     )
 
 
-def get_prescription_state(course: Course) -> pathway.PrescriptionState | None:
-    rx = get_current_prescription(course)
+def _prescription_state(rx: Prescription | None) -> pathway.PrescriptionState | None:
     if rx is None:
         return None
     return pathway.PrescriptionState(rx.valid_until, rx.sessions, rx.used)  # type: ignore[attr-defined]
+
+
+def get_current_prescription(course: Course) -> Prescription | None:
+    return _current(course.prescriptions.all())
+
+
+def get_prescription_state(course: Course) -> pathway.PrescriptionState | None:
+    return _prescription_state(get_current_prescription(course))
 
 
 def get_busy(
@@ -109,7 +145,10 @@ def list_slots(
     practitioner_id: int | None = None,
     patient: Patient | None = None,
 ) -> list[Slot]:
-    """Free starts on the clinic grid among qualified practitioners (4–7 queries)."""
+    """Free starts on the clinic grid among qualified practitioners.
+
+    Four queries, six with a patient, whatever the range or number of practitioners.
+    """
     practitioners = list(list_qualified_practitioners(treatment, kind, practitioner_id))
     ids = [p.pk for p in practitioners]
     range_start, range_end = range_bounds(first, last)
@@ -131,17 +170,18 @@ def list_slots(
     )
 
 
-def _pathway_filter(*, patient: Patient, treatment: TreatmentType, kind: str):  # type: ignore[no-untyped-def]
+def _pathway_filter(
+    *, patient: Patient, treatment: TreatmentType, kind: str
+) -> Callable[[datetime], bool]:
     """Drop starts the pathway would refuse, where the patient's history tells."""
-    course = Course.objects.filter(patient=patient, treatment_type=treatment).first()
-    history = get_course_history(patient=patient, treatment=treatment, course=course)
+    history = get_course_history(patient=patient, treatment=treatment)
     rules_limits = limits()
     units = treatment.typical_units
 
     def allowed(start_at: datetime) -> bool:
         try:
             pathway.check_pathway(kind, start_at, history, rules_limits)
-        except pathway.PathwayError:
+        except PathwayError:
             return False
         if kind == Kind.INJECTION:
             verdict = pathway.check_safety(start_at, units, history, rules_limits)
@@ -152,7 +192,17 @@ def _pathway_filter(*, patient: Patient, treatment: TreatmentType, kind: str):  
 
 
 def search_patients(query: str) -> QuerySet[Patient]:
+    """Every word must match a name or the phone; a query of only digits is a phone.
+
+    A phone is typed with spaces, dashes or a "+1" that would otherwise be words of
+    their own ("+1" alone has too few digits to search), so all its digits are matched
+    together against the stored E.164 number.
+    """
     qs = Patient.objects.all()
+    if not any(ch.isalpha() for ch in query):
+        digits = "".join(ch for ch in query if ch.isdigit())
+        if len(digits) >= 3:
+            return qs.filter(phone__contains=digits)
     for term in query.split():
         digits = "".join(ch for ch in term if ch.isdigit())
         cond = Q(first_name__icontains=term) | Q(last_name__icontains=term)
@@ -170,12 +220,12 @@ def get_course_overviews(
     for a in Appointment.objects.filter(course__in=courses):
         visits[a.course_id].append(_visit(a))
     current: dict[int, Prescription] = {}
-    for rx in (
+    for written in (
         Prescription.objects.filter(course__in=courses)
         .annotate(used=Count("injections", filter=Q(injections__status__in=LIVE_STATUSES)))
         .order_by("course_id", "-written_on", "-id")
     ):
-        current.setdefault(rx.course_id, rx)
+        current.setdefault(written.course_id, written)
     today = clock.today()
     steps = {}
     for course in courses:

@@ -1,6 +1,6 @@
 """Every change to patients, courses and appointments goes through here."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -55,6 +55,8 @@ def register_patient(*, by: Any, consent_source: str = "front_desk", **fields: A
     consent = bool(fields.pop("sms_consent", False))
     fields["phone"] = normalize_phone(fields.get("phone", ""))
     patient = Patient(**fields)
+    if patient.sms_opted_out:
+        patient.sms_opted_out_at = clock.now()
     _consent_fields(patient, consent, consent_source)
     patient.save()
     return patient
@@ -113,15 +115,12 @@ def _check_calendar(
             f"{practitioner.name} is not working at {local:%H:%M} on {local:%a %d %b %Y} "
             f"for the whole {int((end_at - start_at).total_seconds() // 60)} minutes.",
         )
-    clash = (
-        Appointment.objects.filter(
-            practitioner=practitioner, start_at__lt=end_at, end_at__gt=start_at
-        )
-        .exclude(status=Status.CANCELLED)
-        .exclude(pk=exclude_id)
-        .exists()
-    )
-    if clash:
+    others = Appointment.objects.filter(
+        practitioner=practitioner, start_at__lt=end_at, end_at__gt=start_at
+    ).exclude(status=Status.CANCELLED)
+    if exclude_id is not None:
+        others = others.exclude(pk=exclude_id)
+    if others.exists():
         raise SlotTaken()
 
 
@@ -137,14 +136,9 @@ def _check_rules(
     override_reason: str,
     exclude_id: int | None = None,
 ) -> list[str]:
-    history = get_course_history(patient=patient, treatment=treatment, course=course)
-    if exclude_id is not None:
-        history = pathway.CourseHistory(
-            history.treatment,
-            [v for v in history.course_visits if v.id != exclude_id],
-            history.prescription,
-            history.patient_injections,
-        )
+    history = get_course_history(
+        patient=patient, treatment=treatment, course=course, exclude_id=exclude_id
+    )
     rules = limits()
     pathway.check_pathway(kind, start_at, history, rules)
     verdict = pathway.Verdict()
@@ -185,6 +179,9 @@ def book_appointment(
     # injection; the practitioner's calendar is guarded by the overlap check below.
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
     kind = Kind(kind)
+    # In UTC: adding minutes to a clinic-zone datetime adds wall-clock time, which is
+    # wrong across a DST change.
+    start_at = start_at.astimezone(UTC)
     end_at = start_at + timedelta(minutes=treatment.minutes_for(kind))
     _check_calendar(
         practitioner=practitioner, treatment=treatment, kind=kind, start_at=start_at, end_at=end_at
@@ -244,6 +241,7 @@ def move_appointment(
         )
     practitioner = practitioner or appointment.practitioner
     treatment = appointment.course.treatment_type
+    start_at = start_at.astimezone(UTC)
     end_at = start_at + (appointment.end_at - appointment.start_at)
     _check_calendar(
         practitioner=practitioner,

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from scheduler.clock import at, local
 
@@ -31,16 +31,24 @@ def days(first: date, last: date) -> Iterator[date]:
 
 
 def working_windows(hours: Iterable[Hours], first: date, last: date) -> list[Interval]:
-    """Clinic wall-clock hours turned into aware intervals; zoneinfo handles DST days."""
+    """Clinic wall-clock hours turned into UTC intervals; zoneinfo handles DST days.
+
+    UTC because Python adds to and compares datetimes sharing one tzinfo by wall clock,
+    which is wrong across a DST change; in UTC every step is real elapsed time.
+    """
     by_weekday: dict[int, list[Hours]] = {}
     for h in hours:
         by_weekday.setdefault(h.weekday, []).append(h)
     windows = [
-        (at(day, h.start), at(day, h.end))
+        (_utc(at(day, h.start)), _utc(at(day, h.end)))
         for day in days(first, last)
         for h in by_weekday.get(day.weekday(), ())
     ]
     return sorted(windows)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
 
 
 def overlaps(a: Interval, b: Interval) -> bool:
@@ -50,13 +58,20 @@ def overlaps(a: Interval, b: Interval) -> bool:
 
 def fits_hours(start_at: datetime, end_at: datetime, hours: Iterable[Hours]) -> bool:
     day = local(start_at).date()
+    start_at, end_at = _utc(start_at), _utc(end_at)
     return any(w[0] <= start_at and end_at <= w[1] for w in working_windows(hours, day, day))
 
 
 def _grid_start(moment: datetime, grid: timedelta) -> datetime:
-    """The first grid point at or after ``moment``, counted from clinic midnight."""
-    loc = local(moment)
-    midnight = at(loc.date(), time(0))
+    """The first grid point at or after ``moment``, counted from clinic midnight.
+
+    Counted in elapsed (UTC) time: mixing a clinic-zone midnight with a UTC moment once
+    put the grid an hour early on a spring-forward day, so a start after a booking
+    snapped back into the booking and the search never ended. DST shifts are whole
+    hours in the clinic's zone, so the grid still lands on :00, :15, :30, :45.
+    """
+    moment = _utc(moment)
+    midnight = _utc(at(local(moment).date(), time(0)))
     steps = -((midnight - moment) // grid)  # ceiling division
     return midnight + steps * grid
 
@@ -80,10 +95,10 @@ def free_starts(
     grid: timedelta = timedelta(minutes=15),
     not_before: datetime | None = None,
 ) -> Iterator[Interval]:
-    """Every grid start inside a window whose [start, start + duration) is free."""
-    taken = merge(busy)
+    """Every grid start inside a window whose [start, start + duration) is free (in UTC)."""
+    taken = merge((_utc(s), _utc(e)) for s, e in busy)
     i = 0
-    for w_start, w_end in sorted(windows):
+    for w_start, w_end in sorted((_utc(s), _utc(e)) for s, e in windows):
         start = _grid_start(max(w_start, not_before) if not_before else w_start, grid)
         while start + duration <= w_end:
             end = start + duration

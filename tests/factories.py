@@ -1,13 +1,14 @@
 """Factories for the clinic's rows. Treatment types come from the seeded catalogue."""
 
-from datetime import time
+from datetime import time, timedelta
 
 import factory
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from bookings.models import Patient
-from scheduler.models import Practitioner, Role, TreatmentType, WorkingHours
+from bookings.models import Appointment, Course, Patient, Prescription, Status
+from scheduler.clock import local_date
+from scheduler.models import Kind, Practitioner, Role, TreatmentType, WorkingHours
 
 
 def treatment(code: str) -> TreatmentType:
@@ -21,6 +22,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
+
     @factory.post_generation
     def password(self, create, extracted, **kwargs):
         self.set_password(extracted or "pw-for-tests-1")
@@ -74,3 +76,45 @@ class PractitionerFactory(factory.django.DjangoModelFactory):
             WorkingHours(practitioner=self, weekday=d, start_time=start, end_time=end)
             for d in weekdays
         )
+
+
+def course_for(patient: Patient, code: str) -> Course:
+    return Course.objects.get_or_create(patient=patient, treatment_type=treatment(code))[0]
+
+
+class AppointmentFactory(factory.django.DjangoModelFactory):
+    """A row written straight to the table, for history the rules must see.
+
+    It skips the booking service on purpose (past visits, given injections); the
+    service's own behaviour is tested through the service and the API.
+    """
+
+    class Meta:
+        model = Appointment
+        exclude = ("treatment_code", "minutes")
+
+    treatment_code = "migraine"
+    minutes = 30
+    patient = factory.SubFactory(PatientFactory)
+    practitioner = factory.SubFactory(PractitionerFactory)
+    course = factory.LazyAttribute(lambda o: course_for(o.patient, o.treatment_code))
+    kind = Kind.EXAM
+    start_at = factory.LazyFunction(timezone.now)
+    end_at = factory.LazyAttribute(lambda o: o.start_at + timedelta(minutes=o.minutes))
+    status = Status.BOOKED
+
+
+class PrescriptionFactory(factory.django.DjangoModelFactory):
+    """A written prescription, with the completed prescription visit it came from."""
+
+    class Meta:
+        model = Prescription
+
+    course = factory.LazyAttribute(lambda o: o.appointment.course)
+    appointment = factory.SubFactory(
+        AppointmentFactory, kind=Kind.PRESCRIPTION, status=Status.COMPLETED, minutes=15
+    )
+    units_per_session = 155
+    sessions = 4
+    written_on = factory.LazyAttribute(lambda o: local_date(o.appointment.start_at))
+    valid_until = factory.LazyAttribute(lambda o: o.written_on + timedelta(days=365))
