@@ -135,7 +135,9 @@ def test_twilio_backend_without_its_credentials_fails_naming_them():
 
 
 def test_env_example_copied_as_it_is_gives_a_working_development_setup():
-    values = dict(re.findall(r"^([A-Z_]+)=(.*)$", (ROOT / ".env.example").read_text(), re.MULTILINE))
+    values = dict(
+        re.findall(r"^([A-Z_]+)=(.*)$", (ROOT / ".env.example").read_text(), re.MULTILINE)
+    )
     env = {k: v for k, v in os.environ.items() if k not in values and k != "DATABASE_URL"}
     result = manage("check", env={**env, **values})
     assert result.returncode == 0, result.stderr
