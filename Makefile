@@ -7,6 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 .PHONY: install run test lint fmt bench migrate seed clean
 
@@ -48,7 +49,7 @@ fmt: install
 	$(VENV)/bin/ruff check --fix .
 
 bench: install
-	$(PY) manage.py bench
+	$(PY) -m benchmarks $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .cache var db.sqlite3 staticfiles

@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include("config.api_urls")),
     path("webhooks/", include("reminders.urls")),
+    path("", include("reminders.web_urls")),
     path("", include("bookings.urls")),
 ]

@@ -40,6 +40,9 @@ class RecallQuerySerializer(serializers.Serializer[Any]):
     due_after = serializers.DateField(required=False)
     treatment_type = serializers.SlugField(required=False)
     patient = serializers.IntegerField(required=False, min_value=1)
+    practitioner = serializers.IntegerField(
+        required=False, min_value=1, help_text="Who gave the injection the recall came from."
+    )
 
 
 class DismissSerializer(serializers.Serializer[Any]):
@@ -58,6 +61,9 @@ class SummaryQuerySerializer(serializers.Serializer[Any]):
     weeks = serializers.IntegerField(required=False, default=8, min_value=1, max_value=52)
     treatment_type = serializers.SlugField(required=False)
     kind = serializers.ChoiceField(choices=RecallKind.choices, required=False)
+    practitioner = serializers.IntegerField(
+        required=False, min_value=1, help_text="Who gave the injection the recall came from."
+    )
 
 
 class MessageSerializer(serializers.ModelSerializer[Message]):
@@ -107,6 +113,7 @@ class RecallListView(generics.ListAPIView[Recall]):
             due_after=query.get("due_after"),
             treatment_type=query.get("treatment_type"),
             patient_id=query.get("patient"),
+            practitioner_id=query.get("practitioner"),
         )
 
 
@@ -131,7 +138,10 @@ class FollowUpSummaryView(APIView):
     def get(self, request: Request) -> Response:
         query = _query(SummaryQuerySerializer, request)
         summary = selectors.get_follow_up_summary(
-            weeks=query["weeks"], treatment_type=query.get("treatment_type"), kind=query.get("kind")
+            weeks=query["weeks"],
+            treatment_type=query.get("treatment_type"),
+            kind=query.get("kind"),
+            practitioner_id=query.get("practitioner"),
         )
         return Response(WeekSummarySerializer(summary, many=True).data)
 

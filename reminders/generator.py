@@ -44,14 +44,62 @@ TYPE_WEIGHTS = {
     "crows-feet": 12,
     "laugh-lines": 5,
 }
-FIRST_NAMES = (
-    "Olivia Liam Emma Noah Charlotte William Amelia Benjamin Sophia Lucas Mia Ethan Harper "
-    "Jacob Ava Jack Chloe Leo Zoe Nathan Alice Samuel Léa Thomas Maya Gabriel Nora Félix"
-).split()
-LAST_NAMES = (
-    "Martin Tremblay Roy Gagnon Côté Bouchard Gauthier Morin Lavoie Fortin Gagné Ouellet "
-    "Pelletier Bélanger Lévesque Bergeron Leblanc Singh Nguyen Smith Brown Wilson Chen Patel"
-).split()
+FIRST_NAMES = [
+    "Olivia",
+    "Liam",
+    "Emma",
+    "Noah",
+    "Charlotte",
+    "William",
+    "Amelia",
+    "Benjamin",
+    "Sophia",
+    "Lucas",
+    "Mia",
+    "Ethan",
+    "Harper",
+    "Jacob",
+    "Ava",
+    "Jack",
+    "Chloe",
+    "Leo",
+    "Zoe",
+    "Nathan",
+    "Alice",
+    "Samuel",
+    "Léa",
+    "Thomas",
+    "Maya",
+    "Gabriel",
+    "Nora",
+    "Félix",
+]
+LAST_NAMES = [
+    "Martin",
+    "Tremblay",
+    "Roy",
+    "Gagnon",
+    "Côté",
+    "Bouchard",
+    "Gauthier",
+    "Morin",
+    "Lavoie",
+    "Fortin",
+    "Gagné",
+    "Ouellet",
+    "Pelletier",
+    "Bélanger",
+    "Lévesque",
+    "Bergeron",
+    "Leblanc",
+    "Singh",
+    "Nguyen",
+    "Smith",
+    "Brown",
+    "Wilson",
+    "Chen",
+    "Patel",
+]
 DIAGNOSES = {
     Category.THERAPEUTIC: "Chronic condition confirmed on examination; botulinum toxin indicated.",
     Category.COSMETIC: "Dynamic lines suitable for treatment.",
@@ -178,7 +226,9 @@ def _make_practitioners(
     count: int, types: dict[str, TreatmentType], rng: random.Random
 ) -> list[Practitioner]:
     """Physicians, nurse injectors and dentists in turn; the dentists decide TMJ and bruxism."""
-    general = [c for c, t in types.items() if t.category == Category.THERAPEUTIC and c not in DENTAL]
+    general = [
+        c for c, t in types.items() if t.category == Category.THERAPEUTIC and c not in DENTAL
+    ]
     cosmetic = [c for c, t in types.items() if t.category == Category.COSMETIC]
     roles = [
         (Role.PHYSICIAN, (True, True, True), general + cosmetic),
@@ -219,7 +269,11 @@ def _qualified(
     staff: list[Practitioner], types: dict[str, TreatmentType]
 ) -> dict[tuple[str, str], list[int]]:
     codes = {p.pk: set(p.treatment_types.values_list("code", flat=True)) for p in staff}
-    flags = {Kind.EXAM: "can_examine", Kind.PRESCRIPTION: "can_prescribe", Kind.INJECTION: "can_inject"}
+    flags = {
+        Kind.EXAM: "can_examine",
+        Kind.PRESCRIPTION: "can_prescribe",
+        Kind.INJECTION: "can_inject",
+    }
     found: dict[tuple[str, str], list[int]] = {}
     for code in types:
         for kind, flag in flags.items():
@@ -350,6 +404,8 @@ def _plan_course(
         if last is not None:
             _close_recall(plan, last, given)
         last = given
+        if rng.random() < 0.2:
+            break  # stopped coming: the last recall goes overdue, then lapses
         day += timedelta(days=max(treatment.min_reinjection_days, interval + rng.randint(-7, 14)))
     if last is None:
         return

@@ -76,6 +76,13 @@ class Recall(models.Model):
             models.Index(fields=["status", "due_on"]),
             models.Index(fields=["due_on", "status"], name="recall_week_summary_idx"),
             models.Index(fields=["course", "kind", "status"]),
+            # The dashboard's "overdue" and "reminded" lists: open recalls in due order,
+            # so a page of 50 is read straight off the index however many are open.
+            models.Index(
+                fields=["due_on", "id"],
+                condition=Q(status__in=["pending", "reminded"]),
+                name="recall_open_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -172,6 +179,8 @@ class Message(models.Model):
             ),
             models.Index(fields=["patient", "-created_at"]),
             models.Index(fields=["status", "-created_at"]),
+            # The dashboard's SMS health: counts by status over the last days, index only.
+            models.Index(fields=["created_at", "status"], name="message_health_idx"),
         ]
 
     def __str__(self) -> str:

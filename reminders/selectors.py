@@ -1,51 +1,116 @@
-"""Reads for the API, the dashboard and staff: recalls, the follow-up summary, messages."""
+"""Reads for the API, the dashboard and staff: recalls, the follow-up summary, messages.
 
-from datetime import date, timedelta
+The dashboard page and the API call these same functions, so a number on the page and
+the same number from the API cannot disagree. Every read here is one query whatever
+the number of rows (aggregates, or a page of rows with their last SMS as a subquery).
+"""
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 from typing import TypedDict
 
 from django.conf import settings
-from django.db.models import Case, Count, DateField, Q, QuerySet, Value, When
-from django.db.models.functions import TruncWeek
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    DateTimeField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncDate, TruncWeek
 
 from reminders.models import (
     OPEN_RECALL_STATUSES,
     Message,
+    MessageStatus,
     Recall,
     RecallStatus,
 )
 from scheduler import clock
 
 
+def filter_recalls(
+    recalls: QuerySet[Recall],
+    *,
+    treatment_type: str | None = None,
+    practitioner_id: int | None = None,
+    kind: str | None = None,
+    due_after: date | None = None,
+    due_before: date | None = None,
+) -> QuerySet[Recall]:
+    """The filters the API and the dashboard share; the due dates are inclusive."""
+    if treatment_type:
+        recalls = recalls.filter(treatment_type__code=treatment_type)
+    if practitioner_id:
+        # Whoever gave the injection the recall came from.
+        recalls = recalls.filter(source_appointment__practitioner_id=practitioner_id)
+    if kind:
+        recalls = recalls.filter(kind=kind)
+    if due_after:
+        recalls = recalls.filter(due_on__gte=due_after)
+    if due_before:
+        recalls = recalls.filter(due_on__lte=due_before)
+    return recalls
+
+
 def list_recalls(
     *,
     status: str | None = None,
+    statuses: Sequence[str] = (),
     due_before: date | None = None,
     due_after: date | None = None,
     treatment_type: str | None = None,
     kind: str | None = None,
     patient_id: int | None = None,
+    practitioner_id: int | None = None,
 ) -> QuerySet[Recall]:
     recalls = Recall.objects.select_related("treatment_type", "patient")
     if status:
         recalls = recalls.filter(status=status)
-    if due_before:
-        recalls = recalls.filter(due_on__lte=due_before)
-    if due_after:
-        recalls = recalls.filter(due_on__gte=due_after)
-    if treatment_type:
-        recalls = recalls.filter(treatment_type__code=treatment_type)
-    if kind:
-        recalls = recalls.filter(kind=kind)
+    if statuses:
+        recalls = recalls.filter(status__in=statuses)
     if patient_id:
         recalls = recalls.filter(patient_id=patient_id)
+    recalls = filter_recalls(
+        recalls,
+        treatment_type=treatment_type,
+        practitioner_id=practitioner_id,
+        kind=kind,
+        due_after=due_after,
+        due_before=due_before,
+    )
     return recalls.order_by("due_on", "id")
+
+
+def with_last_message(recalls: QuerySet[Recall]) -> QuerySet[Recall]:
+    """Each recall with its latest SMS (``last_sms_*``), as subqueries of the same query."""
+    latest = Message.objects.filter(recall=OuterRef("pk")).order_by("-created_at", "-id")
+    return recalls.annotate(
+        last_sms_at=Subquery(latest.values("created_at")[:1], output_field=DateTimeField()),
+        last_sms_purpose=Subquery(latest.values("purpose")[:1], output_field=CharField()),
+        last_sms_status=Subquery(latest.values("status")[:1], output_field=CharField()),
+        last_sms_error_code=Subquery(latest.values("error_code")[:1], output_field=IntegerField()),
+        last_sms_error_message=Subquery(
+            latest.values("error_message")[:1], output_field=CharField()
+        ),
+    )
 
 
 class WeekSummary(TypedDict):
     week_start: date
     due: int
+    pending: int
     reminded: int
     booked: int
+    lapsed: int
     overdue: int
 
 
@@ -53,27 +118,32 @@ def get_follow_up_summary(
     *,
     weeks: int,
     today: date | None = None,
+    start_on: date | None = None,
     treatment_type: str | None = None,
     kind: str | None = None,
+    practitioner_id: int | None = None,
 ) -> list[WeekSummary]:
-    """One row per week (Monday first) from this week on, in one aggregate query.
+    """One row per week (Monday first) from this week (or ``start_on``'s) on, in one query.
 
-    ``due``, ``reminded`` and ``booked`` count the follow-ups due that week (dismissed
-    ones are no longer expected, so not counted). ``overdue`` counts those past due
-    today and still open; this week's row also carries the backlog from earlier weeks
-    that has not lapsed yet, so the manager sees every overdue follow-up once.
+    ``due`` counts the follow-ups due that week (dismissed ones are no longer expected,
+    so not counted) and splits into ``pending``, ``reminded``, ``booked`` and ``lapsed``.
+    ``overdue`` counts those past due today and still open; the first row also carries
+    the backlog from earlier weeks that has not lapsed yet, so the manager sees every
+    overdue follow-up once.
     """
     today = today or clock.today()
-    start = today - timedelta(days=today.weekday())
+    first = start_on or today
+    start = first - timedelta(days=first.weekday())
     end = start + timedelta(weeks=weeks)
     backlog_from = today - timedelta(days=settings.RECALL_LAPSE_AFTER_DAYS)
-    recalls = Recall.objects.filter(due_on__gte=min(start, backlog_from), due_on__lt=end).exclude(
-        status=RecallStatus.DISMISSED
+    recalls = filter_recalls(
+        Recall.objects.filter(due_on__gte=min(start, backlog_from), due_on__lt=end).exclude(
+            status=RecallStatus.DISMISSED
+        ),
+        treatment_type=treatment_type,
+        kind=kind,
+        practitioner_id=practitioner_id,
     )
-    if treatment_type:
-        recalls = recalls.filter(treatment_type__code=treatment_type)
-    if kind:
-        recalls = recalls.filter(kind=kind)
     in_week = Q(due_on__gte=start)
     rows = (
         recalls.annotate(
@@ -86,14 +156,23 @@ def get_follow_up_summary(
         .values("week")
         .annotate(
             due=Count("id", filter=in_week),
+            pending=Count("id", filter=in_week & Q(status=RecallStatus.PENDING)),
             reminded=Count("id", filter=in_week & Q(status=RecallStatus.REMINDED)),
             booked=Count("id", filter=in_week & Q(status=RecallStatus.BOOKED)),
+            lapsed=Count("id", filter=in_week & Q(status=RecallStatus.LAPSED)),
             overdue=Count("id", filter=Q(status__in=OPEN_RECALL_STATUSES, due_on__lt=today)),
         )
         .order_by("week")
     )
     by_week: dict[date, dict[str, int]] = {
-        _as_date(row["week"]): {key: row[key] for key in ("due", "reminded", "booked", "overdue")}
+        _as_date(row["week"]): {
+            "due": row["due"],
+            "pending": row["pending"],
+            "reminded": row["reminded"],
+            "booked": row["booked"],
+            "lapsed": row["lapsed"],
+            "overdue": row["overdue"],
+        }
         for row in rows
     }
     summary: list[WeekSummary] = []
@@ -104,12 +183,217 @@ def get_follow_up_summary(
             {
                 "week_start": week_start,
                 "due": row.get("due", 0),
+                "pending": row.get("pending", 0),
                 "reminded": row.get("reminded", 0),
                 "booked": row.get("booked", 0),
+                "lapsed": row.get("lapsed", 0),
                 "overdue": row.get("overdue", 0),
             }
         )
     return summary
+
+
+class ConversionRow(TypedDict):
+    treatment_type: str
+    treatment_name: str
+    kind: str
+    due: int
+    booked_in_time: int
+    booked_late: int
+    open: int
+    lapsed: int
+    dismissed: int
+
+
+def get_recall_conversion(
+    *,
+    due_after: date,
+    due_before: date,
+    within_days: int = 30,
+    treatment_type: str | None = None,
+    kind: str | None = None,
+    practitioner_id: int | None = None,
+) -> list[ConversionRow]:
+    """Of the follow-ups due in the period, how many were booked within ``within_days``.
+
+    One grouped query, a row per treatment type and kind. ``due`` leaves dismissed
+    follow-ups out (staff said they are no longer expected); they are counted apart.
+    "Booked" is the day the booking was made (clinic time), not the appointment's day.
+    """
+    recalls = filter_recalls(
+        Recall.objects.all(),
+        treatment_type=treatment_type,
+        kind=kind,
+        practitioner_id=practitioner_id,
+        due_after=due_after,
+        due_before=due_before,
+    )
+    booked = Q(status=RecallStatus.BOOKED)
+    rows = (
+        recalls.annotate(booked_on=TruncDate("booked_at", tzinfo=clock.clinic_tz()))
+        .values("treatment_type__code", "treatment_type__name", "kind")
+        .annotate(
+            due=Count("id", filter=~Q(status=RecallStatus.DISMISSED)),
+            booked=Count("id", filter=booked),
+            booked_in_time=Count(
+                "id",
+                filter=booked & Q(booked_on__lte=F("due_on") + timedelta(days=within_days)),
+            ),
+            open=Count("id", filter=Q(status__in=OPEN_RECALL_STATUSES)),
+            lapsed=Count("id", filter=Q(status=RecallStatus.LAPSED)),
+            dismissed=Count("id", filter=Q(status=RecallStatus.DISMISSED)),
+        )
+        .order_by("treatment_type__name", "kind")
+    )
+    return [
+        {
+            "treatment_type": row["treatment_type__code"],
+            "treatment_name": row["treatment_type__name"],
+            "kind": row["kind"],
+            "due": row["due"],
+            "booked_in_time": row["booked_in_time"],
+            # A booking with no recorded day counts as late: it cannot be shown in time.
+            "booked_late": row["booked"] - row["booked_in_time"],
+            "open": row["open"],
+            "lapsed": row["lapsed"],
+            "dismissed": row["dismissed"],
+        }
+        for row in rows
+    ]
+
+
+def filter_messages(
+    messages: QuerySet[Message],
+    *,
+    sent_after: datetime | None = None,
+    sent_before: datetime | None = None,
+    treatment_type: str | None = None,
+    practitioner_id: int | None = None,
+) -> QuerySet[Message]:
+    """Messages written to the outbox in ``[sent_after, sent_before)``, by what they are about.
+
+    A recall's SMS belongs to the recall's treatment and to whoever gave the injection
+    it came from; an appointment reminder to the appointment's treatment and practitioner.
+    """
+    if sent_after:
+        messages = messages.filter(created_at__gte=sent_after)
+    if sent_before:
+        messages = messages.filter(created_at__lt=sent_before)
+    if treatment_type:
+        messages = messages.filter(
+            Q(recall__treatment_type__code=treatment_type)
+            | Q(appointment__course__treatment_type__code=treatment_type)
+        )
+    if practitioner_id:
+        messages = messages.filter(
+            Q(recall__source_appointment__practitioner_id=practitioner_id)
+            | Q(appointment__practitioner_id=practitioner_id)
+        )
+    return messages
+
+
+def get_sms_health(
+    *,
+    sent_after: datetime | None = None,
+    sent_before: datetime | None = None,
+    treatment_type: str | None = None,
+    practitioner_id: int | None = None,
+) -> dict[str, int]:
+    """How many SMS are in each status (every status present, zero if none); one query."""
+    counts = {status.value: 0 for status in MessageStatus}
+    rows = (
+        filter_messages(
+            Message.objects.all(),
+            sent_after=sent_after,
+            sent_before=sent_before,
+            treatment_type=treatment_type,
+            practitioner_id=practitioner_id,
+        )
+        .values("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+NOT_DELIVERED = (
+    MessageStatus.FAILED,
+    MessageStatus.UNDELIVERED,
+    MessageStatus.SUPPRESSED,
+    MessageStatus.UNKNOWN,
+)
+
+
+class FailureReason(TypedDict):
+    status: str
+    error_code: int | None
+    reason: str
+    count: int
+
+
+def get_sms_failure_reasons(
+    *,
+    sent_after: datetime | None = None,
+    sent_before: datetime | None = None,
+    treatment_type: str | None = None,
+    practitioner_id: int | None = None,
+) -> list[FailureReason]:
+    """Why SMS did not reach patients, grouped: by provider error code, or stored reason.
+
+    A provider's error text names the number, so only the code groups failures; the
+    reasons we store for suppressed texts are fixed words and group as they are.
+    """
+    rows = (
+        filter_messages(
+            Message.objects.filter(status__in=NOT_DELIVERED),
+            sent_after=sent_after,
+            sent_before=sent_before,
+            treatment_type=treatment_type,
+            practitioner_id=practitioner_id,
+        )
+        .annotate(
+            reason=Case(
+                When(status=MessageStatus.SUPPRESSED, then=F("error_message")),
+                default=Value(""),
+                output_field=CharField(),
+            )
+        )
+        .values("status", "error_code", "reason")
+        .annotate(count=Count("id"))
+        .order_by("-count", "status", "error_code", "reason")
+    )
+    return [
+        {
+            "status": row["status"],
+            "error_code": row["error_code"],
+            "reason": row["reason"],
+            "count": row["count"],
+        }
+        for row in rows
+    ]
+
+
+def list_failed_messages(
+    *,
+    sent_after: datetime | None = None,
+    sent_before: datetime | None = None,
+    treatment_type: str | None = None,
+    practitioner_id: int | None = None,
+) -> QuerySet[Message]:
+    """Failed and undelivered SMS, newest first, with their patient (one query)."""
+    return (
+        filter_messages(
+            Message.objects.filter(status__in=(MessageStatus.FAILED, MessageStatus.UNDELIVERED)),
+            sent_after=sent_after,
+            sent_before=sent_before,
+            treatment_type=treatment_type,
+            practitioner_id=practitioner_id,
+        )
+        .select_related("patient")
+        .order_by("-created_at", "-id")
+    )
 
 
 def _as_date(value: object) -> date:

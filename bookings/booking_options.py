@@ -1,0 +1,140 @@
+"""What the booking screens offer: the kinds the pathway allows now, and free slots grouped.
+
+The answers come from the same pathway rules and slot search the booking service and
+the API use; nothing here decides a rule of its own.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bookings import pathway
+from bookings.errors import PathwayError
+from bookings.models import Course, Patient
+from bookings.selectors import get_course_history, limits, list_slots
+from scheduler import clock
+from scheduler.models import Kind, Practitioner, TreatmentType
+from scheduler.selectors import list_qualified_practitioners
+from scheduler.slots import Slot
+
+
+@dataclass(frozen=True)
+class KindOption:
+    kind: Kind
+    allowed: bool
+    reason: str = ""  # why not, in the rule's own words
+
+
+def list_kind_options(*, patient: Patient, treatment: TreatmentType) -> list[KindOption]:
+    """Each kind with the pathway's verdict for this patient and treatment.
+
+    A rule such as "the prescription must start after the exam ends" depends on the
+    start, so each kind is tried now and just after the course's last booked visit:
+    allowed if either passes, otherwise the first refusal is the reason shown.
+    """
+    course = Course.objects.filter(patient=patient, treatment_type=treatment).first()
+    history = get_course_history(patient=patient, treatment=treatment, course=course)
+    rules = limits()
+    now = clock.now()
+    latest = max((v.end_at for v in history.course_visits if v.live), default=now)
+    probes = [now, max(now, latest)]
+    options = []
+    for kind in Kind:
+        if not list_qualified_practitioners(treatment, kind).exists():
+            options.append(
+                KindOption(
+                    kind,
+                    False,
+                    f"No practitioner here does {kind.label.lower()} appointments "
+                    f"for {treatment.name.lower()}.",
+                )
+            )
+            continue
+        refusal: PathwayError | None = None
+        for probe in probes:
+            try:
+                pathway.check_pathway(kind, probe, history, rules)
+            except PathwayError as exc:
+                refusal = refusal or exc
+            else:
+                refusal = None
+                break
+        options.append(KindOption(kind, refusal is None, refusal.message if refusal else ""))
+    return options
+
+
+@dataclass(frozen=True)
+class DaySlots:
+    day: date
+    by_practitioner: list[tuple[Practitioner, list[Slot]]]
+
+    @property
+    def count(self) -> int:
+        return sum(len(slots) for _, slots in self.by_practitioner)
+
+
+SLOT_DAYS = 14
+
+
+def list_slot_days(
+    *,
+    treatment: TreatmentType,
+    kind: str,
+    first: date,
+    days: int = SLOT_DAYS,
+    patient: Patient | None = None,
+    practitioner_id: int | None = None,
+) -> list[DaySlots]:
+    """Free slots from ``first`` over ``days`` days, by day and then practitioner."""
+    last = first + timedelta(days=days - 1)
+    slots = list_slots(
+        treatment=treatment,
+        kind=kind,
+        first=first,
+        last=last,
+        practitioner_id=practitioner_id,
+        patient=patient,
+    )
+    practitioners = Practitioner.objects.in_bulk({s.practitioner_id for s in slots})
+    grouped: dict[date, dict[int, list[Slot]]] = {}
+    for s in slots:
+        grouped.setdefault(clock.local_date(s.start_at), {}).setdefault(
+            s.practitioner_id, []
+        ).append(s)
+    result = []
+    day = first
+    while day <= last:
+        per = grouped.get(day, {})
+        result.append(
+            DaySlots(
+                day,
+                sorted(
+                    (
+                        (practitioners[pid], sorted(ss, key=lambda s: s.start_at))
+                        for pid, ss in per.items()
+                    ),
+                    key=lambda pair: (pair[0].name, pair[0].pk),
+                ),
+            )
+        )
+        day += timedelta(days=1)
+    return result
+
+
+def next_free_slots(
+    *, treatment: TreatmentType, kind: str, after: datetime, patient: Patient, count: int = 6
+) -> list[tuple[Practitioner, Slot]]:
+    """The first free slots from ``after`` on, offered when the chosen one was just taken."""
+    first = clock.local_date(after)
+    slots = [
+        s
+        for s in list_slots(
+            treatment=treatment,
+            kind=kind,
+            first=first,
+            last=first + timedelta(days=SLOT_DAYS - 1),
+            patient=patient,
+        )
+        if s.start_at >= after
+    ][:count]
+    practitioners = Practitioner.objects.in_bulk({s.practitioner_id for s in slots})
+    return [(practitioners[s.practitioner_id], s) for s in slots]

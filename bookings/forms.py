@@ -1,0 +1,149 @@
+"""Web forms: they check the shape of what staff type; the services decide the rules."""
+
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+from bookings.models import Patient
+from bookings.phones import InvalidPhone, normalize_phone
+from scheduler import clock
+from scheduler.models import Kind, Practitioner, TreatmentType
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PatientForm(forms.Form):
+    first_name = forms.CharField(max_length=80, label="First name")
+    last_name = forms.CharField(max_length=80, label="Last name")
+    date_of_birth = forms.DateField(required=False, label="Date of birth", widget=DATE_INPUT)
+    phone = forms.CharField(
+        max_length=40,
+        label="Mobile phone",
+        help_text="For text reminders. Area code needed; +country code if not local.",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    email = forms.EmailField(required=False, label="Email (optional)")
+    sms_consent = forms.BooleanField(
+        required=False,
+        label="The patient agrees to receive appointment and recall text messages",
+    )
+
+    def clean_phone(self) -> str:
+        try:
+            return normalize_phone(self.cleaned_data["phone"])
+        except InvalidPhone as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class BookingForm(forms.Form):
+    """The chosen slot travels in hidden fields; units and an override are typed here."""
+
+    patient = forms.ModelChoiceField(queryset=Patient.objects.all(), widget=forms.HiddenInput)
+    treatment = forms.ModelChoiceField(
+        queryset=TreatmentType.objects.all(), to_field_name="code", widget=forms.HiddenInput
+    )
+    kind = forms.ChoiceField(choices=Kind.choices, widget=forms.HiddenInput)
+    practitioner = forms.ModelChoiceField(
+        queryset=Practitioner.objects.all(), widget=forms.HiddenInput
+    )
+    start = forms.DateTimeField(widget=forms.HiddenInput)
+    planned_units = forms.IntegerField(
+        required=False,
+        min_value=1,
+        label="Planned units",
+        help_text="Leave empty for the treatment's typical dose.",
+    )
+    override_reason = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Override a safety rule (clinicians only): reason",
+        help_text="Only if the re-injection interval or the dose limit refuses this booking.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class MoveForm(forms.Form):
+    practitioner = forms.ModelChoiceField(
+        queryset=Practitioner.objects.all(), widget=forms.HiddenInput
+    )
+    start = forms.DateTimeField(widget=forms.HiddenInput)
+    override_reason = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Override a safety rule (clinicians only): reason",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+CANCEL_REASONS = [
+    "Patient asked to cancel",
+    "Patient unwell",
+    "Practitioner unavailable",
+    "Booked in error",
+]
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        max_length=200,
+        label="Reason for cancelling",
+        error_messages={"required": "Enter why the appointment is cancelled."},
+        widget=forms.TextInput(attrs={"list": "cancel-reasons", "autocomplete": "off"}),
+    )
+
+
+class ExamOutcomeForm(forms.Form):
+    diagnosis = forms.CharField(
+        required=False,
+        label="Diagnosis",
+        help_text="Required for a therapeutic treatment before its prescription.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    notes = forms.CharField(required=False, label="Notes", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PrescriptionOutcomeForm(forms.Form):
+    units_per_session = forms.IntegerField(min_value=1, label="Units per session")
+    sessions = forms.IntegerField(min_value=1, label="Number of sessions")
+    valid_until = forms.DateField(label="Valid until", widget=DATE_INPUT)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The same default the service applies when no date is given.
+        self.fields["valid_until"].initial = clock.today() + timedelta(
+            days=settings.PRESCRIPTION_VALIDITY_DAYS
+        )
+
+
+PRODUCTS = [
+    "Botox (onabotulinumtoxinA)",
+    "Dysport (abobotulinumtoxinA)",
+    "Xeomin (incobotulinumtoxinA)",
+]
+
+
+class InjectionOutcomeForm(forms.Form):
+    product = forms.CharField(
+        max_length=80,
+        label="Product",
+        widget=forms.TextInput(attrs={"list": "products", "autocomplete": "off"}),
+    )
+    units = forms.IntegerField(min_value=1, label="Units given")
+    lot = forms.CharField(max_length=40, label="Lot number")
+    notes = forms.CharField(required=False, label="Notes", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReviewOutcomeForm(forms.Form):
+    notes = forms.CharField(
+        required=False, label="Review notes", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+OUTCOME_FORMS: dict[str, type[forms.Form]] = {
+    Kind.EXAM: ExamOutcomeForm,
+    Kind.PRESCRIPTION: PrescriptionOutcomeForm,
+    Kind.INJECTION: InjectionOutcomeForm,
+    Kind.REVIEW: ReviewOutcomeForm,
+}

@@ -1,0 +1,30 @@
+"""The web UI's addresses (the API has its own under /api/v1/)."""
+
+from django.contrib.auth.views import LogoutView
+from django.urls import path
+
+from bookings import views, views_appointments, views_booking, views_calendar, views_patients
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", LogoutView.as_view(), name="logout"),
+    path("manager/", views.manager_home, name="manager-home"),
+    path("calendar/", views_calendar.day_calendar, name="calendar"),
+    path("patients/", views_patients.patient_search, name="patients"),
+    path("patients/new/", views_patients.patient_register, name="patient-register"),
+    path("patients/<int:pk>/", views_patients.patient_detail, name="patient"),
+    path("book/", views_booking.book, name="book"),
+    path("book/confirm/", views_booking.book_confirm, name="book-confirm"),
+    path("appointments/<int:pk>/", views_appointments.appointment_detail, name="appointment"),
+    path("appointments/<int:pk>/move/", views_booking.move, name="appointment-move"),
+    path("appointments/<int:pk>/confirm/", views_appointments.confirm, name="appointment-confirm"),
+    path(
+        "appointments/<int:pk>/check-in/", views_appointments.check_in, name="appointment-check-in"
+    ),
+    path("appointments/<int:pk>/no-show/", views_appointments.no_show, name="appointment-no-show"),
+    path("appointments/<int:pk>/cancel/", views_appointments.cancel, name="appointment-cancel"),
+    path(
+        "appointments/<int:pk>/complete/", views_appointments.complete, name="appointment-complete"
+    ),
+]

@@ -1,0 +1,154 @@
+"""One appointment: its page (or the calendar's side panel), status actions, completion."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from bookings import roles, services
+from bookings.errors import PathwayError
+from bookings.forms import CANCEL_REASONS, OUTCOME_FORMS, PRODUCTS, CancelForm
+from bookings.models import Appointment
+from bookings.phones import display_phone
+from bookings.services import MOVABLE, TRANSITIONS
+from bookings.views import back_to, header, page, require
+from scheduler import clock
+from scheduler.models import Kind
+
+OUTCOME_TEMPLATES = {kind: f"bookings/outcome/{kind}.html" for kind in Kind.values}
+
+
+def _get(pk: int) -> Appointment:
+    return get_object_or_404(
+        Appointment.objects.select_related(
+            "patient", "practitioner", "course__treatment_type", "prescription"
+        ),
+        pk=pk,
+    )
+
+
+def _context(
+    request: HttpRequest,
+    appointment: Appointment,
+    *,
+    cancel_form: CancelForm | None = None,
+    outcome_form: forms.Form | None = None,
+    error: PathwayError | None = None,
+    error_for: str = "",
+) -> dict[str, Any]:
+    """What the appointment's actions need; the offered actions follow the services' rules."""
+    status = appointment.status
+    can_book = roles.can_book(request.user)
+    can_record = roles.can_record_clinical(request.user)
+    today = clock.today()
+    on_day = clock.local_date(appointment.start_at) == today
+    started = appointment.start_at <= clock.now()
+    kind = appointment.kind
+    if outcome_form is None and can_record:
+        initial = {"units": appointment.planned_units} if kind == Kind.INJECTION else {}
+        outcome_form = OUTCOME_FORMS[kind](initial=initial)
+    return {
+        "appointment": appointment,
+        "phone_display": display_phone(appointment.patient.phone),
+        "next": request.GET.get("next") or request.POST.get("next") or "",
+        "may_confirm": can_book and status in TRANSITIONS["confirmed"],
+        "may_check_in": can_book and status in TRANSITIONS["checked_in"] and on_day,
+        "may_no_show": can_book and status in TRANSITIONS["no_show"] and started,
+        "may_cancel": can_book and status in TRANSITIONS["cancelled"],
+        "may_move": can_book and status in MOVABLE,
+        "may_complete": can_record
+        and status in TRANSITIONS["completed"]
+        and (started or appointment.checked_in_at is not None),
+        "cancel_form": cancel_form or CancelForm(),
+        "cancel_reasons": CANCEL_REASONS,
+        "outcome_form": outcome_form,
+        "outcome_template": OUTCOME_TEMPLATES[kind],
+        "products": PRODUCTS,
+        "error": error,
+        "error_for": error_for,
+    }
+
+
+@require(roles.can_read)
+def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = _get(pk)
+    context = _context(request, appointment)
+    if request.htmx:  # type: ignore[attr-defined]
+        # The calendar opens this in its side panel.
+        return render(request, "bookings/_appointment_panel.html", {**header(request), **context})
+    return page(request, "bookings/appointment_detail.html", context)
+
+
+def _status_action(
+    action: Callable[..., Appointment], done: str
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    @require(roles.can_book)
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        appointment = _get(pk)
+        try:
+            action(appointment=appointment, by=request.user)
+        except PathwayError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"{appointment.patient.full_name}: {done}.")
+        return back_to(request, reverse("appointment", args=[pk]))
+
+    return view
+
+
+confirm = _status_action(services.confirm_appointment, "confirmed")
+check_in = _status_action(services.check_in_appointment, "checked in")
+no_show = _status_action(services.mark_no_show, "marked as a no-show")
+
+
+@require(roles.can_book)
+@require_POST
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = _get(pk)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.cancel_appointment(
+                appointment=appointment, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except PathwayError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"{appointment.patient.full_name}: cancelled.")
+        return back_to(request, reverse("appointment", args=[pk]))
+    context = _context(request, appointment, cancel_form=form, error_for="cancel")
+    return page(request, "bookings/appointment_detail.html", context, status=400)
+
+
+@require(roles.can_record_clinical)
+@require_POST
+def complete(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = _get(pk)
+    form = OUTCOME_FORMS[appointment.kind](request.POST)
+    error: PathwayError | None = None
+    if form.is_valid():
+        try:
+            services.complete_appointment(
+                appointment=appointment,
+                by=request.user,
+                outcome={k: v for k, v in form.cleaned_data.items() if v not in (None, "")},
+            )
+        except PathwayError as exc:
+            if exc.status == 403:
+                raise PermissionDenied(exc.message) from exc
+            error = exc
+        else:
+            messages.success(
+                request,
+                f"{appointment.get_kind_display()} for {appointment.patient.full_name} recorded.",
+            )
+            return back_to(request, reverse("appointment", args=[pk]))
+    context = _context(request, appointment, outcome_form=form, error=error, error_for="complete")
+    return page(request, "bookings/appointment_detail.html", context, status=400)

@@ -1,0 +1,221 @@
+"""Booking: patient → treatment type → kind → slot → confirm, and moving a booking."""
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from bookings import roles, services
+from bookings.booking_options import (
+    SLOT_DAYS,
+    DaySlots,
+    list_kind_options,
+    list_slot_days,
+    next_free_slots,
+)
+from bookings.errors import OVERRIDABLE, PathwayError, SlotTaken
+from bookings.forms import BookingForm, MoveForm
+from bookings.models import Appointment, Patient
+from bookings.phones import display_phone
+from bookings.views import calendar_url, page, require
+from scheduler import clock
+from scheduler.models import Kind, TreatmentType
+
+
+def _first_day(request: HttpRequest) -> date:
+    try:
+        return max(date.fromisoformat(request.GET.get("from", "")), clock.today())
+    except ValueError:
+        return clock.today()
+
+
+def _chosen_day(request: HttpRequest, days: list[DaySlots]) -> DaySlots | None:
+    wanted = request.GET.get("day", "")
+    for d in days:
+        if d.day.isoformat() == wanted:
+            return d
+    return next((d for d in days if d.count), None)
+
+
+def _slot_picker(request: HttpRequest, **query: Any) -> dict[str, Any]:
+    first = _first_day(request)
+    days = list_slot_days(first=first, **query)
+    return {
+        "days": days,
+        "chosen": _chosen_day(request, days),
+        "first": first,
+        "earlier": first.fromordinal(first.toordinal() - SLOT_DAYS)
+        if first > clock.today()
+        else None,
+        "later": first.fromordinal(first.toordinal() + SLOT_DAYS),
+    }
+
+
+@require(roles.can_book)
+def book(request: HttpRequest) -> HttpResponse:
+    """One page that grows a step at a time; every choice is a GET parameter."""
+    context: dict[str, Any] = {"treatments": TreatmentType.objects.filter(active=True)}
+    patient_id = request.GET.get("patient", "")
+    if not patient_id.isdigit():
+        return page(request, "bookings/book.html", context)
+    patient = get_object_or_404(Patient, pk=patient_id)
+    context["patient"] = patient
+    context["phone_display"] = display_phone(patient.phone)
+    treatment = TreatmentType.objects.filter(code=request.GET.get("treatment", "")).first()
+    if treatment is None:
+        return page(request, "bookings/book.html", context)
+    context["treatment"] = treatment
+    options = list_kind_options(patient=patient, treatment=treatment)
+    context["kind_options"] = options
+    allowed = {o.kind.value for o in options if o.allowed}
+    kind = request.GET.get("kind", "")
+    if kind not in allowed:
+        return page(request, "bookings/book.html", context)
+    context["kind"] = Kind(kind)
+    # A clinician about to override the re-injection interval sees every free slot.
+    see_all = request.GET.get("all") == "1" and roles.can_record_clinical(request.user)
+    context["see_all"] = see_all
+    context.update(
+        _slot_picker(request, treatment=treatment, kind=kind, patient=None if see_all else patient)
+    )
+    choice: dict[str, str] = {"patient": str(patient.pk), "treatment": treatment.code, "kind": kind}
+    picker = urlencode(choice | ({"all": "1"} if see_all else {}))
+    context["picker_base"] = f"?{picker}&"
+    context["slot_link_base"] = f"{reverse('book-confirm')}?{urlencode(choice)}&"
+    return page(request, "bookings/book.html", context)
+
+
+def confirm_url(
+    *,
+    patient: Patient,
+    treatment: TreatmentType,
+    kind: str,
+    practitioner_id: int,
+    start_at: datetime,
+) -> str:
+    query = urlencode(
+        {
+            "patient": str(patient.pk),
+            "treatment": treatment.code,
+            "kind": kind,
+            "practitioner": str(practitioner_id),
+            "start": clock.local(start_at).isoformat(),
+        }
+    )
+    return f"{reverse('book-confirm')}?{query}"
+
+
+@require(roles.can_book)
+def book_confirm(request: HttpRequest) -> HttpResponse:
+    form = BookingForm(request.POST if request.method == "POST" else request.GET)
+    context: dict[str, Any] = {"form": form}
+    if not form.is_valid():
+        return page(request, "bookings/book_confirm.html", context, status=400)
+    v = form.cleaned_data
+    context["summary"] = {
+        "patient": v["patient"],
+        "treatment": v["treatment"],
+        "kind": Kind(v["kind"]),
+        "practitioner": v["practitioner"],
+        "start_at": v["start"],
+        "end_at": v["start"] + timedelta(minutes=v["treatment"].minutes_for(v["kind"])),
+    }
+    context["typical_units"] = v["treatment"].typical_units
+    if request.method != "POST":
+        return page(request, "bookings/book_confirm.html", context)
+    try:
+        appointment = services.book_appointment(
+            patient=v["patient"],
+            practitioner=v["practitioner"],
+            treatment=v["treatment"],
+            kind=v["kind"],
+            start_at=v["start"],
+            by=request.user,
+            planned_units=v["planned_units"],
+            override_reason=v["override_reason"],
+        )
+    except SlotTaken as exc:
+        context["error"] = exc
+        context["alternatives"] = [
+            (
+                p,
+                s,
+                confirm_url(
+                    patient=v["patient"],
+                    treatment=v["treatment"],
+                    kind=v["kind"],
+                    practitioner_id=p.pk,
+                    start_at=s.start_at,
+                ),
+            )
+            for p, s in next_free_slots(
+                treatment=v["treatment"], kind=v["kind"], after=v["start"], patient=v["patient"]
+            )
+        ]
+        return page(request, "bookings/book_confirm.html", context, status=409)
+    except PathwayError as exc:
+        if exc.status == 403:
+            raise PermissionDenied(exc.message) from exc
+        context["error"] = exc
+        context["overridable"] = exc.code in OVERRIDABLE
+        return page(request, "bookings/book_confirm.html", context, status=400)
+    local = clock.local(appointment.start_at)
+    messages.success(
+        request,
+        f"Booked: {appointment.get_kind_display()} for {appointment.patient.full_name} "
+        f"with {appointment.practitioner.name}, {local:%a} {local.day} {local:%b at %H:%M}.",
+    )
+    return redirect("patient", appointment.patient_id)
+
+
+@require(roles.can_book)
+def move(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = get_object_or_404(
+        Appointment.objects.select_related("patient", "practitioner", "course__treatment_type"),
+        pk=pk,
+    )
+    treatment = appointment.course.treatment_type
+    form = MoveForm(
+        request.POST
+        if request.method == "POST"
+        else (request.GET if "start" in request.GET else None)
+    )
+    context: dict[str, Any] = {"appointment": appointment, "form": form}
+    if form.is_bound and form.is_valid():
+        v = form.cleaned_data
+        context["new_start"] = v["start"]
+        context["new_practitioner"] = v["practitioner"]
+        if request.method == "POST":
+            try:
+                services.move_appointment(
+                    appointment=appointment,
+                    start_at=v["start"],
+                    practitioner=v["practitioner"],
+                    by=request.user,
+                    override_reason=v["override_reason"],
+                )
+            except PathwayError as exc:
+                if exc.status == 403:
+                    raise PermissionDenied(exc.message) from exc
+                context["error"] = exc
+                context["overridable"] = exc.code in OVERRIDABLE
+            else:
+                local = clock.local(v["start"])
+                messages.success(
+                    request,
+                    f"Moved to {local:%a} {local.day} {local:%b at %H:%M} "
+                    f"with {v['practitioner'].name}.",
+                )
+                return redirect(calendar_url(local.date()))
+    # The slot search would count this very appointment against its own re-injection
+    # interval, so it lists every free slot; the move service checks the rules.
+    context.update(_slot_picker(request, treatment=treatment, kind=appointment.kind, patient=None))
+    context["picker_base"] = "?"
+    context["slot_link_base"] = request.path + "?"
+    status = 400 if context.get("error") else 200
+    return page(request, "bookings/move.html", context, status=status)

@@ -1,0 +1,94 @@
+"""Finding, registering and showing patients."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from bookings import roles, selectors, services
+from bookings.forms import PatientForm
+from bookings.models import Patient, Status
+from bookings.phones import display_phone
+from bookings.services import MOVABLE, TRANSITIONS
+from bookings.views import page, require
+from scheduler import clock
+
+RESULTS = 25
+OPEN = (Status.BOOKED, Status.CONFIRMED, Status.CHECKED_IN)
+
+
+def _results(request: HttpRequest) -> dict[str, object]:
+    query = request.GET.get("q", "").strip()
+    found = list(selectors.search_patients(query)[: RESULTS + 1]) if query else []
+    for patient in found:
+        patient.phone_display = display_phone(patient.phone)  # type: ignore[attr-defined]
+    return {
+        "query": query,
+        "patients": found[:RESULTS],
+        "more": len(found) > RESULTS,
+        # The booking flow reuses the search to pick its patient.
+        "pick_for_booking": request.GET.get("for") == "booking",
+    }
+
+
+@require(roles.can_read)
+def patient_search(request: HttpRequest) -> HttpResponse:
+    context = _results(request)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "bookings/_patient_results.html", context)
+    return page(request, "bookings/patient_search.html", context)
+
+
+@require(roles.can_book)
+def patient_register(request: HttpRequest) -> HttpResponse:
+    form = PatientForm(request.POST or None, initial={"last_name": request.GET.get("q", "")})
+    if request.method == "POST" and form.is_valid():
+        patient = services.register_patient(by=request.user, **form.cleaned_data)
+        messages.success(request, f"{patient.full_name} is registered.")
+        return redirect("patient", patient.pk)
+    return page(
+        request,
+        "bookings/patient_form.html",
+        {"form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require(roles.can_read)
+def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = get_object_or_404(Patient, pk=pk)
+    courses = list(patient.courses.select_related("treatment_type"))
+    steps, prescriptions = selectors.get_course_overviews(courses)
+    now = clock.now()
+    appointments = list(
+        patient.appointments.select_related("practitioner", "course__treatment_type").order_by(
+            "-start_at", "-pk"
+        )
+    )
+    upcoming = [a for a in reversed(appointments) if a.end_at >= now and a.status in OPEN]
+    upcoming_ids = {a.pk for a in upcoming}
+    return page(
+        request,
+        "bookings/patient_detail.html",
+        {
+            "patient": patient,
+            "phone_display": display_phone(patient.phone),
+            "courses": [
+                {
+                    "course": c,
+                    "step_code": steps[c.pk][0],
+                    "step": steps[c.pk][1],
+                    "prescription": prescriptions.get(c.pk),
+                }
+                for c in courses
+            ],
+            "upcoming": [
+                {
+                    "a": a,
+                    "may_move": a.status in MOVABLE,
+                    "may_cancel": a.status in TRANSITIONS[Status.CANCELLED],
+                }
+                for a in upcoming
+            ],
+            "past": [a for a in appointments if a.pk not in upcoming_ids],
+        },
+    )
