@@ -1,6 +1,8 @@
 import os
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 # Services CI provides must really be used there: a skip would hide a broken rule.
@@ -11,6 +13,29 @@ def skip_or_fail(reason: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"{reason} — required in CI, so this is a failure, not a skip")
     pytest.skip(reason)
+
+
+def _missing_service(item: pytest.Item) -> str | None:
+    if (
+        item.get_closest_marker("postgres")
+        and "postgresql" not in settings.DATABASES["default"]["ENGINE"]
+    ):
+        return "needs PostgreSQL: set DATABASE_URL=postgres://…"
+    if item.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
+        return "needs Redis: set REDIS_URL=redis://…"
+    if item.get_closest_marker("browser") and not Path("/usr/bin/chromium").exists():
+        return "needs Chromium at /usr/bin/chromium: apt-get install -y chromium"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip before any fixture runs: a database set up for a test that then skips
+    leaves its reset half done for the next one. In CI the fixture below fails them."""
+    if REQUIRE_SERVICES:
+        return
+    for item in items:
+        if reason := _missing_service(item):
+            item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture(autouse=True)
