@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bookings import selectors, services
+from bookings import patients, selectors, services
 from bookings.models import Appointment, Course, Patient, Status
 from bookings.permissions import BookingRole, ClinicianRole, ReadAnyRole, ReadAnyRoleWriteBooking
 from bookings.phones import InvalidPhone
@@ -71,13 +71,13 @@ class PatientViewSet(
         return selectors.search_patients(query) if query else Patient.objects.all()
 
     def perform_create(self, serializer: PatientSerializer) -> None:  # type: ignore[override]
-        serializer.instance = services.register_patient(
+        serializer.instance = patients.register_patient(
             by=self.request.user, consent_source="api", **serializer.validated_data
         )
 
     def perform_update(self, serializer: PatientSerializer) -> None:  # type: ignore[override]
         try:
-            serializer.instance = services.update_patient(
+            serializer.instance = patients.update_patient(
                 patient=serializer.instance,  # type: ignore[arg-type]
                 by=self.request.user,
                 consent_source="api",

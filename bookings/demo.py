@@ -16,8 +16,9 @@ from django.db import transaction
 from bookings import roles
 from bookings.events import Event, publish
 from bookings.models import Appointment, Course, Patient, Prescription, Status
+from bookings.patients import register_patient
 from bookings.selectors import list_slots
-from bookings.services import book_appointment, register_patient
+from bookings.services import book_appointment
 from scheduler import clock
 from scheduler.models import Kind, Practitioner, Role, TreatmentType, WorkingHours
 

@@ -1,16 +1,15 @@
 """Every change to patients, courses and appointments goes through here."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from bookings import pathway, roles
 from bookings.errors import PathwayError, SlotTaken
 from bookings.events import Event, publish
-from bookings.models import Appointment, AuditEntry, Course, Patient, Prescription, Status
-from bookings.phones import normalize_phone
+from bookings.models import Appointment, AuditEntry, Course, Patient, Status
+from bookings.outcomes import record_outcome
 from bookings.selectors import get_course_history, get_current_prescription, limits
 from scheduler import clock
 from scheduler.models import Kind, Practitioner, TimeOff, TreatmentType
@@ -36,51 +35,6 @@ def _audit(appointment: Appointment, action: str, by: Any, **detail: Any) -> Non
 
 def _is_user(by: Any) -> bool:
     return by is not None and getattr(by, "is_authenticated", False)
-
-
-# --- patients -------------------------------------------------------------------
-
-
-def _consent_fields(patient: Patient, consent: bool | None, source: str) -> None:
-    if consent is None or consent == patient.sms_consent:
-        return
-    patient.sms_consent = consent
-    patient.sms_consent_at = clock.now()
-    patient.sms_consent_source = source
-
-
-@transaction.atomic
-def register_patient(*, by: Any, consent_source: str = "front_desk", **fields: Any) -> Patient:
-    """Create a patient; the phone is stored E.164 and consent with its time and source."""
-    consent = bool(fields.pop("sms_consent", False))
-    fields["phone"] = normalize_phone(fields.get("phone", ""))
-    patient = Patient(**fields)
-    if patient.sms_opted_out:
-        patient.sms_opted_out_at = clock.now()
-    _consent_fields(patient, consent, consent_source)
-    patient.save()
-    return patient
-
-
-@transaction.atomic
-def update_patient(
-    *, patient: Patient, by: Any, consent_source: str = "front_desk", **fields: Any
-) -> Patient:
-    consent = fields.pop("sms_consent", None)
-    if "phone" in fields:
-        phone = normalize_phone(fields["phone"])
-        if phone != patient.phone:
-            patient.phone_invalid = False  # a new number deserves a new chance
-        fields["phone"] = phone
-    opted_out = fields.pop("sms_opted_out", None)
-    if opted_out is not None and opted_out != patient.sms_opted_out:
-        patient.sms_opted_out = opted_out
-        patient.sms_opted_out_at = clock.now() if opted_out else None
-    for name, value in fields.items():
-        setattr(patient, name, value)
-    _consent_fields(patient, consent, consent_source)
-    patient.save()
-    return patient
 
 
 # --- booking --------------------------------------------------------------------
@@ -366,84 +320,13 @@ def complete_appointment(
             "invalid_transition",
             "This appointment has not started yet; check the patient in first.",
         )
-    recorder = {
-        Kind.EXAM: _complete_exam,
-        Kind.PRESCRIPTION: _complete_prescription,
-        Kind.INJECTION: _complete_injection,
-        Kind.REVIEW: _complete_review,
-    }[Kind(appointment.kind)]
-    recorder(appointment, by, outcome)
+    record_outcome(appointment, by if _is_user(by) else None, outcome)
     appointment.completed_at = clock.now()
     appointment.completed_by = by if _is_user(by) else None
     appointment.save()
     _audit(appointment, "completed", by, **{k: str(v) for k, v in outcome.items()})
     publish(Event.COMPLETED, appointment)
     return appointment
-
-
-def _require(outcome: dict[str, Any], name: str, words: str) -> Any:
-    value = outcome.get(name)
-    if value in (None, ""):
-        raise PathwayError("invalid_transition", f"Enter the {words} to complete the appointment.")
-    return value
-
-
-def _complete_exam(appointment: Appointment, by: Any, outcome: dict[str, Any]) -> None:
-    diagnosis = str(outcome.get("diagnosis") or "").strip()
-    if not diagnosis and appointment.course.treatment_type.requires_prescription:
-        raise PathwayError(
-            "diagnosis_required",
-            "Enter the diagnosis: a therapeutic treatment needs one before its prescription.",
-        )
-    appointment.diagnosis = diagnosis
-    appointment.notes = str(outcome.get("notes") or "")
-
-
-def _complete_prescription(appointment: Appointment, by: Any, outcome: dict[str, Any]) -> None:
-    course = appointment.course
-    diagnosed = course.appointments.filter(
-        kind=Kind.EXAM, status=Status.COMPLETED, end_at__lte=appointment.start_at
-    ).exclude(diagnosis="")
-    if not diagnosed.exists():
-        raise PathwayError(
-            "diagnosis_required",
-            "The prescription can only be written after the exam is completed with a diagnosis.",
-        )
-    units = int(_require(outcome, "units_per_session", "units per session"))
-    sessions = int(_require(outcome, "sessions", "number of sessions"))
-    written_on = clock.today()
-    valid_until = outcome.get("valid_until") or written_on + timedelta(
-        days=settings.PRESCRIPTION_VALIDITY_DAYS
-    )
-    if isinstance(valid_until, str):
-        valid_until = date.fromisoformat(valid_until)
-    if units < 1 or sessions < 1:
-        raise PathwayError("invalid_transition", "Units and sessions must be at least 1.")
-    if valid_until < written_on:
-        raise PathwayError("invalid_transition", "“Valid until” cannot be before today.")
-    Prescription.objects.create(
-        course=course,
-        appointment=appointment,
-        units_per_session=units,
-        sessions=sessions,
-        written_on=written_on,
-        valid_until=valid_until,
-        written_by=by if _is_user(by) else None,
-    )
-
-
-def _complete_injection(appointment: Appointment, by: Any, outcome: dict[str, Any]) -> None:
-    appointment.product = str(_require(outcome, "product", "product")).strip()
-    units = int(_require(outcome, "units", "units given"))
-    if units < 1:
-        raise PathwayError("invalid_transition", "Units given must be at least 1.")
-    appointment.units_given = units
-    appointment.lot = str(_require(outcome, "lot", "lot number")).strip()
-    appointment.notes = str(outcome.get("notes") or "")
-
-
-def _complete_review(appointment: Appointment, by: Any, outcome: dict[str, Any]) -> None:
-    appointment.notes = str(outcome.get("notes") or "")
 
 
 # --- courses --------------------------------------------------------------------
@@ -471,7 +354,5 @@ __all__ = [
     "confirm_appointment",
     "mark_no_show",
     "move_appointment",
-    "register_patient",
     "set_recall_interval",
-    "update_patient",
 ]

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from bookings import roles, selectors, services
+from bookings import patients, roles, selectors
 from bookings.forms import PatientForm
 from bookings.models import Patient, Status
 from bookings.phones import display_phone
@@ -42,7 +42,7 @@ def patient_search(request: HttpRequest) -> HttpResponse:
 def patient_register(request: HttpRequest) -> HttpResponse:
     form = PatientForm(request.POST or None, initial={"last_name": request.GET.get("q", "")})
     if request.method == "POST" and form.is_valid():
-        patient = services.register_patient(by=request.user, **form.cleaned_data)
+        patient = patients.register_patient(by=request.user, **form.cleaned_data)
         messages.success(request, f"{patient.full_name} is registered.")
         return redirect("patient", patient.pk)
     return page(

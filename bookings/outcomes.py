@@ -1,0 +1,90 @@
+"""The clinical outcome each kind of appointment records when completed (SPEC §2.2)."""
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+
+from bookings.errors import PathwayError
+from bookings.models import Appointment, Prescription, Status
+from scheduler import clock
+from scheduler.models import Kind
+
+
+def record_outcome(appointment: Appointment, by: Any, outcome: dict[str, Any]) -> None:
+    """Write the outcome onto the appointment (and the prescription, for one)."""
+    RECORDERS[Kind(appointment.kind)](appointment, by, outcome)
+
+
+def _require(outcome: dict[str, Any], name: str, words: str) -> Any:
+    value = outcome.get(name)
+    if value in (None, ""):
+        raise PathwayError("invalid_transition", f"Enter the {words} to complete the appointment.")
+    return value
+
+
+def _complete_exam(appointment: Appointment, by: Any, outcome: dict[str, Any]) -> None:
+    diagnosis = str(outcome.get("diagnosis") or "").strip()
+    if not diagnosis and appointment.course.treatment_type.requires_prescription:
+        raise PathwayError(
+            "diagnosis_required",
+            "Enter the diagnosis: a therapeutic treatment needs one before its prescription.",
+        )
+    appointment.diagnosis = diagnosis
+    appointment.notes = str(outcome.get("notes") or "")
+
+
+def _complete_prescription(appointment: Appointment, by: Any, outcome: dict[str, Any]) -> None:
+    course = appointment.course
+    diagnosed = course.appointments.filter(
+        kind=Kind.EXAM, status=Status.COMPLETED, end_at__lte=appointment.start_at
+    ).exclude(diagnosis="")
+    if not diagnosed.exists():
+        raise PathwayError(
+            "diagnosis_required",
+            "The prescription can only be written after the exam is completed with a diagnosis.",
+        )
+    units = int(_require(outcome, "units_per_session", "units per session"))
+    sessions = int(_require(outcome, "sessions", "number of sessions"))
+    written_on = clock.today()
+    valid_until = outcome.get("valid_until") or written_on + timedelta(
+        days=settings.PRESCRIPTION_VALIDITY_DAYS
+    )
+    if isinstance(valid_until, str):
+        valid_until = date.fromisoformat(valid_until)
+    if units < 1 or sessions < 1:
+        raise PathwayError("invalid_transition", "Units and sessions must be at least 1.")
+    if valid_until < written_on:
+        raise PathwayError("invalid_transition", "“Valid until” cannot be before today.")
+    Prescription.objects.create(
+        course=course,
+        appointment=appointment,
+        units_per_session=units,
+        sessions=sessions,
+        written_on=written_on,
+        valid_until=valid_until,
+        written_by=by,  # the caller passes None for anyone not signed in
+    )
+
+
+def _complete_injection(appointment: Appointment, by: Any, outcome: dict[str, Any]) -> None:
+    appointment.product = str(_require(outcome, "product", "product")).strip()
+    units = int(_require(outcome, "units", "units given"))
+    if units < 1:
+        raise PathwayError("invalid_transition", "Units given must be at least 1.")
+    appointment.units_given = units
+    appointment.lot = str(_require(outcome, "lot", "lot number")).strip()
+    appointment.notes = str(outcome.get("notes") or "")
+
+
+def _complete_review(appointment: Appointment, by: Any, outcome: dict[str, Any]) -> None:
+    appointment.notes = str(outcome.get("notes") or "")
+
+
+RECORDERS: dict[Kind, Callable[[Appointment, Any, dict[str, Any]], None]] = {
+    Kind.EXAM: _complete_exam,
+    Kind.PRESCRIPTION: _complete_prescription,
+    Kind.INJECTION: _complete_injection,
+    Kind.REVIEW: _complete_review,
+}
