@@ -1,12 +1,32 @@
-"""Finding free times: pure functions over working hours, time off and bookings."""
+"""Finding free times: pure functions over working hours, time off and bookings.
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+The search itself walks whole microseconds since the Unix epoch (UTC) rather than
+datetimes: a month of a clinic's calendar is thousands of intervals, and integer
+arithmetic and comparisons cost a fraction of aware-datetime ones (each clash used to
+cost two ``astimezone`` calls). Microseconds, not seconds, so every conversion is exact
+and the integer walk finds exactly what the datetime one did. Datetimes are made only
+for the slots returned.
+"""
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TypeVar
 
 from scheduler.clock import at, local
 
 Interval = tuple[datetime, datetime]
+# [start, end) in microseconds since the Unix epoch: the same instants as an Interval.
+Span = tuple[int, int]
+# A working window as a Span, and the clinic midnight its grid is counted from.
+_Window = tuple[int, int, int]
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+# Before any real instant: "no lower bound" without a separate code path.
+_DAWN_OF_TIME = -(1 << 62)
+
+Instant = TypeVar("Instant", datetime, int)
 
 
 @dataclass(frozen=True)
@@ -21,6 +41,16 @@ class Slot:
     practitioner_id: int
     start_at: datetime
     end_at: datetime
+
+
+def to_micros(moment: datetime) -> int:
+    """Microseconds since the epoch; exact, whatever the moment's zone (it must be aware)."""
+    return (moment - EPOCH) // _MICROSECOND
+
+
+def from_micros(micros: int) -> datetime:
+    """The aware UTC datetime of ``to_micros``; exact, unlike ``fromtimestamp`` on a float."""
+    return EPOCH + timedelta(microseconds=micros)
 
 
 def days(first: date, last: date) -> Iterator[date]:
@@ -62,29 +92,90 @@ def fits_hours(start_at: datetime, end_at: datetime, hours: Iterable[Hours]) -> 
     return any(w[0] <= start_at and end_at <= w[1] for w in working_windows(hours, day, day))
 
 
-def _grid_start(moment: datetime, grid: timedelta) -> datetime:
-    """The first grid point at or after ``moment``, counted from clinic midnight.
-
-    Counted in elapsed (UTC) time: mixing a clinic-zone midnight with a UTC moment once
-    put the grid an hour early on a spring-forward day, so a start after a booking
-    snapped back into the booking and the search never ended. DST shifts are whole
-    hours in the clinic's zone, so the grid still lands on :00, :15, :30, :45.
-    """
-    moment = _utc(moment)
-    midnight = _utc(at(local(moment).date(), time(0)))
-    steps = -((midnight - moment) // grid)  # ceiling division
-    return midnight + steps * grid
-
-
-def merge(intervals: Iterable[Interval]) -> list[Interval]:
+def merge(intervals: Iterable[tuple[Instant, Instant]]) -> list[tuple[Instant, Instant]]:
     """Sorted, disjoint intervals, so one pointer can walk them."""
-    merged: list[Interval] = []
+    merged: list[tuple[Instant, Instant]] = []
     for start, end in sorted(intervals):
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
             merged.append((start, end))
     return merged
+
+
+def _instants() -> Callable[[date, time], int]:
+    """Clinic wall-clock time → microseconds, each (day, time) worked out once.
+
+    A zoneinfo conversion is the dearest step of making windows, and every practitioner
+    shares the same few opening times. The memo lives for one search only, so a changed
+    ``CLINIC_TIME_ZONE`` (tests override it) is never served stale.
+    """
+    seen: dict[tuple[date, time], int] = {}
+
+    def instant(day: date, clock: time) -> int:
+        key = (day, clock)
+        found = seen.get(key)
+        if found is None:
+            found = seen[key] = to_micros(at(day, clock))
+        return found
+
+    return instant
+
+
+def _windows(
+    hours: Iterable[Hours], first: date, last: date, instant: Callable[[date, time], int]
+) -> list[_Window]:
+    """``working_windows`` in microseconds, each with its day's clinic midnight.
+
+    The day's own midnight is the grid origin: every instant of a window lies on its
+    clinic day, so this is the midnight ``local(moment).date()`` would give for each.
+    """
+    by_weekday: dict[int, list[Hours]] = {}
+    for h in hours:
+        by_weekday.setdefault(h.weekday, []).append(h)
+    midnight = time(0)
+    windows = [
+        (instant(day, h.start), instant(day, h.end), instant(day, midnight))
+        for day in days(first, last)
+        for h in by_weekday.get(day.weekday(), ())
+    ]
+    windows.sort()
+    return windows
+
+
+def _walk(
+    windows: Sequence[_Window],
+    taken: Sequence[Span],
+    duration: int,
+    grid: int,
+    not_before: int,
+) -> list[Span]:
+    """Every grid start inside a window whose [start, start + duration) is free.
+
+    ``taken`` is merged and sorted (``merge``); all values are microseconds. The grid is
+    counted in elapsed time from the window's clinic midnight: mixing a clinic-zone
+    midnight with a UTC moment once put the grid an hour early on a spring-forward day,
+    so a start after a booking snapped back into the booking and the search never ended.
+    DST shifts are whole hours in the clinic's zone, so the grid still lands on :00,
+    :15, :30, :45.
+    """
+    found: list[Span] = []
+    i = 0
+    n = len(taken)
+    for w_start, w_end, midnight in windows:
+        # Ceiling division: the first grid point at or after the moment.
+        start = midnight - (midnight - max(w_start, not_before)) // grid * grid
+        while start + duration <= w_end:
+            end = start + duration
+            while i < n and taken[i][1] <= start:
+                i += 1
+            if i < n and taken[i][0] < end:
+                # Jump past the clash, then forward onto the grid.
+                start = midnight - (midnight - taken[i][1]) // grid * grid
+                continue
+            found.append((start, end))
+            start += grid
+    return found
 
 
 def free_starts(
@@ -95,26 +186,28 @@ def free_starts(
     grid: timedelta = timedelta(minutes=15),
     not_before: datetime | None = None,
 ) -> Iterator[Interval]:
-    """Every grid start inside a window whose [start, start + duration) is free (in UTC)."""
-    taken = merge((_utc(s), _utc(e)) for s, e in busy)
-    i = 0
-    for w_start, w_end in sorted((_utc(s), _utc(e)) for s, e in windows):
-        start = _grid_start(max(w_start, not_before) if not_before else w_start, grid)
-        while start + duration <= w_end:
-            end = start + duration
-            while i < len(taken) and taken[i][1] <= start:
-                i += 1
-            if i < len(taken) and taken[i][0] < end:
-                # Jump past the clash, then back onto the grid.
-                start = _grid_start(taken[i][1], grid)
-                continue
-            yield (start, end)
-            start += grid
+    """Every grid start inside a window whose [start, start + duration) is free (in UTC).
+
+    The grid is counted from the clinic midnight of the day each window starts on.
+    """
+    spans = [
+        (to_micros(s), to_micros(e), to_micros(at(local(s).date(), time(0)))) for s, e in windows
+    ]
+    spans.sort()
+    taken = merge((to_micros(s), to_micros(e)) for s, e in busy)
+    for start, end in _walk(
+        spans,
+        taken,
+        duration // _MICROSECOND,
+        grid // _MICROSECOND,
+        _DAWN_OF_TIME if not_before is None else to_micros(not_before),
+    ):
+        yield (from_micros(start), from_micros(end))
 
 
 def find_slots(
     practitioners: Iterable[tuple[int, Sequence[Hours]]],
-    busy_by_practitioner: dict[int, list[Interval]],
+    busy_by_practitioner: Mapping[int, Iterable[Interval]],
     first: date,
     last: date,
     duration: timedelta,
@@ -124,12 +217,57 @@ def find_slots(
     allowed: Callable[[datetime], bool] | None = None,
 ) -> list[Slot]:
     """Free slots of every practitioner, ordered by time then practitioner."""
-    slots: list[Slot] = []
+    return find_slots_in_micros(
+        practitioners,
+        {
+            pid: [(to_micros(s), to_micros(e)) for s, e in intervals]
+            for pid, intervals in busy_by_practitioner.items()
+        },
+        first,
+        last,
+        duration // _MICROSECOND,
+        not_before=to_micros(not_before),
+        grid=grid // _MICROSECOND,
+        allowed=allowed,
+    )
+
+
+def find_slots_in_micros(
+    practitioners: Iterable[tuple[int, Sequence[Hours]]],
+    busy_by_practitioner: Mapping[int, Iterable[Span]],
+    first: date,
+    last: date,
+    duration: int,
+    *,
+    not_before: int,
+    grid: int,
+    allowed: Callable[[datetime], bool] | None = None,
+) -> list[Slot]:
+    """``find_slots`` with busy times, duration, grid and ``not_before`` in microseconds.
+
+    What the database hands over as integers stays integers until a slot is returned.
+    """
+    instant = _instants()
+    # (start, practitioner, end): plain tuples sort in C, in the order the result wants.
+    found: list[tuple[int, int, int]] = []
     for pid, hours in practitioners:
-        windows = working_windows(hours, first, last)
-        busy = busy_by_practitioner.get(pid, [])
-        for start, end in free_starts(windows, busy, duration, grid=grid, not_before=not_before):
-            if allowed is None or allowed(start):
-                slots.append(Slot(pid, start, end))
-    slots.sort(key=lambda s: (s.start_at, s.practitioner_id))
+        windows = _windows(hours, first, last, instant)
+        taken = merge(busy_by_practitioner.get(pid, ()))
+        found.extend(
+            (start, pid, end) for start, end in _walk(windows, taken, duration, grid, not_before)
+        )
+    found.sort()
+    # Practitioners share start and end times, so each distinct instant is made once.
+    moments: dict[int, datetime] = {}
+    slots: list[Slot] = []
+    for start, pid, end in found:
+        start_at = moments.get(start)
+        if start_at is None:
+            start_at = moments[start] = from_micros(start)
+        if allowed is not None and not allowed(start_at):
+            continue
+        end_at = moments.get(end)
+        if end_at is None:
+            end_at = moments[end] = from_micros(end)
+        slots.append(Slot(pid, start_at, end_at))
     return slots

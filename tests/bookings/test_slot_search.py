@@ -6,8 +6,10 @@ import pytest
 import time_machine
 
 from bookings.models import Appointment, Status
-from bookings.selectors import list_slots
+from bookings.selectors import get_busy, list_slots
 from scheduler.models import Kind, TimeOff
+from scheduler.selectors import range_bounds
+from scheduler.slots import to_micros
 from tests.bookings.support import NOW, at, client_for
 from tests.factories import (
     AppointmentFactory,
@@ -239,3 +241,63 @@ def test_the_patient_filter_offers_a_prescription_only_after_the_exam_ends():
         f"&from=2026-03-02&to=2026-03-03&patient={nobody.pk}"
     )
     assert response.json() == []
+
+
+def test_busy_times_are_read_to_the_microsecond_and_in_utc():
+    # The search reads busy times as integers: a clinic-zone shift (what Django's
+    # Extract("epoch") would do) or a rounding would move every booking.
+    doctor = PractitionerFactory()
+    booked = AppointmentFactory(
+        practitioner=doctor, start_at=at(2026, 3, 3, 9) + timedelta(seconds=7, microseconds=1)
+    )
+    off = TimeOff.objects.create(
+        practitioner=doctor,
+        start_at=at(2026, 3, 4, 12),
+        end_at=at(2026, 3, 4, 13) - timedelta(microseconds=1),
+    )
+    AppointmentFactory(practitioner=doctor, start_at=at(2026, 3, 5, 9), status=Status.CANCELLED)
+    AppointmentFactory(start_at=at(2026, 3, 5, 9))  # someone else's
+    busy = get_busy([doctor.pk], *range_bounds(date(2026, 3, 2), date(2026, 3, 6)))
+    assert list(busy) == [doctor.pk]
+    assert sorted(busy[doctor.pk]) == [
+        (to_micros(booked.start_at), to_micros(booked.end_at)),
+        (to_micros(off.start_at), to_micros(off.end_at)),
+    ]
+
+
+def test_a_microsecond_of_a_booking_is_enough_to_block_a_start():
+    doctor = PractitionerFactory()
+    AppointmentFactory(
+        practitioner=doctor,
+        start_at=at(2026, 3, 3, 9),
+        end_at=at(2026, 3, 3, 9, 45) + timedelta(microseconds=1),
+    )
+    AppointmentFactory(practitioner=doctor, start_at=at(2026, 3, 3, 11) - timedelta(microseconds=1))
+    starts = [
+        s.start_at
+        for s in list_slots(
+            treatment=treatment("migraine"),
+            kind=Kind.EXAM,
+            first=date(2026, 3, 3),
+            last=date(2026, 3, 3),
+            practitioner_id=doctor.pk,
+        )
+    ]
+    assert starts[:3] == [at(2026, 3, 3, 10), at(2026, 3, 3, 10, 15), at(2026, 3, 3, 11, 30)]
+
+
+def test_slot_json_matches_what_the_serializer_writes():
+    from datetime import UTC, datetime
+
+    from bookings.api import slots_as_json
+    from bookings.serializers import SlotSerializer
+    from scheduler.slots import Slot
+
+    slots = [
+        Slot(3, datetime(2026, 3, 9, 14, 0, tzinfo=UTC), datetime(2026, 3, 9, 14, 30, tzinfo=UTC)),
+        Slot(
+            4, datetime(2026, 11, 2, 15, 15, tzinfo=UTC), datetime(2026, 11, 2, 15, 45, tzinfo=UTC)
+        ),
+    ]
+    assert slots_as_json(slots) == SlotSerializer(slots, many=True).data
+    assert slots_as_json(slots)[0]["start"] == "2026-03-09T10:00:00-04:00"

@@ -3,7 +3,18 @@
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from scheduler.slots import Hours, find_slots, fits_hours, free_starts, merge, working_windows
+from django.test import override_settings
+
+from scheduler.slots import (
+    Hours,
+    find_slots,
+    fits_hours,
+    free_starts,
+    from_micros,
+    merge,
+    to_micros,
+    working_windows,
+)
 
 TZ = ZoneInfo("America/Toronto")
 HALF_HOUR = timedelta(minutes=30)
@@ -208,3 +219,36 @@ def test_now_on_a_dst_day_never_offers_a_past_start():
     now = datetime(2026, 3, 8, 14, 5, tzinfo=UTC)  # 10:05 EDT
     found = starts(working_windows(sundays, date(2026, 3, 8), date(2026, 3, 8)), not_before=now)
     assert wall(found[0]) == "2026-03-08T10:15-04:00"
+
+
+def test_the_grid_counts_from_clinic_midnight_even_off_the_utc_quarter_hours():
+    # Newfoundland is UTC−3:30: a 20-minute grid counted in UTC would put the start after
+    # a 09:00–09:05 booking at 09:10 clinic time, not 09:20.
+    newfoundland = ZoneInfo("America/St_Johns")
+    with override_settings(CLINIC_TIME_ZONE="America/St_Johns"):
+        windows = working_windows([Hours(0, time(9), time(11))], date(2026, 3, 2), date(2026, 3, 2))
+        booked = datetime(2026, 3, 2, 9, tzinfo=newfoundland)
+        found = starts(
+            windows,
+            [(booked, booked + timedelta(minutes=5))],
+            timedelta(minutes=20),
+            grid=timedelta(minutes=20),
+        )
+    assert [s.astimezone(newfoundland).strftime("%H:%M") for s in found] == [
+        "09:20",
+        "09:40",
+        "10:00",
+        "10:20",
+        "10:40",
+    ]
+
+
+def test_microseconds_since_the_epoch_are_exact_on_both_sides_of_a_fall_back():
+    # 01:30 happens twice on 1 November 2026; fold=1 is the second, an hour later.
+    first = datetime(2026, 11, 1, 1, 30, 0, 999_999, tzinfo=TZ)
+    second = first.replace(fold=1)
+    assert to_micros(second) - to_micros(first) == 3_600_000_000
+    for moment in (first, second, LONG_YEAR_AGO):
+        back = from_micros(to_micros(moment))
+        assert back == moment.astimezone(UTC)
+        assert back.tzinfo is UTC
