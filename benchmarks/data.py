@@ -27,7 +27,7 @@ CLINIC_TABLES = [
     "bookings_patient",
     "scheduler_practitioner",
     "reminders_message",
-    "reminders_ratewindow",
+    "reminders_sendpace",
 ]
 
 

@@ -1,14 +1,18 @@
 """Sending one outbox row: claim it, check it may still go, send, write the outcome back."""
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db import connection
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce
 
 from bookings.models import Status as AppointmentStatus
 from reminders import consent, gateway, throttle
 from reminders.models import (
+    OPEN_RECALL_STATUSES,
     RECALL_PURPOSES,
     Message,
     MessageStatus,
@@ -38,6 +42,29 @@ def first_allowed_at(moment: datetime) -> datetime:
     return next_send_at(moment, quiet_hours(), clock.clinic_tz())
 
 
+@dataclass(frozen=True)
+class Claim:
+    """A message this send moved to "sending", with what deciding to send it needs."""
+
+    id: int
+    patient_id: int
+    to: str
+    body: str
+    purpose: str
+    recall_id: int | None
+    attempts: int
+    sending_at: datetime
+    opted_out: bool
+    phone_invalid: bool
+    consented: bool
+    recall_status: str | None
+    appointment_status: str | None
+    appointment_start_at: datetime | None
+    # False only when no other recall SMS of the patient is queued or went out today, so
+    # none can have been claimed before this one: the check below can be skipped.
+    may_clash_today: bool = True
+
+
 def send_sms(*, message_id: int) -> str:
     """Send a queued message once; any second call (a redelivered task) changes nothing.
 
@@ -52,25 +79,25 @@ def send_sms(*, message_id: int) -> str:
         )
         return "deferred"
 
-    # The claim: exactly one caller moves the row out of "queued".
-    claimed = Message.objects.filter(
-        pk=message_id, status=MessageStatus.QUEUED, send_after__lte=now
-    ).update(status=MessageStatus.SENDING, sending_at=now, attempts=F("attempts") + 1)
-    if claimed != 1:
+    message = _claim(message_id, now)
+    if message is None:
         return "not_claimed"
-    message = Message.objects.select_related("patient", "recall", "appointment").get(pk=message_id)
 
     reason = reason_not_to_send(message, now)
     if reason:
         _finish(message, MessageStatus.SUPPRESSED, error_message=reason)
         return MessageStatus.SUPPRESSED
-    if message.purpose in RECALL_PURPOSES and _texted_earlier_today(message, now):
+    if (
+        message.purpose in RECALL_PURPOSES
+        and message.may_clash_today
+        and _texted_earlier_today(message, now)
+    ):
         _put_back(message, send_after=next_day_opening(now, quiet_hours(), clock.clinic_tz()))
         return "deferred"
 
     throttle.wait_for_turn()
     try:
-        sent = gateway.send(to=message.to, body=message.body, message_id=message.pk)
+        sent = gateway.send(to=message.to, body=message.body, message_id=message.id)
     except gateway.NotProcessed as exc:
         if message.attempts >= settings.SMS_MAX_ATTEMPTS:
             _finish(message, MessageStatus.FAILED, error=exc)
@@ -79,7 +106,7 @@ def send_sms(*, message_id: int) -> str:
         _put_back(message, send_after=first_allowed_at(later), error=exc)
         return "deferred"
     except gateway.Uncertain as exc:
-        logger.warning("SMS %s outcome unknown: %s", message.pk, exc.message)
+        logger.warning("SMS %s outcome unknown: %s", message.id, exc.message)
         _finish(message, MessageStatus.UNKNOWN, error=exc, sent_at=now)
         return MessageStatus.UNKNOWN
     except gateway.Rejected as exc:
@@ -90,42 +117,130 @@ def send_sms(*, message_id: int) -> str:
             consent.mark_number_invalid(patient_id=message.patient_id)
         return MessageStatus.FAILED
 
-    # A status callback may already have moved it on (it carries our id): keep that.
-    advanced = Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
-        status=MessageStatus.SENT, provider_sid=sent.sid, sent_at=now
-    )
-    if not advanced:
-        Message.objects.filter(pk=message.pk).update(provider_sid=sent.sid, sent_at=now)
-    if message.recall_id:
-        _mark_reminded(message.recall_id, now)
+    _mark_sent(message, sid=sent.sid, now=now)
     return MessageStatus.SENT
 
 
-def reason_not_to_send(message: Message, now: datetime) -> str:
-    patient = message.patient
-    if patient.sms_opted_out:
+def reason_not_to_send(message: Claim, now: datetime) -> str:
+    if message.opted_out:
         return "patient opted out"
-    if patient.phone_invalid:
+    if message.phone_invalid:
         return "number cannot receive texts"
-    if not patient.sms_consent:
+    if not message.consented:
         return "no SMS consent"
     if not message.to:
         return "no phone number"
-    if message.recall is not None and not message.recall.is_open:
-        return f"recall {message.recall.status}"
-    appointment = message.appointment
-    if appointment is not None:
-        if appointment.status not in (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED):
-            return f"appointment {appointment.status}"
-        if appointment.start_at <= now:
+    if message.recall_status is not None and message.recall_status not in OPEN_RECALL_STATUSES:
+        return f"recall {message.recall_status}"
+    if message.appointment_status is not None:
+        if message.appointment_status not in (
+            AppointmentStatus.BOOKED,
+            AppointmentStatus.CONFIRMED,
+        ):
+            return f"appointment {message.appointment_status}"
+        assert message.appointment_start_at is not None
+        if message.appointment_start_at <= now:
             return "appointment already started"
     return ""
 
 
-def _texted_earlier_today(message: Message, now: datetime) -> bool:
-    """Another recall SMS to this patient claimed today before this one (the earlier wins)."""
+def _claim(message_id: int, now: datetime) -> Claim | None:
+    """Exactly one caller moves the row out of "queued"; it also gets what it needs to know."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            day_start, day_end = day_bounds(clock.local_date(now), clock.clinic_tz())
+            cursor.execute(
+                _CLAIM_SQL,
+                {
+                    "id": message_id,
+                    "now": now,
+                    "recall_purposes": [str(p) for p in RECALL_PURPOSES],
+                    "texted": [str(s) for s in TEXTED],
+                    "day_start": day_start,
+                    "day_end": day_end,
+                },
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        (id_, patient_id, to, body, purpose, recall_id, attempts, *flags) = row
+        opted_out, phone_invalid, consented, recall_status, appointment_status, start_at, clash = (
+            flags
+        )
+        return Claim(
+            id=id_,
+            patient_id=patient_id,
+            to=to,
+            body=body,
+            purpose=purpose,
+            recall_id=recall_id,
+            attempts=attempts,
+            sending_at=now,
+            opted_out=opted_out,
+            phone_invalid=phone_invalid,
+            consented=consented,
+            recall_status=recall_status,
+            appointment_status=appointment_status,
+            appointment_start_at=start_at,
+            may_clash_today=clash,
+        )
+    claimed = Message.objects.filter(
+        pk=message_id, status=MessageStatus.QUEUED, send_after__lte=now
+    ).update(status=MessageStatus.SENDING, sending_at=now, attempts=F("attempts") + 1)
+    if claimed != 1:
+        return None
+    message = Message.objects.select_related("patient", "recall", "appointment").get(pk=message_id)
+    return Claim(
+        id=message.pk,
+        patient_id=message.patient_id,
+        to=message.to,
+        body=message.body,
+        purpose=message.purpose,
+        recall_id=message.recall_id,
+        attempts=message.attempts,
+        sending_at=now,
+        opted_out=message.patient.sms_opted_out,
+        phone_invalid=message.patient.phone_invalid,
+        consented=message.patient.sms_consent,
+        recall_status=message.recall.status if message.recall else None,
+        appointment_status=message.appointment.status if message.appointment else None,
+        appointment_start_at=message.appointment.start_at if message.appointment else None,
+    )
+
+
+# The claim and the load in one round trip (PostgreSQL): the UPDATE decides who sends,
+# the SELECT reads the patient, recall and appointment as they were when it started.
+# That snapshot cannot see a claim committed meanwhile, so it only tells whether the
+# one-a-day check (a statement of its own, after this one) is needed at all.
+_CLAIM_SQL = """
+WITH claimed AS (
+    UPDATE reminders_message
+    SET status = 'sending', sending_at = %(now)s, attempts = attempts + 1
+    WHERE id = %(id)s AND status = 'queued' AND send_after <= %(now)s
+    RETURNING id, patient_id, "to", body, purpose, recall_id, appointment_id, attempts
+)
+SELECT c.id, c.patient_id, c."to", c.body, c.purpose, c.recall_id, c.attempts,
+       p.sms_opted_out, p.phone_invalid, p.sms_consent, r.status, a.status, a.start_at,
+       EXISTS (
+           SELECT 1 FROM reminders_message o
+           WHERE o.patient_id = c.patient_id AND o.id <> c.id
+             AND o.purpose = ANY(%(recall_purposes)s)
+             AND (o.status = 'queued' OR (o.status = ANY(%(texted)s)
+                  AND o.sending_at >= %(day_start)s AND o.sending_at < %(day_end)s))
+       )
+FROM claimed c
+JOIN bookings_patient p ON p.id = c.patient_id
+LEFT JOIN reminders_recall r ON r.id = c.recall_id
+LEFT JOIN bookings_appointment a ON a.id = c.appointment_id
+"""
+
+
+def _texted_earlier_today(message: Claim, now: datetime) -> bool:
+    """Another recall SMS to this patient claimed today before this one (the earlier wins).
+
+    A statement of its own after the claim committed, so two claims at once see each other.
+    """
     start, end = day_bounds(clock.local_date(now), clock.clinic_tz())
-    assert message.sending_at is not None
     return (
         Message.objects.filter(
             patient_id=message.patient_id,
@@ -136,29 +251,65 @@ def _texted_earlier_today(message: Message, now: datetime) -> bool:
         )
         .filter(
             Q(sending_at__lt=message.sending_at)
-            | Q(sending_at=message.sending_at, id__lt=message.pk)
+            | Q(sending_at=message.sending_at, id__lt=message.id)
         )
-        .exclude(pk=message.pk)
+        .exclude(pk=message.id)
         .exists()
     )
 
 
-def _mark_reminded(recall_id: int, now: datetime) -> None:
-    Recall.objects.filter(pk=recall_id, reminded_at__isnull=True).update(reminded_at=now)
-    Recall.objects.filter(pk=recall_id, status=RecallStatus.PENDING).update(
-        status=RecallStatus.REMINDED
+def _mark_sent(message: Claim, *, sid: str, now: datetime) -> None:
+    """The provider's id on the row, and its recall marked reminded, in one statement.
+
+    A status callback may already have moved the row on (it carries our id): keep that.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_MARK_SENT_SQL, {"id": message.id, "sid": sid, "now": now})
+        return
+    Message.objects.filter(pk=message.id).update(
+        status=Case(
+            When(status=MessageStatus.SENDING, then=Value(MessageStatus.SENT)),
+            default=F("status"),
+        ),
+        provider_sid=sid,
+        sent_at=now,
     )
+    if message.recall_id:
+        Recall.objects.filter(pk=message.recall_id).update(
+            reminded_at=Coalesce(F("reminded_at"), Value(now)),
+            status=Case(
+                When(status=RecallStatus.PENDING, then=Value(RecallStatus.REMINDED)),
+                default=F("status"),
+            ),
+        )
+
+
+_MARK_SENT_SQL = """
+WITH sent AS (
+    UPDATE reminders_message
+    SET status = CASE WHEN status = 'sending' THEN 'sent' ELSE status END,
+        provider_sid = %(sid)s, sent_at = %(now)s
+    WHERE id = %(id)s
+    RETURNING recall_id
+)
+UPDATE reminders_recall r
+SET reminded_at = coalesce(r.reminded_at, %(now)s),
+    status = CASE WHEN r.status = 'pending' THEN 'reminded' ELSE r.status END
+FROM sent
+WHERE r.id = sent.recall_id
+"""
 
 
 def _finish(
-    message: Message,
+    message: Claim,
     status: MessageStatus,
     *,
     error: gateway.SmsError | None = None,
     error_message: str = "",
     sent_at: datetime | None = None,
 ) -> None:
-    Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
+    Message.objects.filter(pk=message.id, status=MessageStatus.SENDING).update(
         status=status,
         error_code=error.code if error else None,
         error_message=(error.message if error else error_message)[:300],
@@ -167,13 +318,13 @@ def _finish(
 
 
 def _put_back(
-    message: Message, *, send_after: datetime, error: gateway.SmsError | None = None
+    message: Claim, *, send_after: datetime, error: gateway.SmsError | None = None
 ) -> None:
     """Back to the queue, for the dispatcher to pick up when it is due (never dropped).
 
     A deferral without an error was no attempt at all, so it does not count as one.
     """
-    Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
+    Message.objects.filter(pk=message.id, status=MessageStatus.SENDING).update(
         status=MessageStatus.QUEUED,
         attempts=F("attempts") if error else F("attempts") - 1,
         send_after=send_after,

@@ -1,8 +1,8 @@
 """One slot, many bookers: exactly one wins, the others hear "slot taken", none crash.
 
 PostgreSQL tests run real threads, each with its own connection, against committed
-data (``transaction=True``); ``serialized_rollback`` puts the seeded catalogue and
-groups back for the tests that follow.
+data (``transaction=True``); tests/conftest.py puts the seeded catalogue and groups
+back after the flush that follows.
 """
 
 import threading
@@ -30,7 +30,7 @@ from tests.factories import (
 )
 
 THREADS = 8
-transactional = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+transactional = pytest.mark.django_db(transaction=True)
 
 
 def run_together(work: Callable[[int], str]) -> Counter[str]:

@@ -23,7 +23,7 @@ PASSWORD = "pw-for-tests-1"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 COLLEAGUES = [

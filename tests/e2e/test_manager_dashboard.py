@@ -1,12 +1,10 @@
 """A manager's journey through the follow-ups dashboard, in Chromium (Playwright)."""
 
 import csv
-import importlib
 import io
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 
 from scheduler import clock
 from tests.factories import UserFactory
@@ -14,25 +12,8 @@ from tests.reminders.test_dashboard import seed_small_clinic
 
 PASSWORD = "pw-for-tests-1"
 
-pytestmark = [
-    pytest.mark.browser,
-    # serialized_rollback: the flush after a transactional test would wipe the catalogue
-    # and the role groups the migrations seeded.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-
-@pytest.fixture(autouse=True)
-def _seeded_rows():
-    """Put back the catalogue and the role groups if an earlier flush took them.
-
-    serialized_rollback should, but under Playwright the test sees another connection
-    object than the one the database was set up (and serialized) on, whenever a plain
-    database test ran first, so nothing is restored. Both seeders are idempotent.
-    """
-    seeding = importlib.import_module("scheduler.migrations.0002_seed_catalogue")
-    seeding.seed(apps, None)
-    seeding.create_groups(apps, None)
+# The catalogue and role groups a flush removes are put back by tests/conftest.py.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page, live_server, username: str) -> None:

@@ -206,3 +206,19 @@ def wait_until(predicate, *, timeout: float = 30.0) -> None:
             return
         time.sleep(0.05)
     raise AssertionError("gave up waiting for the worker")
+
+
+@pytest.fixture
+def worker(twilio):
+    """A real Celery worker thread on the real broker, sending to the fake Twilio."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    with app.connection_for_write() as conn:
+        for queue in ("sms", "celery"):
+            conn.default_channel.queue_purge(queue)
+    with start_worker(
+        app, pool="solo", perform_ping_check=False, queues=["sms", "celery"], shutdown_timeout=10
+    ):
+        yield twilio

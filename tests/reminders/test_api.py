@@ -117,6 +117,23 @@ def test_the_follow_up_summary_is_one_query_however_many_weeks_and_recalls():
     assert sum(week["due"] for week in summary) == 20
 
 
+def test_the_follow_up_summary_filtered_by_treatment_is_still_one_query():
+    make_recall(due_on=TODAY, code="migraine")
+    make_recall(due_on=TODAY, code="frown-lines")
+    with CaptureQueriesContext(connection) as queries:
+        summary = get_follow_up_summary(weeks=2, treatment_type="frown-lines")
+    assert len(queries) == 1
+    assert [week["due"] for week in summary] == [1, 0]
+
+
+def test_an_unknown_treatment_code_matches_no_recalls():
+    make_recall(due_on=TODAY, code="migraine")
+    client = api_as("manager")
+    assert client.get("/api/v1/recalls/", {"treatment_type": "no-such"}).json()["results"] == []
+    summary = client.get("/api/v1/follow-ups/summary/", {"treatment_type": "no-such"}).json()
+    assert sum(week["due"] for week in summary) == 0
+
+
 def test_messages_are_listed_for_staff_and_filtered_by_patient_and_status():
     failed = make_message(status=MessageStatus.FAILED, error_code=21211, error_message="bad")
     make_message()

@@ -24,7 +24,7 @@ def test_sends_go_to_their_own_queue():
     assert app.amqp.router.route({}, "reminders.tasks.send_sms_task")["queue"].name == "sms"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_database_scheduler_stores_the_entries_as_interval_periodic_tasks():
     DatabaseScheduler(app=app)
     names = set(PeriodicTask.objects.values_list("name", flat=True))

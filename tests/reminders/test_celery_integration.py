@@ -8,8 +8,8 @@ from django.db import connection
 
 from config.celery import app
 from reminders.models import Message, MessageStatus
-from reminders.sweeps import sweep_recalls
-from reminders.tasks import send_sms_task
+from reminders.sweeps import dispatch_due_messages, sweep_recalls
+from reminders.tasks import send_sms_batch_task, send_sms_task
 from scheduler import clock
 from tests.factories import PractitionerFactory
 
@@ -18,19 +18,8 @@ from .conftest import make_message, make_recall, wait_until
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.redis,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture
-def worker(twilio):
-    with app.connection_for_write() as conn:
-        for queue in ("sms", "celery"):
-            conn.default_channel.queue_purge(queue)
-    with start_worker(
-        app, pool="solo", perform_ping_check=False, queues=["sms", "celery"], shutdown_timeout=10
-    ):
-        yield twilio
 
 
 def test_two_concurrent_recall_sweeps_queue_and_send_each_due_message_exactly_once(worker):
@@ -76,3 +65,37 @@ def test_a_queued_message_whose_task_was_lost_is_sent_by_the_dispatcher_task(wor
     dispatch_messages_task.delay()
     wait_until(lambda: Message.objects.filter(pk=message.pk, status=MessageStatus.SENT).exists())
     assert len(worker.posts_to(message.to)) == 1
+
+
+def test_a_redelivered_send_batch_sends_each_message_once(worker):
+    batch = [make_message() for _ in range(3)]
+    marker = make_message()
+    ids = [m.pk for m in batch]
+    send_sms_batch_task.delay(ids)
+    send_sms_batch_task.delay(ids)  # the same batch handed out again
+    send_sms_task.delay(marker.pk)  # one worker, one queue: this runs after both
+    wait_until(lambda: Message.objects.filter(pk=marker.pk, status=MessageStatus.SENT).exists())
+    assert sorted(r["form"]["To"] for r in worker.requests) == sorted(
+        m.to for m in [*batch, marker]
+    )
+    assert set(Message.objects.values_list("status", "attempts")) == {(MessageStatus.SENT, 1)}
+
+
+def test_a_batch_past_its_deadline_hands_the_rest_to_a_new_task(worker, monkeypatch):
+    from reminders import tasks
+
+    monkeypatch.setattr(tasks, "SEND_BATCH_DEADLINE_SECONDS", 0.0)  # one message a task
+    messages = [make_message() for _ in range(3)]
+    send_sms_batch_task.delay([m.pk for m in messages])
+    wait_until(lambda: Message.objects.filter(status=MessageStatus.SENT).count() == 3)
+    assert len(worker.requests) == 3
+
+
+def test_send_batches_go_to_the_sms_queue(twilio):
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge("sms")
+    message = make_message()
+    with start_worker(app, pool="solo", perform_ping_check=False, queues=["sms"]):
+        assert dispatch_due_messages() == [message.pk]
+        wait_until(lambda: Message.objects.filter(status=MessageStatus.SENT).exists())
+    assert len(twilio.posts_to(message.to)) == 1

@@ -5,13 +5,13 @@ from datetime import date, time, timedelta
 import pytest
 import time_machine
 
-from bookings.models import Patient
+from bookings.models import Appointment, Patient
 from reminders.models import Message, MessageStatus, Recall, RecallStatus
 from reminders.sending import send_sms
 from scheduler import clock
 from tests.factories import PatientFactory
 
-from .conftest import ACCOUNT_SID, PUBLIC_BASE_URL, make_message, make_recall
+from .conftest import ACCOUNT_SID, PUBLIC_BASE_URL, make_injection, make_message, make_recall
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +163,41 @@ def test_the_console_backend_prints_the_sms_and_marks_it_sent(sms_settings, caps
     assert send_sms(message_id=message.pk) == MessageStatus.SENT
     assert f"SMS to {message.to}: {message.body}" in capsys.readouterr().out
     assert Message.objects.get().provider_sid.startswith("console-")
+
+
+def test_a_recall_reminded_before_keeps_its_first_reminder_time(twilio):
+    first = clock.now() - timedelta(days=14)
+    recall = make_recall(due_on=clock.today(), status=RecallStatus.REMINDED, reminded_at=first)
+    message = make_message(recall.patient, recall=recall, stage="due")
+    assert send_sms(message_id=message.pk) == MessageStatus.SENT
+    recall.refresh_from_db()
+    assert (recall.status, recall.reminded_at) == (RecallStatus.REMINDED, first)
+
+
+def test_a_message_for_an_appointment_that_already_started_is_suppressed(twilio):
+    appointment = make_injection(on=clock.today(), status="booked")
+    Appointment.objects.filter(pk=appointment.pk).update(start_at=clock.now() - timedelta(hours=1))
+    message = make_message(
+        appointment.patient, appointment=appointment, purpose="appointment_reminder"
+    )
+    assert send_sms(message_id=message.pk) == MessageStatus.SUPPRESSED
+    assert Message.objects.get().error_message == "appointment already started"
+    assert twilio.requests == []
+
+
+def test_a_send_batch_goes_on_past_a_message_that_broke(twilio, monkeypatch):
+    from reminders import sending
+    from reminders.tasks import send_sms_batch_task
+
+    first, broken, last = make_message(), make_message(), make_message()
+    real_send = sending.send_sms
+
+    def send_sms(*, message_id: int) -> str:
+        if message_id == broken.pk:
+            raise RuntimeError("a bug in one row")
+        return real_send(message_id=message_id)
+
+    monkeypatch.setattr(sending, "send_sms", send_sms)
+    send_sms_batch_task.run([first.pk, broken.pk, last.pk])
+    assert sorted(r["form"]["To"] for r in twilio.requests) == sorted([first.to, last.to])
+    assert Message.objects.get(pk=broken.pk).status == MessageStatus.QUEUED

@@ -11,10 +11,16 @@ from django_celery_beat.models import PeriodicTask
 
 from bookings.events import Event
 from bookings.models import Appointment, Status
+from reminders import texts
 from reminders.models import Message, MessageStatus, Purpose, Recall
 from reminders.recalls import handle_booking_event
 from reminders.sending import send_sms
-from reminders.sweeps import dispatch_due_messages, queue_appointment_reminders, sweep_recalls
+from reminders.sweeps import (
+    dispatch_due_messages,
+    queue_appointment_reminders,
+    send_batch_size,
+    sweep_recalls,
+)
 from scheduler import clock
 from tests.factories import PatientFactory, PractitionerFactory
 
@@ -229,3 +235,67 @@ def test_a_reminder_for_a_cancelled_appointment_is_not_sent(sms_settings):
         assert send_sms(message_id=message.pk) == MessageStatus.SUPPRESSED
     message.refresh_from_db()
     assert message.error_message == "appointment cancelled"
+
+
+# --- set-based sweep (PostgreSQL) and the ORM one (SQLite) agree -----------------------
+
+
+def test_a_patient_due_twice_is_texted_for_the_earliest_stage_first(sms_settings):
+    patient = PatientFactory()
+    make_recall(patient, due_on=DUE - timedelta(days=3), code="migraine")  # "due"
+    soon = make_recall(patient, due_on=DUE + timedelta(days=5), code="neck-pain")  # "due soon"
+    result = sweep_recalls(as_of=DUE)
+    assert (result.queued, result.suppressed) == (1, 0)
+    assert list(Message.objects.values_list("recall", "stage")) == [(soon.pk, "due_soon")]
+
+
+def test_every_recall_of_a_patient_who_may_not_be_texted_gets_its_suppressed_row():
+    patient = PatientFactory(sms_consent=False)
+    make_recall(patient, due_on=DUE, code="migraine")
+    make_recall(patient, due_on=DUE, code="neck-pain")
+    assert sweep_recalls(as_of=DUE).suppressed == 2
+    assert set(Message.objects.values_list("status", "error_message")) == {
+        (MessageStatus.SUPPRESSED, "no SMS consent")
+    }
+
+
+def test_a_patient_with_a_recall_sms_still_queued_gets_no_other_one(sms_settings):
+    patient = PatientFactory()
+    make_recall(patient, due_on=DUE, code="migraine")
+    make_message(patient, purpose=Purpose.RECALL_OVERDUE)  # queued earlier, not sent yet
+    assert sweep_recalls(as_of=DUE).queued == 0
+    assert Message.objects.count() == 1
+
+
+def test_a_repeated_sweep_counts_only_what_it_wrote(sms_settings):
+    for _ in range(3):
+        make_recall(due_on=DUE)
+    make_recall(PatientFactory(sms_opted_out=True), due_on=DUE)
+    first = sweep_recalls(as_of=DUE)
+    again = sweep_recalls(as_of=DUE)
+    assert (first.queued, first.suppressed) == (3, 1)
+    assert (again.queued, again.suppressed) == (0, 0)
+    assert Message.objects.count() == 4
+
+
+def test_queued_rows_carry_the_stage_text_and_the_send_after(settings):
+    settings.SMS_QUIET_HOURS = "20:00-09:00"
+    recall = make_recall(due_on=DUE)
+    with time_machine.travel(clock.at(DUE, time(6)), tick=False):
+        sweep_recalls()
+    message = Message.objects.get()
+    assert (message.recall_id, message.patient_id, message.to) == (
+        recall.pk,
+        recall.patient_id,
+        recall.patient.phone,
+    )
+    assert message.body == texts.render("recall_due")
+    assert (message.status, message.attempts, message.provider_sid) == (MessageStatus.QUEUED, 0, "")
+    assert message.send_after == clock.at(DUE, time(9))
+    assert message.created_at == clock.at(DUE, time(6))
+
+
+@pytest.mark.parametrize(("limit", "size"), [(0, 100), (1, 5), (3, 15), (50, 100)])
+def test_send_tasks_take_about_five_seconds_of_sending_each(settings, limit, size):
+    settings.SMS_MAX_PER_SECOND = limit
+    assert send_batch_size() == size
