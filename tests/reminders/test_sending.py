@@ -176,7 +176,9 @@ def test_a_recall_reminded_before_keeps_its_first_reminder_time(twilio):
 
 def test_a_message_for_an_appointment_that_already_started_is_suppressed(twilio):
     appointment = make_injection(on=clock.today(), status="booked")
-    Appointment.objects.filter(pk=appointment.pk).update(start_at=clock.now() - timedelta(hours=1))
+    Appointment.objects.filter(pk=appointment.pk).update(
+        start_at=clock.now() - timedelta(hours=1), end_at=clock.now() - timedelta(minutes=30)
+    )
     message = make_message(
         appointment.patient, appointment=appointment, purpose="appointment_reminder"
     )
