@@ -7,7 +7,7 @@ from django import forms
 from django.conf import settings
 
 from bookings.models import Patient
-from bookings.phones import InvalidPhone, normalize_phone
+from bookings.phones import InvalidPhone, display_phone, normalize_phone
 from scheduler import clock
 from scheduler.models import Kind, Practitioner, TreatmentType
 
@@ -35,6 +35,46 @@ class PatientForm(forms.Form):
             return normalize_phone(self.cleaned_data["phone"])
         except InvalidPhone as exc:
             raise forms.ValidationError(str(exc)) from exc
+
+
+class PatientEditForm(PatientForm):
+    """The registration fields, plus the opt-out, which staff clear only on request."""
+
+    sms_opted_out = forms.BooleanField(
+        required=False,
+        label="Opted out of texts: no text is sent",
+    )
+    asked_in_person = forms.BooleanField(
+        required=False,
+        label="The patient asked me in person to receive texts again",
+    )
+
+    def __init__(self, *args: Any, patient: Patient, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "first_name": patient.first_name,
+                "last_name": patient.last_name,
+                "date_of_birth": patient.date_of_birth,
+                "phone": display_phone(patient.phone),
+                "email": patient.email,
+                "sms_consent": patient.sms_consent,
+                "sms_opted_out": patient.sms_opted_out,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.patient = patient
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        clearing = self.patient.sms_opted_out and not data.get("sms_opted_out")
+        if clearing and not data.get("asked_in_person"):
+            # An opt-out is the patient's word (often a STOP); only the patient takes it back.
+            self.add_error(
+                "asked_in_person",
+                "Texts stay off unless the patient asked you in person: tick this to confirm.",
+            )
+        return data
 
 
 class BookingForm(forms.Form):

@@ -31,6 +31,12 @@ class Patient(models.Model):
         indexes = [
             models.Index(fields=["last_name", "first_name"]),
             models.Index(fields=["phone"]),
+            # The staff inbox's call-back list and its header badge: only the few flagged.
+            models.Index(
+                fields=["-callback_requested_at"],
+                condition=Q(callback_requested_at__isnull=False),
+                name="patient_callback_idx",
+            ),
         ]
 
     def __str__(self) -> str:

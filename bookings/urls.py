@@ -14,6 +14,7 @@ urlpatterns = [
     path("patients/", views_patients.patient_search, name="patients"),
     path("patients/new/", views_patients.patient_register, name="patient-register"),
     path("patients/<int:pk>/", views_patients.patient_detail, name="patient"),
+    path("patients/<int:pk>/edit/", views_patients.patient_edit, name="patient-edit"),
     path("book/", views_booking.book, name="book"),
     path("book/confirm/", views_booking.book_confirm, name="book-confirm"),
     path("appointments/<int:pk>/", views_appointments.appointment_detail, name="appointment"),

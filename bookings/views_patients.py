@@ -5,9 +5,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from bookings import patients, roles, selectors
-from bookings.forms import PatientForm
+from bookings.forms import PatientEditForm, PatientForm
 from bookings.models import Patient, Status
-from bookings.phones import display_phone
+from bookings.phones import InvalidPhone, display_phone
 from bookings.services import MOVABLE, TRANSITIONS
 from bookings.views import page, require
 from scheduler import clock
@@ -53,9 +53,41 @@ def patient_register(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require(roles.can_book)
+def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = get_object_or_404(Patient, pk=pk)
+    form = PatientEditForm(request.POST or None, patient=patient)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("asked_in_person", None)
+        try:
+            patients.update_patient(patient=patient, by=request.user, **data)
+        except InvalidPhone as exc:
+            form.add_error("phone", str(exc))
+        else:
+            messages.success(request, f"{patient.full_name}’s details are saved.")
+            return redirect("patient", patient.pk)
+    return page(
+        request,
+        "bookings/patient_edit.html",
+        {"form": form, "patient": patient},
+        status=400 if form.is_bound else 200,
+    )
+
+
 @require(roles.can_read)
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = get_object_or_404(Patient, pk=pk)
+    return patient_page(request, get_object_or_404(Patient, pk=pk))
+
+
+def patient_page(
+    request: HttpRequest,
+    patient: Patient,
+    *,
+    extra: dict[str, object] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The patient page; ``extra`` lets an action refused elsewhere show its form again."""
     courses = list(patient.courses.select_related("treatment_type"))
     steps, prescriptions = selectors.get_course_overviews(courses)
     now = clock.now()
@@ -90,5 +122,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for a in upcoming
             ],
             "past": [a for a in appointments if a.pk not in upcoming_ids],
+            **(extra or {}),
         },
+        status=status,
     )

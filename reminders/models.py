@@ -254,7 +254,16 @@ class InboundMessage(models.Model):
                 name="unique_inbound_provider_sid",
             )
         ]
-        indexes = [models.Index(fields=["patient", "-received_at"])]
+        indexes = [
+            models.Index(fields=["patient", "-received_at"]),
+            models.Index(fields=["action", "-received_at"], name="inbound_action_idx"),
+            # The staff inbox's unread texts and its header badge: only the unread.
+            models.Index(
+                fields=["-received_at"],
+                condition=Q(action="other", read_at__isnull=True),
+                name="inbound_unread_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"From {self.from_number}: {self.body[:40]}"

@@ -1,10 +1,15 @@
-"""The managers' follow-ups dashboard in the web UI (mounted at the site root)."""
+"""The reminders' web pages (mounted at the site root): the managers' follow-ups
+dashboard, the staff inbox, and the actions on call backs, replies and recalls."""
 
 from django.urls import path
 
-from reminders import views
+from reminders import views, views_inbox
 
 urlpatterns = [
     path("follow-ups/", views.follow_ups, name="follow-ups"),
     path("follow-ups/<slug:table>.csv", views.follow_ups_csv, name="follow-ups-csv"),
+    path("inbox/", views_inbox.inbox_page, name="inbox"),
+    path("inbox/call-backs/<int:pk>/done/", views_inbox.called_back, name="callback-done"),
+    path("inbox/texts/<int:pk>/read/", views_inbox.mark_read, name="inbound-read"),
+    path("recalls/<int:pk>/dismiss/", views_inbox.dismiss, name="recall-dismiss"),
 ]

@@ -1,0 +1,91 @@
+"""The staff inbox (``/inbox/``) and the actions on replies and recalls.
+
+Every action is a plain POST that redirects back (so it works without JavaScript);
+htmx posts the same forms and swaps in just the part of the page that changed.
+"""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from bookings import roles
+from bookings.errors import PathwayError
+from bookings.models import Patient
+from bookings.phones import display_phone
+from bookings.views import back_to, page, require
+from bookings.views_patients import patient_page
+from reminders import inbox
+from reminders.models import InboundAction, InboundMessage, Recall
+from reminders.patient_panel import DismissForm
+from reminders.recalls import dismiss_recall
+
+
+@require(roles.can_read)
+def inbox_page(request: HttpRequest) -> HttpResponse:
+    callbacks = inbox.list_callback_requests()
+    unread = inbox.list_unread_texts()
+    read = inbox.list_read_texts()
+    for text in (*unread, *read):
+        text.phone_display = display_phone(text.from_number)  # type: ignore[attr-defined]
+    return page(
+        request,
+        "reminders/inbox.html",
+        {
+            "callbacks": [{"patient": p, "phone": display_phone(p.phone)} for p in callbacks],
+            "unread": unread,
+            "read": read,
+            "rows_shown": inbox.ROWS_SHOWN,
+        },
+    )
+
+
+@require_POST
+@require(roles.can_book)
+def called_back(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = get_object_or_404(Patient, pk=pk)
+    if inbox.mark_called_back(patient=patient, by=request.user):
+        messages.success(request, f"Call back to {patient.full_name} recorded.")
+    else:
+        messages.info(request, f"{patient.full_name} was already called back.")
+    return back_to(request, reverse("inbox"))
+
+
+@require_POST
+@require(roles.can_book)
+def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+    text = get_object_or_404(InboundMessage, pk=pk, action=InboundAction.OTHER)
+    if inbox.mark_read(text=text, by=request.user):
+        messages.success(
+            request, f"Text from {text.patient or display_phone(text.from_number)} marked read."
+        )
+    return back_to(request, reverse("inbox"))
+
+
+@require_POST
+@require(roles.can_book)
+def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    recall = get_object_or_404(Recall.objects.select_related("patient"), pk=pk)
+    patient_url = reverse("patient", args=[recall.patient_id])
+    form = DismissForm(request.POST, auto_id=f"dismiss-{recall.pk}-%s")
+    if form.is_valid():
+        try:
+            dismiss_recall(recall=recall, by=request.user, reason=form.cleaned_data["reason"])
+        except PathwayError as exc:
+            if exc.code != "not_allowed":
+                messages.error(request, exc.message)
+                return back_to(request, patient_url)
+            form.add_error("reason", exc.message)
+        else:
+            messages.success(
+                request, f"The {recall.get_kind_display().lower()} recall is dismissed."
+            )
+            return back_to(request, patient_url)
+    # Shown again on the patient page, next to its recall, with what was typed.
+    return patient_page(
+        request,
+        recall.patient,
+        extra={"dismiss_form": form, "dismiss_recall_id": recall.pk},
+        status=400,
+    )
