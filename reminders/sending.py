@@ -69,8 +69,14 @@ def send_sms(*, message_id: int) -> str:
     """Send a queued message once; any second call (a redelivered task) changes nothing.
 
     Returns what happened, for logs and tests: the message's new status, ``deferred``
-    or ``not_claimed``.
+    or ``not_claimed``. Logs one line with the message id only: no number, no text.
     """
+    outcome = _send_sms(message_id)
+    logger.info("SMS %s: %s", message_id, outcome)
+    return outcome
+
+
+def _send_sms(message_id: int) -> str:
     now = clock.now()
     opening = first_allowed_at(now)
     if opening > now:

@@ -114,6 +114,8 @@ def apply_status_callback(
         consent.opt_out_number(phone=message.to)
     elif error_code in gateway.INVALID_NUMBER_CODES:
         consent.mark_number_invalid(patient_id=message.patient_id)
+    # One line per state change; a late, earlier status changes nothing and says so.
+    logger.info("SMS %s: %s%s", message.pk, new, "" if updated else " (late callback ignored)")
     return new if updated else "stale"
 
 

@@ -203,3 +203,12 @@ def test_a_send_batch_goes_on_past_a_message_that_broke(twilio, monkeypatch):
     send_sms_batch_task.run([first.pk, broken.pk, last.pk])
     assert sorted(r["form"]["To"] for r in twilio.requests) == sorted([first.to, last.to])
     assert Message.objects.get(pk=broken.pk).status == MessageStatus.QUEUED
+
+
+def test_each_send_logs_one_line_with_the_id_and_never_the_number_or_text(twilio, caplog):
+    message = make_message()
+    with caplog.at_level("INFO", logger="reminders.sending"):
+        send_sms(message_id=message.pk)
+    lines = [r.getMessage() for r in caplog.records if r.name == "reminders.sending"]
+    assert lines == [f"SMS {message.pk}: sent"]
+    assert message.to not in " ".join(lines) and message.body not in " ".join(lines)
