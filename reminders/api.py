@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bookings.permissions import BookingRole, ReadAnyRole
-from reminders import recalls, selectors
+from reminders import recalls, selectors, sms_selectors
 from reminders.models import Message, MessageStatus, Recall, RecallKind, RecallStatus
 
 
@@ -156,4 +156,6 @@ class MessageListView(generics.ListAPIView[Message]):
 
     def get_queryset(self) -> Any:
         query = _query(MessageQuerySerializer, self.request)
-        return selectors.list_messages(patient_id=query.get("patient"), status=query.get("status"))
+        return sms_selectors.list_messages(
+            patient_id=query.get("patient"), status=query.get("status")
+        )

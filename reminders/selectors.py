@@ -1,4 +1,4 @@
-"""Reads for the API, the dashboard and staff: recalls, the follow-up summary, messages.
+"""Reads for the API, the dashboard and staff: recalls and the follow-up summary.
 
 The dashboard page and the API call these same functions, so a number on the page and
 the same number from the API cannot disagree. Every read here is one query (two for the
@@ -7,12 +7,11 @@ SMS as a subquery.
 """
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import TypedDict
 
 from django.conf import settings
 from django.db.models import (
-    Case,
     CharField,
     Count,
     DateTimeField,
@@ -22,15 +21,12 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import TruncDate
 
 from reminders.models import (
     OPEN_RECALL_STATUSES,
     Message,
-    MessageStatus,
     Recall,
     RecallStatus,
 )
@@ -283,146 +279,3 @@ def get_recall_conversion(
 
 
 _CONVERSION_COUNTS = ("due", "booked", "booked_in_time", "open", "lapsed", "dismissed")
-
-
-def filter_messages(
-    messages: QuerySet[Message],
-    *,
-    sent_after: datetime | None = None,
-    sent_before: datetime | None = None,
-    treatment_type: str | None = None,
-    practitioner_id: int | None = None,
-) -> QuerySet[Message]:
-    """Messages written to the outbox in ``[sent_after, sent_before)``, by what they are about.
-
-    A recall's SMS belongs to the recall's treatment and to whoever gave the injection
-    it came from; an appointment reminder to the appointment's treatment and practitioner.
-    """
-    if sent_after:
-        messages = messages.filter(created_at__gte=sent_after)
-    if sent_before:
-        messages = messages.filter(created_at__lt=sent_before)
-    if treatment_type:
-        messages = messages.filter(
-            Q(recall__treatment_type__code=treatment_type)
-            | Q(appointment__course__treatment_type__code=treatment_type)
-        )
-    if practitioner_id:
-        messages = messages.filter(
-            Q(recall__source_appointment__practitioner_id=practitioner_id)
-            | Q(appointment__practitioner_id=practitioner_id)
-        )
-    return messages
-
-
-def get_sms_health(
-    *,
-    sent_after: datetime | None = None,
-    sent_before: datetime | None = None,
-    treatment_type: str | None = None,
-    practitioner_id: int | None = None,
-) -> dict[str, int]:
-    """How many SMS are in each status (every status present, zero if none); one query."""
-    counts = {status.value: 0 for status in MessageStatus}
-    rows = (
-        filter_messages(
-            Message.objects.all(),
-            sent_after=sent_after,
-            sent_before=sent_before,
-            treatment_type=treatment_type,
-            practitioner_id=practitioner_id,
-        )
-        .values("status")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in rows:
-        counts[row["status"]] = row["n"]
-    return counts
-
-
-NOT_DELIVERED = (
-    MessageStatus.FAILED,
-    MessageStatus.UNDELIVERED,
-    MessageStatus.SUPPRESSED,
-    MessageStatus.UNKNOWN,
-)
-
-
-class FailureReason(TypedDict):
-    status: str
-    error_code: int | None
-    reason: str
-    count: int
-
-
-def get_sms_failure_reasons(
-    *,
-    sent_after: datetime | None = None,
-    sent_before: datetime | None = None,
-    treatment_type: str | None = None,
-    practitioner_id: int | None = None,
-) -> list[FailureReason]:
-    """Why SMS did not reach patients, grouped: by provider error code, or stored reason.
-
-    A provider's error text names the number, so only the code groups failures; the
-    reasons we store for suppressed texts are fixed words and group as they are.
-    """
-    rows = (
-        filter_messages(
-            Message.objects.filter(status__in=NOT_DELIVERED),
-            sent_after=sent_after,
-            sent_before=sent_before,
-            treatment_type=treatment_type,
-            practitioner_id=practitioner_id,
-        )
-        .annotate(
-            reason=Case(
-                When(status=MessageStatus.SUPPRESSED, then=F("error_message")),
-                default=Value(""),
-                output_field=CharField(),
-            )
-        )
-        .values("status", "error_code", "reason")
-        .annotate(count=Count("id"))
-        .order_by("-count", "status", "error_code", "reason")
-    )
-    return [
-        {
-            "status": row["status"],
-            "error_code": row["error_code"],
-            "reason": row["reason"],
-            "count": row["count"],
-        }
-        for row in rows
-    ]
-
-
-def list_failed_messages(
-    *,
-    sent_after: datetime | None = None,
-    sent_before: datetime | None = None,
-    treatment_type: str | None = None,
-    practitioner_id: int | None = None,
-) -> QuerySet[Message]:
-    """Failed and undelivered SMS, newest first, with their patient (one query)."""
-    return (
-        filter_messages(
-            Message.objects.filter(status__in=(MessageStatus.FAILED, MessageStatus.UNDELIVERED)),
-            sent_after=sent_after,
-            sent_before=sent_before,
-            treatment_type=treatment_type,
-            practitioner_id=practitioner_id,
-        )
-        .select_related("patient")
-        .order_by("-created_at", "-id")
-    )
-
-
-def list_messages(*, patient_id: int | None = None, status: str | None = None) -> QuerySet[Message]:
-    messages = Message.objects.all()
-    if patient_id:
-        messages = messages.filter(patient_id=patient_id)
-    if status:
-        messages = messages.filter(status=status)
-    return messages.order_by("-created_at", "-id")

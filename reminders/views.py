@@ -12,7 +12,7 @@ from django.http.response import HttpResponseBase
 
 from bookings import roles
 from bookings.views import page, require
-from reminders import dashboard, selectors
+from reminders import dashboard, selectors, sms_selectors
 from reminders.dashboard import Filters, Windows
 from scheduler import clock
 from scheduler.models import Practitioner, TreatmentType
@@ -48,9 +48,9 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
         **filters.recall_filters,
     )
     sms_filters = filters.sms_filters(windows)
-    sms = dashboard.SmsHealth(selectors.get_sms_health(**sms_filters))
-    reasons = selectors.get_sms_failure_reasons(**sms_filters)
-    failed = list(selectors.list_failed_messages(**sms_filters)[: dashboard.ROWS_SHOWN])
+    sms = dashboard.SmsHealth(sms_selectors.get_sms_health(**sms_filters))
+    reasons = sms_selectors.get_sms_failure_reasons(**sms_filters)
+    failed = list(sms_selectors.list_failed_messages(**sms_filters)[: dashboard.ROWS_SHOWN])
     query = request.GET.urlencode()
     context: dict[str, Any] = {
         "form": form,
@@ -245,7 +245,7 @@ def follow_ups_csv(request: HttpRequest, table: str) -> HttpResponseBase:
             ),
         )
     if table == "failed-sms":
-        messages = selectors.list_failed_messages(**filters.sms_filters(windows))
+        messages = sms_selectors.list_failed_messages(**filters.sms_filters(windows))
         return _csv(
             "failed-sms",
             ["Patient ID", "Patient", "To", "Written at", "SMS", "Status", "Error code", "Problem"],
