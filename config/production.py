@@ -19,6 +19,27 @@ def missing_settings(environ: Mapping[str, str]) -> list[str]:
     return missing
 
 
+def missing_twilio_settings(environ: Mapping[str, str]) -> list[str]:
+    """What SMS_BACKEND=twilio needs, in development as in production."""
+    if environ.get("SMS_BACKEND", "console") != "twilio":
+        return []
+    needed = {
+        "TWILIO_ACCOUNT_SID": environ.get("TWILIO_ACCOUNT_SID"),
+        "TWILIO_AUTH_TOKEN": environ.get("TWILIO_AUTH_TOKEN"),
+        "TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER": (
+            environ.get("TWILIO_MESSAGING_SERVICE_SID") or environ.get("TWILIO_FROM_NUMBER")
+        ),
+        "PUBLIC_BASE_URL": environ.get("PUBLIC_BASE_URL"),
+    }
+    return [name for name, value in needed.items() if not (value or "").strip()]
+
+
+def require_sms_settings(environ: Mapping[str, str]) -> None:
+    missing = missing_twilio_settings(environ)
+    if missing:
+        raise ImproperlyConfigured(f"SMS_BACKEND=twilio needs {', '.join(missing)}.")
+
+
 def require_production_settings(environ: Mapping[str, str]) -> None:
     missing = missing_settings(environ)
     if missing:

@@ -7,7 +7,7 @@ from pathlib import Path
 import django_stubs_ext
 import environ
 
-from config.production import require_production_settings
+from config.production import require_production_settings, require_sms_settings
 
 # Lets admin and serializer classes take type parameters at run time, as in the stubs.
 django_stubs_ext.monkeypatch()
@@ -224,24 +224,7 @@ TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
 TWILIO_API_BASE_URL = env.str("TWILIO_API_BASE_URL", default="")
 # The https address Twilio reaches us at: status callbacks and webhook signatures use it.
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")
-if SMS_BACKEND == "twilio":
-    _missing = [
-        name
-        for name, value in (
-            ("TWILIO_ACCOUNT_SID", TWILIO_ACCOUNT_SID),
-            ("TWILIO_AUTH_TOKEN", TWILIO_AUTH_TOKEN),
-            (
-                "TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER",
-                TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER,
-            ),
-            ("PUBLIC_BASE_URL", PUBLIC_BASE_URL),
-        )
-        if not value
-    ]
-    if _missing:
-        from django.core.exceptions import ImproperlyConfigured
-
-        raise ImproperlyConfigured(f"SMS_BACKEND=twilio needs {', '.join(_missing)}")
+require_sms_settings(os.environ)
 # The name texts use; set it when CLINIC_NAME itself names a treatment or product.
 SMS_CLINIC_NAME = env.str("SMS_CLINIC_NAME", default=CLINIC_NAME)
 SMS_MAX_PER_SECOND = env.int("SMS_MAX_PER_SECOND", default=1)

@@ -141,3 +141,10 @@ def test_env_example_copied_as_it_is_gives_a_working_development_setup():
     env = {k: v for k, v in os.environ.items() if k not in values and k != "DATABASE_URL"}
     result = manage("check", env={**env, **values})
     assert result.returncode == 0, result.stderr
+
+
+def test_twilio_backend_in_development_also_fails_naming_what_is_missing():
+    env = production_env(DJANGO_DEBUG="true", SMS_BACKEND="twilio", TWILIO_ACCOUNT_SID="AC1")
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "TWILIO_AUTH_TOKEN" in result.stderr and "TWILIO_ACCOUNT_SID" not in result.stderr
