@@ -1,4 +1,4 @@
-"""Twilio's Messages endpoint on 127.0.0.1 that accepts everything and notes when."""
+"""A fake of Twilio's Messages endpoint on 127.0.0.1, for the bench and the tests."""
 
 import itertools
 import json
@@ -10,8 +10,18 @@ from typing import Any
 
 
 class FakeTwilio:
+    """Twilio's Messages endpoint on 127.0.0.1, answering from a script.
+
+    Used by the bench and by the tests. Script items: ``201`` (accepted),
+    ``(status, code)`` (an error such as ``(429, 20429)``), or ``("hang", seconds)``
+    (answers too late for the client). With the script used up it accepts everything.
+    Every request is kept (path, form, auth) with the time it arrived.
+    """
+
     def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
         self.arrivals: list[float] = []  # time.time() of each accepted message
+        self.script: list[object] = []
         self.lock = threading.Lock()
         self.sids = itertools.count(1)
         fake = self
@@ -27,14 +37,39 @@ class FakeTwilio:
                 length = int(self.headers.get("Content-Length", 0))
                 form = urllib.parse.parse_qs(self.rfile.read(length).decode())
                 with fake.lock:
-                    fake.arrivals.append(arrived)
+                    fake.requests.append(
+                        {
+                            "path": self.path,
+                            "form": {k: v[0] for k, v in form.items()},
+                            "auth": self.headers.get("Authorization", ""),
+                        }
+                    )
+                    step = fake.script.pop(0) if fake.script else 201
                     sid = f"SM{next(fake.sids):032d}"
-                body = json.dumps({"sid": sid, "status": "queued", "to": form["To"][0]}).encode()
-                self.send_response(201)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                if isinstance(step, tuple) and step[0] == "hang":
+                    time.sleep(step[1])
+                    step = 201
+                if step == 201:
+                    with fake.lock:
+                        fake.arrivals.append(arrived)
+                    self._answer(201, {"sid": sid, "status": "queued", "to": form["To"][0]})
+                else:
+                    assert isinstance(step, tuple)
+                    status, code = int(step[0]), int(step[1])
+                    self._answer(
+                        status, {"code": code, "message": f"error {code}", "status": status}
+                    )
+
+            def _answer(self, status: int, payload: dict[str, object]) -> None:
+                body = json.dumps(payload).encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except OSError:
+                    pass  # the client gave up waiting (the timeout tests)
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -49,8 +84,13 @@ class FakeTwilio:
         host, port = self.server.server_address[:2]
         return f"http://{host!s}:{port}"
 
+    def posts_to(self, number: str) -> list[dict[str, Any]]:
+        with self.lock:
+            return [r for r in self.requests if r["form"]["To"] == number]
+
     def clear(self) -> None:
         with self.lock:
+            self.requests.clear()
             self.arrivals.clear()
 
     def count(self) -> int:

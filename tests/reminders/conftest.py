@@ -1,16 +1,13 @@
 """Fixtures for reminders: rows made through the ORM, a fake Twilio, a real Celery worker."""
 
 import itertools
-import json
-import threading
 import time
-import urllib.parse
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from benchmarks.fake_twilio import FakeTwilio
 from bookings.models import Appointment, Course, Patient, Status
 from reminders.models import Message, MessageStatus, Recall, RecallKind
 from scheduler import clock
@@ -19,78 +16,6 @@ from tests.factories import PatientFactory, PractitionerFactory, treatment
 ACCOUNT_SID = "AC" + "1" * 32
 AUTH_TOKEN = "fake-auth-token"
 PUBLIC_BASE_URL = "https://clinic.example.org"
-
-
-class FakeTwilio:
-    """Twilio's Messages endpoint on 127.0.0.1, answering from a script.
-
-    Script items: ``201`` (accepted), ``(status, code)`` (an error such as
-    ``(429, 20429)``), or ``("hang", seconds)`` (answers too late for the client).
-    With the script used up it accepts everything.
-    """
-
-    def __init__(self) -> None:
-        self.requests: list[dict[str, object]] = []
-        self.script: list[object] = []
-        self.lock = threading.Lock()
-        self.sids = itertools.count(1)
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", 0))
-                form = urllib.parse.parse_qs(self.rfile.read(length).decode())
-                with fake.lock:
-                    fake.requests.append(
-                        {
-                            "path": self.path,
-                            "form": {k: v[0] for k, v in form.items()},
-                            "auth": self.headers.get("Authorization", ""),
-                        }
-                    )
-                    step = fake.script.pop(0) if fake.script else 201
-                    sid = f"SM{next(fake.sids):032d}"
-                if isinstance(step, tuple) and step[0] == "hang":
-                    time.sleep(step[1])
-                    step = 201
-                if step == 201:
-                    self._answer(201, {"sid": sid, "status": "queued", "to": form["To"][0]})
-                else:
-                    status, code = step  # type: ignore[misc]
-                    self._answer(
-                        status, {"code": code, "message": f"error {code}", "status": status}
-                    )
-
-            def _answer(self, status: int, payload: dict[str, object]) -> None:
-                body = json.dumps(payload).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-                except OSError:
-                    pass  # the client gave up waiting (the timeout tests)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def posts_to(self, number: str) -> list[dict[str, object]]:
-        return [r for r in self.requests if r["form"]["To"] == number]  # type: ignore[index]
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
