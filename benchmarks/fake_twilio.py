@@ -13,8 +13,8 @@ class FakeTwilio:
     """Twilio's Messages endpoint on 127.0.0.1, answering from a script.
 
     Used by the bench and by the tests. Script items: ``201`` (accepted),
-    ``(status, code)`` (an error such as ``(429, 20429)``), or ``("hang", seconds)``
-    (answers too late for the client). With the script used up it accepts everything.
+    ``(status, code)`` (an error such as ``(429, 20429)``), ``("hang", seconds)``
+    (answers too late for the client) or ``"garbage"`` (a 201 whose body is not JSON). With the script used up it accepts everything.
     Every request is kept (path, form, auth) with the time it arrived.
     """
 
@@ -49,7 +49,9 @@ class FakeTwilio:
                 if isinstance(step, tuple) and step[0] == "hang":
                     time.sleep(step[1])
                     step = 201
-                if step == 201:
+                if step == "garbage":
+                    self._answer(201, None)
+                elif step == 201:
                     with fake.lock:
                         fake.arrivals.append(arrived)
                     self._answer(201, {"sid": sid, "status": "queued", "to": form["To"][0]})
@@ -60,8 +62,12 @@ class FakeTwilio:
                         status, {"code": code, "message": f"error {code}", "status": status}
                     )
 
-            def _answer(self, status: int, payload: dict[str, object]) -> None:
-                body = json.dumps(payload).encode()
+            def _answer(self, status: int, payload: dict[str, object] | None) -> None:
+                body = (
+                    b"<html>gateway hiccup</html>"
+                    if payload is None
+                    else json.dumps(payload).encode()
+                )
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", "application/json")

@@ -159,6 +159,10 @@ def _create(client: Client, params: dict[str, Any]) -> Sent:
         raise Uncertain(f"connection to Twilio broke: {exc}") from exc
     except requests.exceptions.Timeout as exc:
         raise Uncertain(f"no answer from Twilio in time: {exc}") from exc
+    except ValueError as exc:
+        # The request went out but the answer made no sense (not JSON): Twilio may
+        # have taken the message, so it must not be sent blindly again.
+        raise Uncertain(f"Twilio's answer could not be read: {exc}") from exc
     return Sent(sid=str(message.sid), status=str(message.status or "queued"))
 
 

@@ -286,6 +286,7 @@ def dispatch_due_messages(*, limit: int | None = None) -> list[int]:
     """
     now = clock.now()
     stale = now - timedelta(seconds=settings.SMS_REDISPATCH_AFTER_SECONDS)
+    settle_abandoned_sends(now=now)
     with transaction.atomic():
         ids = list(
             Message.objects.filter(status=MessageStatus.QUEUED, send_after__lte=now)
@@ -296,6 +297,19 @@ def dispatch_due_messages(*, limit: int | None = None) -> list[int]:
         Message.objects.filter(id__in=ids, status=MessageStatus.QUEUED).update(queued_at=now)
         transaction.on_commit(lambda: _enqueue(ids))
     return ids
+
+
+def settle_abandoned_sends(*, now: datetime) -> int:
+    """A row still "sending" long after any task could still be at it lost its worker
+    mid-send: Twilio may have the message, so it becomes "unknown" (never resent
+    blindly) and shows up for staff instead of sitting in "sending" for ever."""
+    abandoned_before = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
+    return Message.objects.filter(
+        status=MessageStatus.SENDING, sending_at__lt=abandoned_before
+    ).update(
+        status=MessageStatus.UNKNOWN,
+        error_message="The worker stopped while sending; the outcome is unknown.",
+    )
 
 
 def _enqueue(ids: list[int]) -> None:

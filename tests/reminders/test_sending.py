@@ -187,22 +187,25 @@ def test_a_message_for_an_appointment_that_already_started_is_suppressed(twilio)
     assert twilio.requests == []
 
 
-def test_a_send_batch_goes_on_past_a_message_that_broke(twilio, monkeypatch):
-    from reminders import sending
+def test_an_answer_twilio_cannot_have_meant_leaves_the_message_unknown_not_resent(twilio):
+    twilio.script = ["garbage"]
+    message = make_message()
+    assert send_sms(message_id=message.pk) == MessageStatus.UNKNOWN
+    assert len(twilio.requests) == 1
+    assert "could not be read" in Message.objects.get().error_message
+
+
+def test_a_send_batch_goes_on_past_a_message_that_broke(twilio):
     from reminders.tasks import send_sms_batch_task
 
     first, broken, last = make_message(), make_message(), make_message()
-    real_send = sending.send_sms
-
-    def send_sms(*, message_id: int) -> str:
-        if message_id == broken.pk:
-            raise RuntimeError("a bug in one row")
-        return real_send(message_id=message_id)
-
-    monkeypatch.setattr(sending, "send_sms", send_sms)
+    # A real break at the edge: Twilio answers the middle one with something unreadable.
+    twilio.script = [201, "garbage", 201]
     send_sms_batch_task.run([first.pk, broken.pk, last.pk])
-    assert sorted(r["form"]["To"] for r in twilio.requests) == sorted([first.to, last.to])
-    assert Message.objects.get(pk=broken.pk).status == MessageStatus.QUEUED
+    assert len(twilio.requests) == 3
+    assert Message.objects.get(pk=first.pk).status == MessageStatus.SENT
+    assert Message.objects.get(pk=broken.pk).status == MessageStatus.UNKNOWN
+    assert Message.objects.get(pk=last.pk).status == MessageStatus.SENT
 
 
 def test_each_send_logs_one_line_with_the_id_and_never_the_number_or_text(twilio, caplog):

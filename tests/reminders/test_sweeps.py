@@ -299,3 +299,22 @@ def test_queued_rows_carry_the_stage_text_and_the_send_after(settings):
 def test_send_tasks_take_about_five_seconds_of_sending_each(settings, limit, size):
     settings.SMS_MAX_PER_SECOND = limit
     assert send_batch_size() == size
+
+
+@pytest.mark.django_db
+def test_a_send_whose_worker_died_becomes_unknown_for_staff_and_is_never_resent(settings):
+    from reminders.sweeps import dispatch_due_messages
+
+    now = clock.now()
+    lost = make_message()
+    busy = make_message()
+    Message.objects.filter(pk=lost.pk).update(
+        status=MessageStatus.SENDING,
+        sending_at=now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2 + 1),
+    )
+    Message.objects.filter(pk=busy.pk).update(status=MessageStatus.SENDING, sending_at=now)
+    assert dispatch_due_messages() == []
+    lost.refresh_from_db()
+    busy.refresh_from_db()
+    assert lost.status == MessageStatus.UNKNOWN and "outcome is unknown" in lost.error_message
+    assert busy.status == MessageStatus.SENDING
