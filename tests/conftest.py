@@ -49,7 +49,11 @@ def _services_for_markers(request: pytest.FixtureRequest) -> None:
 @pytest.fixture(autouse=True)
 def _clinic_settings(settings):
     # Hashing a password properly takes ~0.1 s and the suite creates many users.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The production hasher stays listed for accounts used by a separate server process.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
     settings.CLINIC_TIME_ZONE = "America/Toronto"
     settings.CLINIC_NAME = "Lakeshore Clinic"
     settings.CLINIC_PHONE = "+1 416 555 0199"
