@@ -1,5 +1,6 @@
 """Finding, registering and showing patients."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -103,6 +104,8 @@ def patient_page(
         "bookings/patient_detail.html",
         {
             "patient": patient,
+            # Other apps' parts of the page, named in settings so bookings never imports them.
+            "patient_panels": settings.PATIENT_PAGE_PANELS,
             "phone_display": display_phone(patient.phone),
             "courses": [
                 {

@@ -1,7 +1,7 @@
 """What the patient page shows from reminders: texts status, call back, follow-ups, SMS.
 
-Bookings' patient page includes ``bookings/_patient_follow_ups.html``, which asks for
-this through the ``patient_follow_ups`` template tag, so bookings never imports
+Bookings' patient page includes ``reminders/_patient_follow_ups.html`` (named in the
+setting PATIENT_PAGE_PANELS), which asks for this through the ``patient_follow_ups`` template tag, so bookings never imports
 reminders. A fixed, small number of queries, each bounded, whatever the patient's
 history.
 """
