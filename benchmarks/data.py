@@ -1,6 +1,6 @@
 """Bench data: an empty clinic between measurements, and rows by the hundred thousand.
 
-The realistic history comes from ``reminders.generator``; the fills here are shaped for
+The realistic history comes from ``benchmarks.generator``; the fills here are shaped for
 one measurement each (exactly N recalls due, a calendar exactly half booked) and use
 INSERT … SELECT generate_series, so a million recalls take seconds, not minutes.
 """

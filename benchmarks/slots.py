@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from benchmarks import data
+from benchmarks.generator import generate_clinic
 from benchmarks.report import Row, Timing, measure, verdict
 from benchmarks.sizes import Sizes
 from bookings.models import Appointment, Status
 from bookings.selectors import list_slots
-from reminders.generator import generate_clinic
 from scheduler.models import Kind, TreatmentType
 from scheduler.selectors import range_bounds
 from scheduler.slots import Slot

@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "bookings",
     "reminders",
 ]
+if DEBUG:
+    # Development tools (the clinic generator's command) never ship in production.
+    INSTALLED_APPS.append("benchmarks")
 
 MIDDLEWARE = [
     "config.request_log.RequestLogMiddleware",
