@@ -21,6 +21,7 @@ RULE_CODES = frozenset(
         "injection_required",
         "slot_taken",
         "not_allowed",
+        "recall_interval_out_of_range",
     }
 )
 

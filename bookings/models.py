@@ -1,11 +1,17 @@
 """Patients, their courses of treatment, prescriptions and appointments."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from scheduler.models import Kind, Practitioner, TreatmentType
+from scheduler.models import (
+    RECALL_INTERVAL_IN_RANGE,
+    RECALL_INTERVAL_VALIDATORS,
+    Kind,
+    Practitioner,
+    TreatmentType,
+)
 
 
 class Patient(models.Model):
@@ -55,7 +61,7 @@ class Course(models.Model):
     recall_interval_days = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        validators=[MinValueValidator(56), MaxValueValidator(365)],
+        validators=RECALL_INTERVAL_VALIDATORS,
         help_text="Set by a clinician for this patient; empty means the treatment's default.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -67,8 +73,7 @@ class Course(models.Model):
                 fields=["patient", "treatment_type"], name="one_course_per_patient_and_type"
             ),
             models.CheckConstraint(
-                condition=Q(recall_interval_days__isnull=True)
-                | Q(recall_interval_days__gte=56, recall_interval_days__lte=365),
+                condition=Q(recall_interval_days__isnull=True) | RECALL_INTERVAL_IN_RANGE,
                 name="course_recall_interval_in_range",
             ),
         ]

@@ -12,7 +12,14 @@ from bookings.models import Appointment, AuditEntry, Course, Patient, Status
 from bookings.outcomes import record_outcome
 from bookings.selectors import get_course_history, get_current_prescription, limits
 from scheduler import clock
-from scheduler.models import Kind, Practitioner, TimeOff, TreatmentType
+from scheduler.models import (
+    RECALL_INTERVAL_MAX_DAYS,
+    RECALL_INTERVAL_MIN_DAYS,
+    Kind,
+    Practitioner,
+    TimeOff,
+    TreatmentType,
+)
 from scheduler.selectors import hours_of, is_qualified
 from scheduler.slots import fits_hours
 
@@ -339,8 +346,12 @@ def set_recall_interval(*, course: Course, days: int | None, by: Any) -> Course:
         raise PathwayError(
             "not_allowed", "Only a clinician can change the recall interval.", status=403
         )
-    if days is not None and not 56 <= days <= 365:
-        raise PathwayError("invalid_transition", "The recall interval must be 56 to 365 days.")
+    if days is not None and not RECALL_INTERVAL_MIN_DAYS <= days <= RECALL_INTERVAL_MAX_DAYS:
+        raise PathwayError(
+            "recall_interval_out_of_range",
+            f"The recall interval must be {RECALL_INTERVAL_MIN_DAYS} to "
+            f"{RECALL_INTERVAL_MAX_DAYS} days.",
+        )
     course.recall_interval_days = days
     course.save(update_fields=["recall_interval_days"])
     return course
