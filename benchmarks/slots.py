@@ -1,4 +1,4 @@
-"""Slot search (SPEC §5): 10 practitioners × 28 days, half booked; and how it grows.
+"""Slot search (docs/performance.md): 10 practitioners × 28 days, half booked; and how it grows.
 
 ``bookings.selectors.list_slots`` is called directly, as the API view does. One calendar
 serves every variant: groups of practitioners are told apart by what they treat.

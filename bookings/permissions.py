@@ -1,4 +1,4 @@
-"""DRF permission classes for the roles of SPEC §3.3."""
+"""DRF permission classes for the roles of docs/rules.md#roles."""
 
 from typing import Any
 

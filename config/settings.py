@@ -144,7 +144,7 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Booking rules (SPEC §2.2); kept here so a clinic can tune them without code.
+# Booking rules (docs/rules.md#pathway); kept here so a clinic can tune them without code.
 PRESCRIPTION_VALIDITY_DAYS = env.int("PRESCRIPTION_VALIDITY_DAYS", default=365)
 COSMETIC_EXAM_VALIDITY_DAYS = env.int("COSMETIC_EXAM_VALIDITY_DAYS", default=365)
 DOSE_LIMIT_UNITS = env.int("DOSE_LIMIT_UNITS", default=400)

@@ -1,4 +1,4 @@
-"""Every rule of SPEC §3.2 reachable over the API, with its status and code."""
+"""Every rule of docs/rules.md#errors reachable over the API, with its status and code."""
 
 from datetime import date, time
 

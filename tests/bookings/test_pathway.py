@@ -1,4 +1,4 @@
-"""The care-pathway rules as pure functions: no database, no clock (SPEC §2.2)."""
+"""The care-pathway rules as pure functions: no database, no clock (docs/rules.md#pathway)."""
 
 from datetime import UTC, date, datetime, timedelta
 from itertools import count
