@@ -7,7 +7,15 @@ from bookings.models import Appointment, AuditEntry, Course, Patient, Prescripti
 class PatientAdmin(admin.ModelAdmin[Patient]):
     list_display = ["last_name", "first_name", "phone", "sms_consent", "sms_opted_out"]
     search_fields = ["last_name", "first_name", "phone"]
-    readonly_fields = ["sms_consent_at", "sms_consent_source", "sms_opted_out_at"]
+    # Consent and opt-out change only through the patient page or the API, where the
+    # opt-out rule is checked and the change is kept in the consent history.
+    readonly_fields = [
+        "sms_consent",
+        "sms_consent_at",
+        "sms_consent_source",
+        "sms_opted_out",
+        "sms_opted_out_at",
+    ]
 
 
 class AuditInline(admin.TabularInline[AuditEntry, Appointment]):

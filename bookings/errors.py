@@ -16,6 +16,7 @@ RULE_CODES = frozenset(
         "practitioner_not_qualified",
         "outside_working_hours",
         "in_the_past",
+        "opt_out_confirmation_required",
         "invalid_transition",
         "override_not_allowed",
         "injection_required",

@@ -6,7 +6,9 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
+from bookings.errors import PathwayError
 from bookings.models import Patient
+from bookings.patients import check_opt_out_change
 from bookings.phones import InvalidPhone, display_phone, normalize_phone
 from scheduler import clock
 from scheduler.models import Kind, Practitioner, TreatmentType
@@ -67,9 +69,14 @@ class PatientEditForm(PatientForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        clearing = self.patient.sms_opted_out and not data.get("sms_opted_out")
-        if clearing and not data.get("asked_in_person"):
-            # An opt-out is the patient's word (often a STOP); only the patient takes it back.
+        try:
+            check_opt_out_change(
+                was_opted_out=self.patient.sms_opted_out,
+                opted_out=bool(data.get("sms_opted_out")),
+                asked_in_person=bool(data.get("asked_in_person")),
+            )
+        except PathwayError:
+            # The rule's own words are channel-neutral; beside the box, say what to tick.
             self.add_error(
                 "asked_in_person",
                 "Texts stay off unless the patient asked you in person: tick this to confirm.",

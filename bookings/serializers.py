@@ -13,6 +13,16 @@ MAX_SLOT_RANGE_DAYS = 92
 
 
 class PatientSerializer(serializers.ModelSerializer[Patient]):
+    asked_in_person = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text=(
+            "Send true with sms_opted_out: false to confirm the patient asked in person "
+            "to receive texts again; without it the opt-out stays."
+        ),
+    )
+
     class Meta:
         model = Patient
         fields = [
@@ -26,6 +36,7 @@ class PatientSerializer(serializers.ModelSerializer[Patient]):
             "sms_consent_at",
             "sms_consent_source",
             "sms_opted_out",
+            "asked_in_person",
             "phone_invalid",
             "created_at",
         ]

@@ -59,10 +59,8 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
     form = PatientEditForm(request.POST or None, patient=patient)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data.pop("asked_in_person", None)
         try:
-            patients.update_patient(patient=patient, by=request.user, **data)
+            patients.update_patient(patient=patient, by=request.user, **form.cleaned_data)
         except InvalidPhone as exc:
             form.add_error("phone", str(exc))
         else:

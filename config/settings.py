@@ -219,6 +219,8 @@ CSRF_TRUSTED_ORIGINS = [_public.rstrip("/")] if _public.startswith("http") else 
 BOOKING_EVENT_HANDLERS = ["reminders.recalls.handle_booking_event"]
 # Templates other apps add to the patient page (bookings renders them, never imports them).
 PATIENT_PAGE_PANELS = ["reminders/_patient_follow_ups.html"]
+# Consent and opt-out changes made by staff join reminders' consent history.
+PATIENT_CONSENT_HANDLERS = ["reminders.consent.record_consent_change"]
 # `console` prints each SMS (development, demo); `twilio` sends through Twilio.
 SMS_BACKEND = env.str("SMS_BACKEND", default="console")
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")

@@ -118,7 +118,7 @@ def _send_sms(message_id: int) -> str:
     except gateway.Rejected as exc:
         _finish(message, MessageStatus.FAILED, error=exc)
         if exc.opted_out:
-            consent.opt_out_number(phone=message.to)
+            consent.opt_out_number(phone=message.to, source="provider")
         elif exc.invalid_number:
             consent.mark_number_invalid(patient_id=message.patient_id)
         return MessageStatus.FAILED

@@ -111,7 +111,7 @@ def apply_status_callback(
         changes["sent_at"] = now
     updated = Message.objects.filter(pk=message.pk, status__in=earlier).update(**changes)
     if error_code in gateway.OPTED_OUT_CODES:
-        consent.opt_out_number(phone=message.to)
+        consent.opt_out_number(phone=message.to, source="provider")
     elif error_code in gateway.INVALID_NUMBER_CODES:
         consent.mark_number_invalid(patient_id=message.patient_id)
     # One line per state change; a late, earlier status changes nothing and says so.
