@@ -12,6 +12,7 @@ from django.db.models import BigIntegerField, Count, Func, Q, QuerySet
 
 from bookings import pathway
 from bookings.errors import PathwayError
+from bookings.folding import fold
 from bookings.models import LIVE_STATUSES, Appointment, Course, Patient, Prescription, Status
 from scheduler import clock
 from scheduler.models import Kind, TimeOff, TreatmentType
@@ -233,18 +234,20 @@ def _pathway_filter(
 def search_patients(query: str) -> QuerySet[Patient]:
     """Every word must match a name or the phone; a query of only digits is a phone.
 
-    A phone is typed with spaces, dashes or a "+1" that would otherwise be words of
-    their own ("+1" alone has too few digits to search), so all its digits are matched
-    together against the stored E.164 number.
+    Names are compared folded (``bookings.folding``: case and accents ignored both
+    ways) against ``Patient.search_name``, so both databases answer alike. A phone is
+    typed with spaces, dashes or a "+1" that would otherwise be words of their own
+    ("+1" alone has too few digits to search), so all its digits are matched together
+    against the stored E.164 number.
     """
     qs = Patient.objects.all()
     if not any(ch.isalpha() for ch in query):
         digits = "".join(ch for ch in query if ch.isdigit())
         if len(digits) >= 3:
             return qs.filter(phone__contains=digits)
-    for term in query.split():
+    for term in fold(query).split():
         digits = "".join(ch for ch in term if ch.isdigit())
-        cond = Q(first_name__icontains=term) | Q(last_name__icontains=term)
+        cond = Q(search_name__contains=term)
         if len(digits) >= 3:
             cond |= Q(phone__contains=digits)
         qs = qs.filter(cond)
