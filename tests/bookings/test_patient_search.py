@@ -79,7 +79,7 @@ def test_patients_created_in_bulk_are_searchable_too():
 def test_the_migration_folds_the_names_of_existing_patients():
     patient = PatientFactory(first_name="Zoé", last_name="Thériault")
     Patient.objects.update(search_name="")
-    migration = importlib.import_module("bookings.migrations.0005_patient_search_name")
+    migration = importlib.import_module("bookings.migrations.0004_patient_search_name")
     # Only its connection is read; SQLite refuses a real schema editor inside a test's
     # transaction.
     migration.fill_search_names(apps, SimpleNamespace(connection=connection))
