@@ -120,10 +120,6 @@ def get_current_prescription(course: Course) -> Prescription | None:
     return _current(course.prescriptions.all())
 
 
-def get_prescription_state(course: Course) -> pathway.PrescriptionState | None:
-    return _prescription_state(get_current_prescription(course))
-
-
 class _EpochMicros(Func):
     """A timestamptz as microseconds since the Unix epoch, a bigint (PostgreSQL only).
 

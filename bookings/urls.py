@@ -9,7 +9,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
-    path("manager/", views.manager_home, name="manager-home"),
     path("calendar/", views_calendar.day_calendar, name="calendar"),
     path("patients/", views_patients.patient_search, name="patients"),
     path("patients/new/", views_patients.patient_register, name="patient-register"),

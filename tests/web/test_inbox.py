@@ -127,5 +127,5 @@ def test_no_inbox_link_before_logging_in():
 def test_managers_see_the_inbox_link_without_a_count_to_act_on(client_for, patient):
     patient.callback_requested_at = clock.now()
     patient.save()
-    page = client_for("manager").get("/manager/").content.decode()
+    page = client_for("manager").get("/follow-ups/").content.decode()
     assert 'href="/inbox/"' in page and 'class="badge empty"' in page
