@@ -154,6 +154,11 @@ class Message(models.Model):
         null=True, blank=True, help_text="When a send task was last put on the broker."
     )
     sending_at = models.DateTimeField(null=True, blank=True)
+    handed_over_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set just before the request to the provider: without it, nothing left.",
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -309,13 +309,30 @@ def dispatch_due_messages(*, limit: int | None = None) -> list[int]:
 
 
 def settle_abandoned_sends(*, now: datetime) -> int:
-    """A row still "sending" long after any task could still be at it lost its worker
-    mid-send: Twilio may have the message, so it becomes "unknown" (never resent
-    blindly) and shows up for staff instead of sitting in "sending" for ever."""
-    abandoned_before = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
-    return Message.objects.filter(
-        status=MessageStatus.SENDING, sending_at__lt=abandoned_before
-    ).update(
+    """A row still "sending" long after any task could still be at it lost its worker.
+
+    Not handed over (killed while it waited for its turn, say): nothing reached Twilio,
+    so it is queued again, and failed for staff once it has used up its attempts. Handed
+    over: Twilio may have it, so it becomes "unknown", never resent blindly. Either way
+    it shows up instead of sitting in "sending" for ever. A slow worker that still holds
+    such a claim cannot send it afterwards (see ``sending._hand_over``).
+    """
+    abandoned = Message.objects.filter(
+        status=MessageStatus.SENDING,
+        sending_at__lt=now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2),
+    )
+    never_left = abandoned.filter(handed_over_at__isnull=True)
+    settled = never_left.filter(attempts__lt=settings.SMS_MAX_ATTEMPTS).update(
+        status=MessageStatus.QUEUED,
+        send_after=now,
+        queued_at=None,
+        error_message="The worker stopped before sending; queued again.",
+    )
+    settled += never_left.update(
+        status=MessageStatus.FAILED,
+        error_message="The worker stopped before sending, too many times.",
+    )
+    return settled + abandoned.update(
         status=MessageStatus.UNKNOWN,
         error_message="The worker stopped while sending; the outcome is unknown.",
     )
