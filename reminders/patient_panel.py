@@ -101,6 +101,7 @@ class PatientPanel:
     states: list[SmsState]
     callback_requested_at: datetime | None
     last_call_back: InboundMessage | None
+    call_back_undo: bool
     recalls: list[RecallRow]
     more_recalls: bool
     messages: list[MessageRow]
@@ -144,6 +145,7 @@ def get_patient_panel(
         states=sms_states(patient),
         callback_requested_at=patient.callback_requested_at,
         last_call_back=inbox.get_last_call_back(patient=patient),
+        call_back_undo=inbox.can_undo_call_back(patient=patient),
         recalls=rows,
         more_recalls=len(recalls) > RECALLS_SHOWN,
         messages=[
