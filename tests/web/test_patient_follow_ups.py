@@ -67,7 +67,8 @@ def test_a_call_back_request_shows_with_its_button_and_then_who_called(client_fo
     page = show(client, patient)
     assert "Asked for a call back" in page and f"/inbox/call-backs/{patient.pk}/done/" in page
     response = client.post(
-        f"/inbox/call-backs/{patient.pk}/done/", {"next": f"/patients/{patient.pk}/"}
+        f"/inbox/call-backs/{patient.pk}/done/",
+        {"next": f"/patients/{patient.pk}/", "confirm": "yes"},
     )
     assert response.url == f"/patients/{patient.pk}/"
     page = show(client, patient)
