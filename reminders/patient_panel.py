@@ -122,8 +122,9 @@ def get_patient_panel(
             : RECALLS_SHOWN + 1
         ]
     )
-    # Open ones first (what staff act on), then the history, latest first.
-    recalls.sort(key=lambda r: r.status not in OPEN_RECALL_STATUSES)
+    # The latest ones, shown in date order like the rest of the page; open ones stand
+    # out by their status and their Dismiss button.
+    recalls[:RECALLS_SHOWN] = sorted(recalls[:RECALLS_SHOWN], key=lambda r: (r.due_on, r.pk))
     rows = []
     for recall in recalls[:RECALLS_SHOWN]:
         form = None
