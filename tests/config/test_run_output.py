@@ -1,11 +1,17 @@
 """What `make run` prints: no broker warning, and the address only once it answers."""
 
+import io
 import os
+import socket
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+from django.core.management import call_command
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -35,3 +41,52 @@ def test_the_embedded_broker_url_names_its_host_so_kombu_prints_no_warning():
     )
     assert done.stdout.strip() == "filesystem"
     assert "No hostname" not in done.stderr, done.stderr
+
+
+@pytest.fixture
+def local_server():
+    server = HTTPServer(("127.0.0.1", 0), _Ok)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+class _Ok(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self.send_response(302)
+        self.send_header("Location", "/login/")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_the_address_is_printed_once_the_server_answers(local_server):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("wait_for_web", local_server, stdout=out, stderr=err)
+    assert out.getvalue().startswith(f"Open {local_server}")
+    assert err.getvalue() == ""
+
+
+def test_the_address_is_not_printed_while_nothing_answers():
+    url = f"http://127.0.0.1:{_free_port()}/"
+    out, err = io.StringIO(), io.StringIO()
+    call_command("wait_for_web", url, timeout=0, stdout=out, stderr=err)
+    assert "Open" not in out.getvalue()
+    assert "has not answered" in err.getvalue()
+
+
+def test_make_run_leaves_the_address_to_the_procfile():
+    makefile = (BASE_DIR / "Makefile").read_text()
+    run = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert "Open http" not in run
+    procfile = (BASE_DIR / "Procfile").read_text()
+    assert "manage.py wait_for_web http://127.0.0.1:8000/ --stay" in procfile
