@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bookings import patients, selectors, services
+from bookings import no_shows, patients, selectors, services
 from bookings.models import Appointment, Course, Patient, Status
 from bookings.permissions import BookingRole, ClinicianRole, ReadAnyRole, ReadAnyRoleWriteBooking
 from bookings.phones import InvalidPhone
@@ -150,7 +150,15 @@ class AppointmentViewSet(
     def get_permissions(self) -> list[BasePermission]:
         if self.action == "complete":
             return [ClinicianRole()]
-        if self.action in {"confirm", "check_in", "cancel", "no_show", "move", "create"}:
+        if self.action in {
+            "confirm",
+            "check_in",
+            "cancel",
+            "no_show",
+            "undo_no_show",
+            "move",
+            "create",
+        }:
             return [BookingRole()]
         return [ReadAnyRole()]
 
@@ -222,7 +230,16 @@ class AppointmentViewSet(
     @extend_schema(request=None, responses=AppointmentSerializer)
     @action(detail=True, methods=["post"], url_path="no-show")
     def no_show(self, request: Request, pk: str) -> Response:
-        return self._respond(services.mark_no_show(appointment=self.get_object(), by=request.user))
+        return self._respond(no_shows.mark_no_show(appointment=self.get_object(), by=request.user))
+
+    @extend_schema(
+        request=None,
+        responses=AppointmentSerializer,
+        description="Take back a no-show on the clinic day it was marked; audited.",
+    )
+    @action(detail=True, methods=["post"], url_path="undo-no-show")
+    def undo_no_show(self, request: Request, pk: str) -> Response:
+        return self._respond(no_shows.undo_no_show(appointment=self.get_object(), by=request.user))
 
     @extend_schema(request=CancelSerializer, responses=AppointmentSerializer)
     @action(detail=True, methods=["post"])

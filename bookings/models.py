@@ -222,9 +222,15 @@ class Prescription(models.Model):
 
 
 class AuditEntry(models.Model):
-    """Who did what to an appointment; overrides of a safety rule land here too."""
+    """Who did what to an appointment (overrides of a safety rule land here too), or
+    to a patient without an appointment (a call back recorded or undone)."""
 
-    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="audit")
+    appointment = models.ForeignKey(
+        Appointment, null=True, blank=True, on_delete=models.CASCADE, related_name="audit"
+    )
+    patient = models.ForeignKey(
+        Patient, null=True, blank=True, on_delete=models.CASCADE, related_name="audit"
+    )
     action = models.CharField(max_length=40)
     detail = models.JSONField(default=dict, blank=True)
     by = models.ForeignKey(
@@ -235,6 +241,12 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["at", "id"]
         verbose_name_plural = "audit entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(appointment__isnull=False) | Q(patient__isnull=False),
+                name="audit_entry_is_about_something",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.action} on {self.appointment_id}"
+        return f"{self.action} on {self.appointment_id or f'patient {self.patient_id}'}"

@@ -298,20 +298,6 @@ def cancel_appointment(*, appointment: Appointment, by: Any, reason: str) -> App
 
 
 @transaction.atomic
-def mark_no_show(*, appointment: Appointment, by: Any) -> Appointment:
-    appointment = _lock(appointment)
-    _transition(appointment, Status.NO_SHOW)
-    if appointment.start_at > clock.now():
-        raise PathwayError(
-            "invalid_transition", "A patient can only be marked a no-show after the start time."
-        )
-    appointment.save(update_fields=["status", "updated_at"])
-    _audit(appointment, "no_show", by)
-    publish(Event.NO_SHOW, appointment)
-    return appointment
-
-
-@transaction.atomic
 def complete_appointment(
     *, appointment: Appointment, by: Any, outcome: dict[str, Any]
 ) -> Appointment:
@@ -363,7 +349,6 @@ __all__ = [
     "check_in_appointment",
     "complete_appointment",
     "confirm_appointment",
-    "mark_no_show",
     "move_appointment",
     "set_recall_interval",
 ]

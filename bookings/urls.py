@@ -23,6 +23,11 @@ urlpatterns = [
         "appointments/<int:pk>/check-in/", views_appointments.check_in, name="appointment-check-in"
     ),
     path("appointments/<int:pk>/no-show/", views_appointments.no_show, name="appointment-no-show"),
+    path(
+        "appointments/<int:pk>/undo-no-show/",
+        views_appointments.undo_no_show,
+        name="appointment-undo-no-show",
+    ),
     path("appointments/<int:pk>/cancel/", views_appointments.cancel, name="appointment-cancel"),
     path(
         "appointments/<int:pk>/complete/", views_appointments.complete, name="appointment-complete"

@@ -11,13 +11,13 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from bookings import roles, services
+from bookings import no_shows, roles, services
 from bookings.errors import PathwayError
 from bookings.forms import CANCEL_REASONS, OUTCOME_FORMS, PRODUCTS, CancelForm
 from bookings.models import Appointment
 from bookings.phones import display_phone
 from bookings.services import MOVABLE, TRANSITIONS
-from bookings.views import back_to, header, page, require
+from bookings.views import back_to, header, page, require, safe_next
 from scheduler import clock
 from scheduler.models import Kind
 
@@ -60,6 +60,9 @@ def _context(
         "may_confirm": can_book and status in TRANSITIONS["confirmed"],
         "may_check_in": can_book and status in TRANSITIONS["checked_in"] and on_day,
         "may_no_show": can_book and status in TRANSITIONS["no_show"] and started,
+        "no_show_undo_until": no_shows.get_no_show_undo_until(appointment=appointment)
+        if can_book
+        else None,
         "may_cancel": can_book and status in TRANSITIONS["cancelled"],
         "may_move": can_book and status in MOVABLE,
         "may_complete": can_record
@@ -105,7 +108,35 @@ def _status_action(
 
 confirm = _status_action(services.confirm_appointment, "confirmed")
 check_in = _status_action(services.check_in_appointment, "checked in")
-no_show = _status_action(services.mark_no_show, "marked as a no-show")
+undo_no_show = _status_action(no_shows.undo_no_show, "no-show undone")
+
+
+@require(roles.can_book)
+def no_show(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks first (a page of its own, so it works without JavaScript); marks on "yes".
+
+    The appointment's actions offer the same question inline; a POST without the
+    answer, from an old page or a double click, is asked again rather than acted on.
+    """
+    appointment = _get(pk)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            no_shows.mark_no_show(appointment=appointment, by=request.user)
+        except PathwayError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                f"{appointment.patient.full_name}: marked as a no-show. "
+                "You can undo this until the end of today.",
+            )
+        return back_to(request, reverse("appointment", args=[pk]))
+    context = _context(request, appointment)
+    if not context["may_no_show"]:
+        messages.error(request, "This appointment cannot be marked as a no-show.")
+        return back_to(request, reverse("appointment", args=[pk]))
+    context["back"] = safe_next(request, reverse("appointment", args=[pk]))
+    return page(request, "bookings/no_show_confirm.html", context)
 
 
 @require(roles.can_book)

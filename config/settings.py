@@ -154,7 +154,9 @@ SLOT_GRID_MINUTES = 15
 # Celery: Redis when REDIS_URL / CELERY_BROKER_URL is set, otherwise a broker on the
 # local disk that needs no server (fine for one machine, not for a cluster).
 REDIS_URL = env.str("REDIS_URL", default="")
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+# The host part means nothing to the filesystem transport, but without one kombu warns
+# "No hostname was supplied" on every start.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost/")
 BROKER_DIR = VAR_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -1,7 +1,9 @@
-"""Patients are searched by their folded names (case and accents ignored both ways)."""
+"""Patients are searched by their folded names (case and accents ignored both ways);
+the audit trail also records what was done to a patient without an appointment."""
 
 from typing import Any
 
+import django.db.models.deletion
 from django.db import migrations, models
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
@@ -55,6 +57,36 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="auditentry",
+            name="patient",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="audit",
+                to="bookings.patient",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="auditentry",
+            name="appointment",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="audit",
+                to="bookings.appointment",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="auditentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("appointment__isnull", False))
+                | models.Q(("patient__isnull", False)),
+                name="audit_entry_is_about_something",
+            ),
+        ),
         migrations.AddField(
             model_name="patient",
             name="search_name",

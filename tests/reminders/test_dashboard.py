@@ -280,10 +280,23 @@ def test_a_booking_on_the_30th_day_counts_in_clinic_time(clinic):
     assert (row["booked_in_time"], row["booked_late"]) == (1, 0)
 
 
-def test_sms_health_counts_the_last_30_days_by_status(clinic):
+def test_sms_health_counts_the_last_30_days_by_status(clinic, settings):
+    settings.SMS_BACKEND = "twilio"
     sms = page()["sms"]
     assert (sms.delivered, sms.sent, sms.failed, sms.unknown, sms.suppressed) == (2, 1, 3, 1, 1)
     assert sms.delivery_rate == 29  # 2 delivered of 7 handed to the provider
+    html = client_as("manager").get("/follow-ups/").content.decode()
+    assert "29%" in html and "of texts delivered" in html
+
+
+def test_the_console_backend_is_not_shown_a_delivery_rate_it_cannot_have(settings):
+    settings.SMS_BACKEND = "console"
+    message(patient=PatientFactory(), written_on=TODAY - timedelta(days=2), status="sent")
+    sms = page()["sms"]
+    assert sms.sent == 1 and sms.delivery_rate is None
+    html = client_as("manager").get("/follow-ups/").content.decode()
+    assert "of texts delivered" not in html and "0%" not in html
+    assert "delivery is not reported by the console backend" in html
 
 
 def test_failed_texts_are_explained_in_words(clinic):

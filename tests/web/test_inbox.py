@@ -36,7 +36,9 @@ def test_called_back_clears_the_request_and_says_who(client_for, patient, users)
     r = InboundMessage.objects.create(
         from_number=patient.phone, body="R", patient=patient, action=InboundAction.CALLBACK
     )
-    response = client_for("front_desk").post(f"/inbox/call-backs/{patient.pk}/done/")
+    response = client_for("front_desk").post(
+        f"/inbox/call-backs/{patient.pk}/done/", {"confirm": "yes"}
+    )
     assert response.status_code == 302 and response.url == "/inbox/"
     patient.refresh_from_db()
     r.refresh_from_db()
