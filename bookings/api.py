@@ -14,11 +14,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bookings import no_shows, patients, selectors, services
+from bookings import amendments, no_shows, patients, selectors, services
 from bookings.models import Appointment, Course, Patient, Status
 from bookings.permissions import BookingRole, ClinicianRole, ReadAnyRole, ReadAnyRoleWriteBooking
 from bookings.phones import InvalidPhone
 from bookings.serializers import (
+    AmendSerializer,
     AppointmentSerializer,
     BookingSerializer,
     CancelSerializer,
@@ -28,6 +29,7 @@ from bookings.serializers import (
     PatientSerializer,
     SlotQuerySerializer,
     SlotSerializer,
+    split_overrides,
 )
 from scheduler.selectors import range_bounds
 from scheduler.slots import Slot
@@ -148,7 +150,7 @@ class AppointmentViewSet(
     permission_classes = [ReadAnyRoleWriteBooking]
 
     def get_permissions(self) -> list[BasePermission]:
-        if self.action == "complete":
+        if self.action in {"complete", "amend"}:
             return [ClinicianRole()]
         if self.action in {
             "confirm",
@@ -207,6 +209,7 @@ class AppointmentViewSet(
             by=request.user,
             planned_units=v.get("planned_units"),
             override_reason=v.get("override_reason", ""),
+            override_rules=v.get("override_rules", []),
         )
         return Response(AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
 
@@ -267,6 +270,7 @@ class AppointmentViewSet(
                 practitioner=v.get("practitioner"),
                 by=request.user,
                 override_reason=v.get("override_reason", ""),
+                override_rules=v.get("override_rules", []),
             )
         )
 
@@ -276,9 +280,34 @@ class AppointmentViewSet(
         appointment = self.get_object()
         data = CompleteSerializer(data=request.data, context={"kind": appointment.kind})
         data.is_valid(raise_exception=True)
+        outcome, override_reason, override_rules = split_overrides(data.validated_data)
         return self._respond(
             services.complete_appointment(
-                appointment=appointment, by=request.user, outcome=dict(data.validated_data)
+                appointment=appointment,
+                by=request.user,
+                outcome=outcome,
+                override_reason=override_reason,
+                override_rules=override_rules,
+            )
+        )
+
+    @extend_schema(request=AmendSerializer, responses=AppointmentSerializer)
+    @action(detail=True, methods=["post"])
+    def amend(self, request: Request, pk: str) -> Response:
+        """Correct a completed outcome; the earlier values stay in the audit trail."""
+        appointment = self.get_object()
+        data = AmendSerializer(data=request.data, context={"kind": appointment.kind})
+        data.is_valid(raise_exception=True)
+        changes, override_reason, override_rules = split_overrides(data.validated_data)
+        reason = changes.pop("reason")
+        return self._respond(
+            amendments.amend_outcome(
+                appointment=appointment,
+                by=request.user,
+                changes=changes,
+                reason=reason,
+                override_reason=override_reason,
+                override_rules=override_rules,
             )
         )
 

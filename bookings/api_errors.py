@@ -11,7 +11,7 @@ from bookings.errors import PathwayError, SlotTaken
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, PathwayError):
-        return Response({"code": exc.code, "detail": exc.message}, status=exc.status)
+        return Response(exc.as_json(), status=exc.status)
     if isinstance(exc, IntegrityError) and "appointment_no_overlap" in str(exc):
         taken = SlotTaken()
         return Response({"code": taken.code, "detail": taken.message}, status=taken.status)

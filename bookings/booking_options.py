@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from bookings import pathway
 from bookings.errors import PathwayError
 from bookings.models import Course, Patient
-from bookings.selectors import get_course_history, limits, list_slots
+from bookings.selectors import get_course_history, get_current_prescription, limits, list_slots
 from scheduler import clock
 from scheduler.models import Kind, Practitioner, TreatmentType
 from scheduler.selectors import list_qualified_practitioners
@@ -22,6 +22,14 @@ class KindOption:
     kind: Kind
     allowed: bool
     reason: str = ""  # why not, in the rule's own words
+    label: str = ""  # the kind in the clinic's words for this treatment
+
+
+def kind_label(kind: Kind, treatment: TreatmentType) -> str:
+    """A cosmetic course's exam is a consultation (SPEC §2.2)."""
+    if kind == Kind.EXAM and not treatment.requires_prescription:
+        return "Consultation"
+    return str(kind.label)
 
 
 def list_kind_options(*, patient: Patient, treatment: TreatmentType) -> list[KindOption]:
@@ -44,8 +52,9 @@ def list_kind_options(*, patient: Patient, treatment: TreatmentType) -> list[Kin
                 KindOption(
                     kind,
                     False,
-                    f"No practitioner here does {kind.label.lower()} appointments "
-                    f"for {treatment.name.lower()}.",
+                    f"No practitioner here does {kind_label(kind, treatment).lower()} "
+                    f"appointments for {treatment.name.lower()}.",
+                    kind_label(kind, treatment),
                 )
             )
             continue
@@ -58,7 +67,14 @@ def list_kind_options(*, patient: Patient, treatment: TreatmentType) -> list[Kin
             else:
                 refusal = None
                 break
-        options.append(KindOption(kind, refusal is None, refusal.message if refusal else ""))
+        options.append(
+            KindOption(
+                kind,
+                refusal is None,
+                refusal.message if refusal else "",
+                kind_label(kind, treatment),
+            )
+        )
     return options
 
 
@@ -138,3 +154,12 @@ def next_free_slots(
     ][:count]
     practitioners = Practitioner.objects.in_bulk({s.practitioner_id for s in slots})
     return [(practitioners[s.practitioner_id], s) for s in slots]
+
+
+def get_prescribed_units(*, patient: Patient, treatment: TreatmentType) -> int | None:
+    """The current prescription's units per session: the least the front desk plans."""
+    if not treatment.requires_prescription:
+        return None
+    course = Course.objects.filter(patient=patient, treatment_type=treatment).first()
+    rx = get_current_prescription(course) if course is not None else None
+    return rx.units_per_session if rx is not None else None

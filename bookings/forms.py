@@ -5,9 +5,10 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.http import QueryDict
 
-from bookings.errors import PathwayError
-from bookings.models import Patient
+from bookings.errors import OVERRIDABLE, PathwayError
+from bookings.models import Appointment, Patient
 from bookings.patients import check_opt_out_change
 from bookings.phones import InvalidPhone, display_phone, normalize_phone
 from scheduler import clock
@@ -84,6 +85,31 @@ class PatientEditForm(PatientForm):
         return data
 
 
+def override_rules_field() -> forms.MultipleChoiceField:
+    """One checkbox per broken rule, drawn by the page next to the rule's own words."""
+    return forms.MultipleChoiceField(
+        choices=[(code, code) for code in sorted(OVERRIDABLE)],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+def override_reason_field() -> forms.CharField:
+    return forms.CharField(
+        required=False,
+        max_length=500,
+        label="Reason for overriding (clinicians only)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class OverrideForm(forms.Form):
+    """A clinician's override: the rules ticked and the reason (docs/architecture.md)."""
+
+    override_rules = override_rules_field()
+    override_reason = override_reason_field()
+
+
 class BookingForm(forms.Form):
     """The chosen slot travels in hidden fields; units and an override are typed here."""
 
@@ -100,15 +126,10 @@ class BookingForm(forms.Form):
         required=False,
         min_value=1,
         label="Planned units",
-        help_text="Leave empty for the treatment's typical dose.",
+        help_text="Leave empty for the prescription's units per session, or the typical dose.",
     )
-    override_reason = forms.CharField(
-        required=False,
-        max_length=500,
-        label="Override a safety rule (clinicians only): reason",
-        help_text="Only if the re-injection interval or the dose limit refuses this booking.",
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    override_rules = override_rules_field()
+    override_reason = override_reason_field()
 
 
 class MoveForm(forms.Form):
@@ -116,12 +137,8 @@ class MoveForm(forms.Form):
         queryset=Practitioner.objects.all(), widget=forms.HiddenInput
     )
     start = forms.DateTimeField(widget=forms.HiddenInput)
-    override_reason = forms.CharField(
-        required=False,
-        max_length=500,
-        label="Override a safety rule (clinicians only): reason",
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    override_rules = override_rules_field()
+    override_reason = override_reason_field()
 
 
 CANCEL_REASONS = [
@@ -194,3 +211,27 @@ OUTCOME_FORMS: dict[str, type[forms.Form]] = {
     Kind.INJECTION: InjectionOutcomeForm,
     Kind.REVIEW: ReviewOutcomeForm,
 }
+
+
+def outcome_form_for(
+    appointment: Appointment,
+    *,
+    data: QueryDict | None = None,
+    initial: dict[str, Any] | None = None,
+) -> forms.Form:
+    """The kind's outcome form; a cosmetic exam is a consultation with no diagnosis asked."""
+    form = OUTCOME_FORMS[appointment.kind](data, initial=initial)
+    treatment = appointment.course.treatment_type
+    if appointment.kind == Kind.EXAM and not treatment.requires_prescription:
+        field = form.fields["diagnosis"]
+        field.label = "Assessment (optional)"
+        field.help_text = "What the consultation found, if there is anything to note."
+    return form
+
+
+class AmendReasonForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        label="Why is the record amended?",
+        error_messages={"required": "Say why the record is amended."},
+    )

@@ -113,7 +113,12 @@ def _current(
 def _prescription_state(rx: Prescription | None) -> pathway.PrescriptionState | None:
     if rx is None:
         return None
-    return pathway.PrescriptionState(rx.valid_until, rx.sessions, rx.used)  # type: ignore[attr-defined]
+    return pathway.PrescriptionState(
+        rx.valid_until,
+        rx.sessions,
+        rx.used,  # type: ignore[attr-defined]
+        rx.units_per_session,
+    )
 
 
 def get_current_prescription(course: Course) -> Prescription | None:

@@ -5,6 +5,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from bookings.errors import OVERRIDABLE
 from bookings.models import Appointment, Course, Patient
 from bookings.phones import InvalidPhone, normalize_phone
 from scheduler.models import Kind, Practitioner, TreatmentType
@@ -77,6 +78,16 @@ class SlotQuerySerializer(serializers.Serializer[Any]):
         return attrs
 
 
+def override_rules_field() -> serializers.ListField:
+    """The rules a clinician overrides, each by its code: one reason never covers a
+    rule that was not named (docs/architecture.md)."""
+    return serializers.ListField(
+        child=serializers.ChoiceField(choices=sorted(OVERRIDABLE)),
+        required=False,
+        max_length=len(OVERRIDABLE),
+    )
+
+
 class SlotSerializer(serializers.Serializer[Any]):
     practitioner = serializers.IntegerField(source="practitioner_id")
     start = serializers.DateTimeField(source="start_at")
@@ -95,6 +106,7 @@ class BookingSerializer(serializers.Serializer[Any]):
     start = serializers.DateTimeField()
     planned_units = serializers.IntegerField(required=False, min_value=1, max_value=600)
     override_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    override_rules = override_rules_field()
 
 
 class MoveSerializer(serializers.Serializer[Any]):
@@ -103,6 +115,7 @@ class MoveSerializer(serializers.Serializer[Any]):
         queryset=Practitioner.objects.filter(active=True), required=False
     )
     override_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    override_rules = override_rules_field()
 
 
 class CancelSerializer(serializers.Serializer[Any]):
@@ -120,6 +133,8 @@ class CompleteSerializer(serializers.Serializer[Any]):
     units = serializers.IntegerField(required=False, min_value=1, max_value=600)
     lot = serializers.CharField(required=False, max_length=40)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    override_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    override_rules = override_rules_field()
 
     REQUIRED = {
         Kind.PRESCRIPTION: ("units_per_session", "sessions"),
@@ -136,6 +151,23 @@ class CompleteSerializer(serializers.Serializer[Any]):
         if missing:
             raise serializers.ValidationError(missing)
         return attrs
+
+
+class AmendSerializer(CompleteSerializer):
+    """The outcome fields to correct, and why; fields left out keep their value."""
+
+    reason = serializers.CharField(max_length=500)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        return attrs
+
+
+def split_overrides(data: dict[str, Any]) -> tuple[dict[str, Any], str, list[str]]:
+    """The outcome fields apart from the override a clinician confirms with them."""
+    outcome = dict(data)
+    reason = outcome.pop("override_reason", "")
+    rules = outcome.pop("override_rules", [])
+    return outcome, reason, rules
 
 
 class AppointmentSerializer(serializers.ModelSerializer[Appointment]):

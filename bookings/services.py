@@ -1,5 +1,6 @@
 """Every change to patients, courses and appointments goes through here."""
 
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -9,7 +10,7 @@ from bookings import pathway, roles
 from bookings.errors import PathwayError, SlotTaken
 from bookings.events import Event, publish
 from bookings.models import Appointment, AuditEntry, Course, Patient, Status
-from bookings.outcomes import record_outcome
+from bookings.outcomes import check_recorded_units, record_outcome
 from bookings.selectors import get_course_history, get_current_prescription, limits
 from scheduler import clock
 from scheduler.models import (
@@ -42,6 +43,12 @@ def _audit(appointment: Appointment, action: str, by: Any, **detail: Any) -> Non
 
 def _is_user(by: Any) -> bool:
     return by is not None and getattr(by, "is_authenticated", False)
+
+
+def _audit_override(
+    appointment: Appointment, by: Any, rules: list[str], reason: str, *, when: str
+) -> None:
+    _audit(appointment, "override", by, rules=rules, reason=reason.strip(), when=when)
 
 
 # --- booking --------------------------------------------------------------------
@@ -92,24 +99,40 @@ def _check_rules(
     treatment: TreatmentType,
     kind: str,
     start_at: datetime,
-    planned_units: int,
+    planned_units: int | None,
     by: Any,
     override_reason: str,
+    override_rules: Collection[str],
     exclude_id: int | None = None,
-) -> list[str]:
+    new_plan: bool = True,
+) -> tuple[list[str], int]:
+    """The rules overridden and the units planned; raises the refusal otherwise.
+
+    ``new_plan`` is False for a move: the units were checked when they were planned.
+    """
     history = get_course_history(
         patient=patient, treatment=treatment, course=course, exclude_id=exclude_id
     )
     rules = limits()
     pathway.check_pathway(kind, start_at, history, rules)
     verdict = pathway.Verdict()
+    clinician = roles.can_record_clinical(by)
+    units = planned_units or 0
     if kind == Kind.INJECTION:
-        verdict = pathway.check_safety(
-            start_at, planned_units, history, rules, exclude_id=exclude_id
-        )
-    return pathway.apply_overrides(
-        verdict, override_reason=override_reason, may_override=roles.can_record_clinical(by)
+        if planned_units is None:
+            units = pathway.planned_units_floor(history, treatment.typical_units)
+        elif new_plan:
+            pathway.check_planned_units(
+                units, history, treatment.typical_units, may_plan_fewer=clinician
+            )
+        verdict = pathway.check_safety(start_at, units, history, rules, exclude_id=exclude_id)
+    overridden = pathway.apply_overrides(
+        verdict,
+        override_reason=override_reason,
+        override_rules=override_rules,
+        may_override=clinician,
     )
+    return overridden, units
 
 
 def _save_without_overlap(appointment: Appointment) -> None:
@@ -134,6 +157,7 @@ def book_appointment(
     by: Any,
     planned_units: int | None = None,
     override_reason: str = "",
+    override_rules: Collection[str] = (),
 ) -> Appointment:
     """Book after the pathway and the calendar both agree."""
     # One booking per patient at a time, so the dose and interval rules see every
@@ -148,16 +172,16 @@ def book_appointment(
         practitioner=practitioner, treatment=treatment, kind=kind, start_at=start_at, end_at=end_at
     )
     course = Course.objects.filter(patient=patient, treatment_type=treatment).first()
-    units = planned_units if planned_units is not None else treatment.typical_units
-    overridden = _check_rules(
+    overridden, units = _check_rules(
         patient=patient,
         course=course,
         treatment=treatment,
         kind=kind,
         start_at=start_at,
-        planned_units=units,
+        planned_units=planned_units,
         by=by,
         override_reason=override_reason,
+        override_rules=override_rules,
     )
     if course is None:
         course = Course.objects.create(patient=patient, treatment_type=treatment)
@@ -191,6 +215,7 @@ def move_appointment(
     by: Any,
     practitioner: Practitioner | None = None,
     override_reason: str = "",
+    override_rules: Collection[str] = (),
 ) -> Appointment:
     """Another time (or practitioner) for the same visit; the rules are checked again."""
     appointment = _lock(appointment)
@@ -212,16 +237,18 @@ def move_appointment(
         end_at=end_at,
         exclude_id=appointment.pk,
     )
-    overridden = _check_rules(
+    overridden, _ = _check_rules(
         patient=appointment.patient,
         course=appointment.course,
         treatment=treatment,
         kind=appointment.kind,
         start_at=start_at,
-        planned_units=appointment.planned_units or 0,
+        planned_units=appointment.planned_units,
         by=by,
         override_reason=override_reason,
+        override_rules=override_rules,
         exclude_id=appointment.pk,
+        new_plan=False,
     )
     before = appointment.start_at
     appointment.start_at, appointment.end_at = start_at, end_at
@@ -233,6 +260,8 @@ def move_appointment(
         appointment.overridden_rules = overridden
     _save_without_overlap(appointment)
     _audit(appointment, "moved", by, before=before.isoformat(), after=start_at.isoformat())
+    if overridden:
+        _audit_override(appointment, by, overridden, override_reason, when="moved")
     publish(Event.MOVED, appointment)
     return appointment
 
@@ -299,9 +328,18 @@ def cancel_appointment(*, appointment: Appointment, by: Any, reason: str) -> App
 
 @transaction.atomic
 def complete_appointment(
-    *, appointment: Appointment, by: Any, outcome: dict[str, Any]
+    *,
+    appointment: Appointment,
+    by: Any,
+    outcome: dict[str, Any],
+    override_reason: str = "",
+    override_rules: Collection[str] = (),
 ) -> Appointment:
-    """Record the clinical outcome (SPEC §2.2); clinicians only."""
+    """Record the clinical outcome (SPEC §2.2); clinicians only.
+
+    An injection's units are checked like a booking's: over a limit, the clinician
+    names the rules and gives a reason, kept in the audit trail.
+    """
     if not roles.can_record_clinical(by):
         raise PathwayError(
             "not_allowed", "Only a clinician can record the outcome of an appointment.", status=403
@@ -314,10 +352,18 @@ def complete_appointment(
             "This appointment has not started yet; check the patient in first.",
         )
     record_outcome(appointment, by if _is_user(by) else None, outcome)
+    overridden = check_recorded_units(
+        appointment=appointment,
+        by=by,
+        override_reason=override_reason,
+        override_rules=override_rules,
+    )
     appointment.completed_at = clock.now()
     appointment.completed_by = by if _is_user(by) else None
     appointment.save()
     _audit(appointment, "completed", by, **{k: str(v) for k, v in outcome.items()})
+    if overridden:
+        _audit_override(appointment, by, overridden, override_reason, when="recorded")
     publish(Event.COMPLETED, appointment)
     return appointment
 

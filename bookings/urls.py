@@ -32,4 +32,5 @@ urlpatterns = [
     path(
         "appointments/<int:pk>/complete/", views_appointments.complete, name="appointment-complete"
     ),
+    path("appointments/<int:pk>/amend/", views_appointments.amend, name="appointment-amend"),
 ]

@@ -11,17 +11,23 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from bookings import no_shows, roles, services
+from bookings import amendments, no_shows, roles, services
+from bookings.audit_lines import list_record_lines, rules_in_words
 from bookings.errors import PathwayError
-from bookings.forms import CANCEL_REASONS, OUTCOME_FORMS, PRODUCTS, CancelForm
+from bookings.forms import (
+    CANCEL_REASONS,
+    PRODUCTS,
+    AmendReasonForm,
+    CancelForm,
+    OverrideForm,
+    outcome_form_for,
+)
 from bookings.models import Appointment
 from bookings.phones import display_phone
 from bookings.services import MOVABLE, TRANSITIONS
 from bookings.views import back_to, header, page, require, safe_next
 from scheduler import clock
 from scheduler.models import Kind
-
-OUTCOME_TEMPLATES = {kind: f"bookings/outcome/{kind}.html" for kind in Kind.values}
 
 
 def _get(pk: int) -> Appointment:
@@ -33,12 +39,25 @@ def _get(pk: int) -> Appointment:
     )
 
 
+def kind_words(appointment: Appointment) -> str:
+    """A cosmetic course's exam is a consultation (SPEC §2.2), on every page."""
+    if (
+        appointment.kind == Kind.EXAM
+        and not appointment.course.treatment_type.requires_prescription
+    ):
+        return "Consultation"
+    return appointment.get_kind_display()
+
+
 def _context(
     request: HttpRequest,
     appointment: Appointment,
     *,
     cancel_form: CancelForm | None = None,
     outcome_form: forms.Form | None = None,
+    amend_form: forms.Form | None = None,
+    amend_reason_form: AmendReasonForm | None = None,
+    override_form: OverrideForm | None = None,
     error: PathwayError | None = None,
     error_for: str = "",
 ) -> dict[str, Any]:
@@ -52,7 +71,11 @@ def _context(
     kind = appointment.kind
     if outcome_form is None and can_record:
         initial = {"units": appointment.planned_units} if kind == Kind.INJECTION else {}
-        outcome_form = OUTCOME_FORMS[kind](initial=initial)
+        outcome_form = outcome_form_for(appointment, initial=initial)
+    may_amend = can_record and status == "completed"
+    if amend_form is None and may_amend:
+        amend_form = outcome_form_for(appointment, initial=amendments.recorded_values(appointment))
+    override_form = override_form or OverrideForm()
     return {
         "appointment": appointment,
         "phone_display": display_phone(appointment.patient.phone),
@@ -71,8 +94,15 @@ def _context(
         "cancel_form": cancel_form or CancelForm(),
         "cancel_reasons": CANCEL_REASONS,
         "outcome_form": outcome_form,
-        "outcome_template": OUTCOME_TEMPLATES[kind],
         "products": PRODUCTS,
+        "kind_words": kind_words(appointment),
+        "may_amend": may_amend,
+        "amend_form": amend_form,
+        "amend_reason_form": amend_reason_form or AmendReasonForm(),
+        "override_reason": override_form["override_reason"],
+        "chosen_rules": override_form["override_rules"].value() or [],
+        "booking_override_words": rules_in_words(appointment.overridden_rules),
+        "record_lines": list_record_lines(appointment),
         "error": error,
         "error_for": error_for,
     }
@@ -162,14 +192,17 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def complete(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = _get(pk)
-    form = OUTCOME_FORMS[appointment.kind](request.POST)
+    form = outcome_form_for(appointment, data=request.POST)
+    override = OverrideForm(request.POST)
     error: PathwayError | None = None
-    if form.is_valid():
+    if form.is_valid() and override.is_valid():
         try:
             services.complete_appointment(
                 appointment=appointment,
                 by=request.user,
                 outcome={k: v for k, v in form.cleaned_data.items() if v not in (None, "")},
+                override_reason=override.cleaned_data["override_reason"],
+                override_rules=override.cleaned_data["override_rules"],
             )
         except PathwayError as exc:
             if exc.status == 403:
@@ -181,5 +214,50 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
                 f"{appointment.get_kind_display()} for {appointment.patient.full_name} recorded.",
             )
             return back_to(request, reverse("appointment", args=[pk]))
-    context = _context(request, appointment, outcome_form=form, error=error, error_for="complete")
+    context = _context(
+        request,
+        appointment,
+        outcome_form=form,
+        override_form=override,
+        error=error,
+        error_for="complete",
+    )
+    return page(request, "bookings/appointment_detail.html", context, status=400)
+
+
+@require(roles.can_record_clinical)
+@require_POST
+def amend(request: HttpRequest, pk: int) -> HttpResponse:
+    """A clinician corrects a recorded outcome; what it replaced stays in the history."""
+    appointment = _get(pk)
+    form = outcome_form_for(appointment, data=request.POST)
+    why = AmendReasonForm(request.POST)
+    override = OverrideForm(request.POST)
+    error: PathwayError | None = None
+    if all([form.is_valid(), why.is_valid(), override.is_valid()]):
+        try:
+            amendments.amend_outcome(
+                appointment=appointment,
+                by=request.user,
+                changes=form.cleaned_data,
+                reason=why.cleaned_data["reason"],
+                override_reason=override.cleaned_data["override_reason"],
+                override_rules=override.cleaned_data["override_rules"],
+            )
+        except PathwayError as exc:
+            if exc.status == 403:
+                raise PermissionDenied(exc.message) from exc
+            error = exc
+        else:
+            messages.success(request, "The record is amended; the earlier values are kept.")
+            return back_to(request, reverse("appointment", args=[pk]))
+    context = _context(
+        request,
+        appointment,
+        amend_form=form,
+        amend_reason_form=why,
+        override_form=override,
+        error=error,
+        error_for="amend",
+    )
     return page(request, "bookings/appointment_detail.html", context, status=400)

@@ -14,11 +14,13 @@ from bookings import roles, services
 from bookings.booking_options import (
     SLOT_DAYS,
     DaySlots,
+    get_prescribed_units,
+    kind_label,
     list_kind_options,
     list_slot_days,
     next_free_slots,
 )
-from bookings.errors import OVERRIDABLE, PathwayError, SlotTaken
+from bookings.errors import PathwayError, SlotTaken
 from bookings.forms import BookingForm, MoveForm
 from bookings.models import Appointment, Patient
 from bookings.phones import display_phone
@@ -77,6 +79,7 @@ def book(request: HttpRequest) -> HttpResponse:
     if kind not in allowed:
         return page(request, "bookings/book.html", context)
     context["kind"] = Kind(kind)
+    context["kind_label"] = kind_label(Kind(kind), treatment)
     # A clinician about to override the re-injection interval sees every free slot.
     see_all = request.GET.get("all") == "1" and roles.can_record_clinical(request.user)
     context["see_all"] = see_all
@@ -126,6 +129,10 @@ def book_confirm(request: HttpRequest) -> HttpResponse:
         "end_at": v["start"] + timedelta(minutes=v["treatment"].minutes_for(v["kind"])),
     }
     context["typical_units"] = v["treatment"].typical_units
+    if v["kind"] == Kind.INJECTION:
+        context["prescribed_units"] = get_prescribed_units(
+            patient=v["patient"], treatment=v["treatment"]
+        )
     if request.method != "POST":
         return page(request, "bookings/book_confirm.html", context)
     try:
@@ -138,6 +145,7 @@ def book_confirm(request: HttpRequest) -> HttpResponse:
             by=request.user,
             planned_units=v["planned_units"],
             override_reason=v["override_reason"],
+            override_rules=v["override_rules"],
         )
     except SlotTaken as exc:
         context["error"] = exc
@@ -162,7 +170,7 @@ def book_confirm(request: HttpRequest) -> HttpResponse:
         if exc.status == 403:
             raise PermissionDenied(exc.message) from exc
         context["error"] = exc
-        context["overridable"] = exc.code in OVERRIDABLE
+        context["chosen_rules"] = v["override_rules"]
         return page(request, "bookings/book_confirm.html", context, status=400)
     local = clock.local(appointment.start_at)
     messages.success(
@@ -198,12 +206,13 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
                     practitioner=v["practitioner"],
                     by=request.user,
                     override_reason=v["override_reason"],
+                    override_rules=v["override_rules"],
                 )
             except PathwayError as exc:
                 if exc.status == 403:
                     raise PermissionDenied(exc.message) from exc
                 context["error"] = exc
-                context["overridable"] = exc.code in OVERRIDABLE
+                context["chosen_rules"] = v["override_rules"]
             else:
                 local = clock.local(v["start"])
                 messages.success(
