@@ -20,6 +20,7 @@ RULE_CODES = frozenset(
         "override_not_allowed",
         "injection_required",
         "slot_taken",
+        "patient_busy",
         "not_allowed",
     }
 )
@@ -47,3 +48,14 @@ class SlotTaken(PathwayError):
         self, message: str = "That time was just taken. Please choose another slot."
     ) -> None:
         super().__init__("slot_taken", message, status=409)
+
+
+class PatientBusy(PathwayError):
+    """The patient already has a live appointment overlapping this time (any practitioner)."""
+
+    def __init__(
+        self,
+        message: str = "The patient already has an appointment at that time. "
+        "Please choose another time.",
+    ) -> None:
+        super().__init__("patient_busy", message, status=409)

@@ -56,8 +56,9 @@ def clinic():
                 )
         day += timedelta(days=1)
     Appointment.objects.bulk_create(rows)
-    # Off the grid: the next start snaps to 11:45.
-    AppointmentFactory(practitioner=doctors[0], start_at=at(2026, 3, 4, 11, 10), patient=patient)
+    # Off the grid: the next start snaps to 11:45. Another patient's, as this one is busy
+    # with Dr. 03 at 11:15.
+    AppointmentFactory(practitioner=doctors[0], start_at=at(2026, 3, 4, 11, 10))
     AppointmentFactory(
         practitioner=doctors[1],
         start_at=at(2026, 3, 3, 14),
