@@ -121,9 +121,10 @@ def book_calendar(
         if day.weekday() >= 5:
             continue
         opens = clock.at(day, time(9))
-        for practitioner in staff:
+        for index, practitioner in enumerate(staff):
             for cell in sorted(rng.sample(range(CELLS_PER_DAY), taken)):
-                course = courses[len(rows) % len(courses)]
+                # Different patients in one half hour: a patient is in one place at a time.
+                course = courses[(cell * len(staff) + index) % len(courses)]
                 start_at = opens + timedelta(minutes=30 * cell)
                 rows.append(
                     Appointment(

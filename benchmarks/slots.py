@@ -40,8 +40,9 @@ def run(sizes: Sizes) -> list[Row]:
     full = data.make_practitioners(n, ["tmj"], prefix="Full")
     courses = data.make_courses(200)
     rng = random.Random(sizes.seed)
-    data.book_calendar(half + more, courses, first=first, days=span, share=0.5, rng=rng)
-    data.book_calendar(full, courses, first=first, days=span, share=1.0, rng=rng)
+    # Separate patients for the two groups, so no patient is in two places at once.
+    data.book_calendar(half + more, courses[:100], first=first, days=span, share=0.5, rng=rng)
+    data.book_calendar(full, courses[100:], first=first, days=span, share=1.0, rng=rng)
     data.analyze()
 
     def case(code: str, days: int, practitioner_id: int | None = None, runs: int = 0) -> Case:

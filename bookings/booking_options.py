@@ -9,7 +9,8 @@ from datetime import date, datetime, timedelta
 
 from bookings import pathway
 from bookings.errors import PathwayError
-from bookings.models import Course, Patient
+from bookings.models import Appointment, Course, Patient
+from bookings.next_injection import first_safe_day
 from bookings.selectors import get_course_history, get_current_prescription, limits, list_slots
 from scheduler import clock
 from scheduler.models import Kind, Practitioner, TreatmentType
@@ -91,6 +92,53 @@ class DaySlots:
 SLOT_DAYS = 14
 
 
+@dataclass(frozen=True)
+class PickerStart:
+    """Where the slot picker starts, the earliest day worth showing, and why if pushed."""
+
+    first: date
+    floor: date
+    note: str = ""
+
+
+def get_picker_start(
+    *,
+    asked: date,
+    treatment: TreatmentType,
+    kind: str,
+    patient: Patient | None,
+    moving: Appointment | None = None,
+) -> PickerStart:
+    """The day asked for, or, for an injection the safety rules refuse that day, the
+    first day they allow, with the rule's words: weeks of "no free time" explain nothing.
+    """
+    today = clock.today()
+    if patient is None or kind != Kind.INJECTION:
+        return PickerStart(asked, today)
+    exclude_id = moving.pk if moving is not None else None
+    history = get_course_history(patient=patient, treatment=treatment, exclude_id=exclude_id)
+    wait = first_safe_day(
+        history=history,
+        limits=limits(),
+        planned_units=_planned_units(treatment, moving),
+        on=asked,
+        exclude_id=exclude_id,
+    )
+    if wait is None:
+        return PickerStart(asked, today)
+    reason = wait.reason[:1].lower() + wait.reason[1:]
+    if wait.from_on is None:
+        return PickerStart(asked, today, f"No injection can be booked within a year: {reason}")
+    day = wait.from_on
+    return PickerStart(day, day, f"Next injection from {day:%a} {day.day} {day:%b %Y}: {reason}")
+
+
+def _planned_units(treatment: TreatmentType, moving: Appointment | None) -> int:
+    """The units the dose rule will count: the moved booking's own, else the typical dose."""
+    planned = moving.planned_units if moving is not None else None
+    return planned or treatment.typical_units
+
+
 def list_slot_days(
     *,
     treatment: TreatmentType,
@@ -99,8 +147,14 @@ def list_slot_days(
     days: int = SLOT_DAYS,
     patient: Patient | None = None,
     practitioner_id: int | None = None,
+    moving: Appointment | None = None,
+    safety: bool = True,
 ) -> list[DaySlots]:
-    """Free slots from ``first`` over ``days`` days, by day and then practitioner."""
+    """Free slots from ``first`` over ``days`` days, by day and then practitioner.
+
+    With a patient, only what the booking service would accept (``safety=False`` keeps the
+    times an override could allow); ``moving`` never counts against itself.
+    """
     last = first + timedelta(days=days - 1)
     slots = list_slots(
         treatment=treatment,
@@ -109,6 +163,9 @@ def list_slot_days(
         last=last,
         practitioner_id=practitioner_id,
         patient=patient,
+        moving_id=moving.pk if moving is not None else None,
+        planned_units=_planned_units(treatment, moving),
+        safety=safety,
     )
     practitioners = Practitioner.objects.in_bulk({s.practitioner_id for s in slots})
     grouped: dict[date, dict[int, list[Slot]]] = {}

@@ -21,6 +21,7 @@ RULE_CODES = frozenset(
         "override_not_allowed",
         "injection_required",
         "slot_taken",
+        "patient_busy",
         "not_allowed",
         "recall_interval_out_of_range",
         "planned_units_too_low",
@@ -73,3 +74,14 @@ class RulesRefused(PathwayError):
             **super().as_json(),
             "rules": [{"code": r.code, "detail": r.message} for r in self.rules],
         }
+
+
+class PatientBusy(PathwayError):
+    """The patient already has a live appointment overlapping this time (any practitioner)."""
+
+    def __init__(
+        self,
+        message: str = "The patient already has an appointment at that time. "
+        "Please choose another time.",
+    ) -> None:
+        super().__init__("patient_busy", message, status=409)

@@ -7,9 +7,9 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from bookings import pathway, roles
-from bookings.errors import PathwayError, SlotTaken
+from bookings.errors import PathwayError, PatientBusy, SlotTaken
 from bookings.events import Event, publish
-from bookings.models import Appointment, AuditEntry, Course, Patient, Status
+from bookings.models import LIVE_STATUSES, Appointment, AuditEntry, Course, Patient, Status
 from bookings.outcomes import check_recorded_units, record_outcome
 from bookings.selectors import get_course_history, get_current_prescription, limits
 from scheduler import clock
@@ -56,6 +56,7 @@ def _audit_override(
 
 def _check_calendar(
     *,
+    patient: Patient,
     practitioner: Practitioner,
     treatment: TreatmentType,
     kind: str,
@@ -90,6 +91,26 @@ def _check_calendar(
         others = others.exclude(pk=exclude_id)
     if others.exists():
         raise SlotTaken()
+    _check_patient_free(patient=patient, start_at=start_at, end_at=end_at, exclude_id=exclude_id)
+
+
+def _check_patient_free(
+    *, patient: Patient, start_at: datetime, end_at: datetime, exclude_id: int | None
+) -> None:
+    """One patient, one place: no two live appointments overlap, whoever the practitioners."""
+    others = Appointment.objects.filter(
+        patient=patient, start_at__lt=end_at, end_at__gt=start_at, status__in=LIVE_STATUSES
+    )
+    if exclude_id is not None:
+        others = others.exclude(pk=exclude_id)
+    clash = others.select_related("practitioner").order_by("start_at").first()
+    if clash is not None:
+        begins, ends = clock.local(clash.start_at), clock.local(clash.end_at)
+        raise PatientBusy(
+            f"The patient already has an appointment from {begins:%H:%M} to {ends:%H:%M} on "
+            f"{begins:%a} {begins.day} {begins:%b %Y} with {clash.practitioner.name}. "
+            "Please choose another time."
+        )
 
 
 def _check_rules(
@@ -136,13 +157,15 @@ def _check_rules(
 
 
 def _save_without_overlap(appointment: Appointment) -> None:
-    """The database has the last word on overlaps (PostgreSQL's exclusion constraint)."""
+    """The database has the last word on overlaps (PostgreSQL's exclusion constraints)."""
     try:
         with transaction.atomic():
             appointment.save()
     except IntegrityError as exc:
         if "appointment_no_overlap" in str(exc):
             raise SlotTaken() from exc
+        if "appointment_patient_no_overlap" in str(exc):
+            raise PatientBusy() from exc
         raise
 
 
@@ -169,7 +192,12 @@ def book_appointment(
     start_at = start_at.astimezone(UTC)
     end_at = start_at + timedelta(minutes=treatment.minutes_for(kind))
     _check_calendar(
-        practitioner=practitioner, treatment=treatment, kind=kind, start_at=start_at, end_at=end_at
+        patient=patient,
+        practitioner=practitioner,
+        treatment=treatment,
+        kind=kind,
+        start_at=start_at,
+        end_at=end_at,
     )
     course = Course.objects.filter(patient=patient, treatment_type=treatment).first()
     overridden, units = _check_rules(
@@ -230,6 +258,7 @@ def move_appointment(
     start_at = start_at.astimezone(UTC)
     end_at = start_at + (appointment.end_at - appointment.start_at)
     _check_calendar(
+        patient=appointment.patient,
         practitioner=practitioner,
         treatment=treatment,
         kind=appointment.kind,

@@ -14,13 +14,14 @@ from bookings import roles, services
 from bookings.booking_options import (
     SLOT_DAYS,
     DaySlots,
+    get_picker_start,
     get_prescribed_units,
     kind_label,
     list_kind_options,
     list_slot_days,
     next_free_slots,
 )
-from bookings.errors import PathwayError, SlotTaken
+from bookings.errors import PathwayError, PatientBusy, SlotTaken
 from bookings.forms import BookingForm, MoveForm
 from bookings.models import Appointment, Patient
 from bookings.phones import display_phone
@@ -44,18 +45,47 @@ def _chosen_day(request: HttpRequest, days: list[DaySlots]) -> DaySlots | None:
     return next((d for d in days if d.count), None)
 
 
-def _slot_picker(request: HttpRequest, **query: Any) -> dict[str, Any]:
-    first = _first_day(request)
-    days = list_slot_days(first=first, **query)
+def _slot_picker(
+    request: HttpRequest,
+    *,
+    treatment: TreatmentType,
+    kind: str,
+    patient: Patient,
+    safety: bool,
+    moving: Appointment | None = None,
+) -> dict[str, Any]:
+    """The picker's days and slots; an injection the rules refuse yet starts when allowed."""
+    start = get_picker_start(
+        asked=_first_day(request),
+        treatment=treatment,
+        kind=kind,
+        patient=patient if safety else None,
+        moving=moving,
+    )
+    first = start.first
+    days = list_slot_days(
+        first=first,
+        treatment=treatment,
+        kind=kind,
+        patient=patient,
+        moving=moving,
+        safety=safety,
+    )
     return {
         "days": days,
         "chosen": _chosen_day(request, days),
         "first": first,
+        "wait_note": start.note,
         "earlier": first.fromordinal(first.toordinal() - SLOT_DAYS)
-        if first > clock.today()
+        if first > start.floor
         else None,
         "later": first.fromordinal(first.toordinal() + SLOT_DAYS),
     }
+
+
+def _sees_all(request: HttpRequest) -> bool:
+    """A clinician may ask for the times a safety rule refuses, to override it."""
+    return request.GET.get("all") == "1" and roles.can_record_clinical(request.user)
 
 
 @require(roles.can_book)
@@ -80,11 +110,11 @@ def book(request: HttpRequest) -> HttpResponse:
         return page(request, "bookings/book.html", context)
     context["kind"] = Kind(kind)
     context["kind_label"] = kind_label(Kind(kind), treatment)
-    # A clinician about to override the re-injection interval sees every free slot.
-    see_all = request.GET.get("all") == "1" and roles.can_record_clinical(request.user)
+    # A clinician about to override a safety rule sees every time the patient is free.
+    see_all = _sees_all(request)
     context["see_all"] = see_all
     context.update(
-        _slot_picker(request, treatment=treatment, kind=kind, patient=None if see_all else patient)
+        _slot_picker(request, treatment=treatment, kind=kind, patient=patient, safety=not see_all)
     )
     choice: dict[str, str] = {"patient": str(patient.pk), "treatment": treatment.code, "kind": kind}
     picker = urlencode(choice | ({"all": "1"} if see_all else {}))
@@ -147,7 +177,8 @@ def book_confirm(request: HttpRequest) -> HttpResponse:
             override_reason=v["override_reason"],
             override_rules=v["override_rules"],
         )
-    except SlotTaken as exc:
+    except (SlotTaken, PatientBusy) as exc:
+        # Either way the time cannot be had: offer the next ones free for both.
         context["error"] = exc
         context["alternatives"] = [
             (
@@ -221,10 +252,23 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
                     f"with {v['practitioner'].name}.",
                 )
                 return redirect(calendar_url(local.date()))
-    # The slot search would count this very appointment against its own re-injection
-    # interval, so it lists every free slot; the move service checks the rules.
-    context.update(_slot_picker(request, treatment=treatment, kind=appointment.kind, patient=None))
-    context["picker_base"] = "?"
+    # The appointment being moved is left out of its own way: its time and its place
+    # in the re-injection and dose rules are free to it.
+    see_all = _sees_all(request)
+    context["see_all"] = see_all
+    context.update(
+        _slot_picker(
+            request,
+            treatment=treatment,
+            kind=appointment.kind,
+            patient=appointment.patient,
+            safety=not see_all,
+            moving=appointment,
+        )
+    )
+    context["picker_base"] = "?all=1&" if see_all else "?"
     context["slot_link_base"] = request.path + "?"
-    status = 400 if context.get("error") else 200
+    error = context.get("error")
+    # 409 when the time is taken (by another booking or the patient's own), as in the API.
+    status = error.status if isinstance(error, PathwayError) else 200
     return page(request, "bookings/move.html", context, status=status)

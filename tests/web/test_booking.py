@@ -173,7 +173,7 @@ def test_moving_into_a_taken_time_says_so_and_keeps_the_choice(
         f"/appointments/{appointment.pk}/move/",
         {"practitioner": doctor.pk, "start": at(3, 11).isoformat()},
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     html = response.content.decode()
     assert "That time was just taken" in html
     assert "Move to Tuesday 3 March 2026 at 11:00" in html
