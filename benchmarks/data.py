@@ -206,9 +206,12 @@ def fill_recalls(
             """
             INSERT INTO bookings_patient (first_name, last_name, date_of_birth, phone, email,
                 sms_consent, sms_consent_at, sms_consent_source, sms_opted_out,
-                sms_opted_out_at, phone_invalid, callback_requested_at, created_at, updated_at)
+                sms_opted_out_at, phone_invalid, callback_requested_at, created_at, updated_at,
+                search_name)
             SELECT 'Bench', 'Patient ' || g, NULL, '+1' || (6470000000 + g)::text, '',
-                true, now(), %(tag)s, false, NULL, false, NULL, now(), now()
+                true, now(), %(tag)s, false, NULL, false, NULL, now(), now(),
+                -- what bookings.folding.search_name gives for these plain ASCII names
+                'bench patient ' || g
             FROM generate_series(0, %(np)s - 1) AS g ORDER BY g
             """,
             params,
