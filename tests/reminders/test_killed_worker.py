@@ -177,10 +177,19 @@ def test_a_worker_killed_while_waiting_for_its_turn_leaves_a_text_that_is_sent_o
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_slow_worker_whose_claim_was_given_up_on_does_not_send_it_too(twilio, throttled):
+def test_a_slow_worker_whose_claim_was_given_up_on_does_not_send_it_too(
+    twilio, settings, monkeypatch
+):
     """Never twice: the hand-over mark is written only while the claim is still its own."""
     message = make_message()
-    _far_turn(1)
+    waiting, turn = threading.Event(), threading.Event()
+
+    def wait_for_turn() -> None:
+        # The limiter holds this worker until the test says so: no race on a sleep.
+        waiting.set()
+        assert turn.wait(timeout=30)
+
+    monkeypatch.setattr(throttle, "wait_for_turn", wait_for_turn)
     outcomes: list[str] = []
 
     def slow_worker() -> None:
@@ -192,19 +201,18 @@ def test_a_slow_worker_whose_claim_was_given_up_on_does_not_send_it_too(twilio, 
     thread = threading.Thread(target=slow_worker)
     thread.start()
     try:
-        wait_until(
-            lambda: Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING).exists()
-        )
+        assert waiting.wait(timeout=30)
         # The dispatcher, much later by its clock, takes the row back while the first
-        # worker still waits for its turn; then another send takes it.
-        later = clock.now() + abandoned(throttled)
+        # worker still waits for its turn; then another send takes it and sends it.
+        later = clock.now() + abandoned(settings)
         assert settle_abandoned_sends(now=later) == 1
-        throttled.SMS_MAX_PER_SECOND = 0
+        monkeypatch.setattr(throttle, "wait_for_turn", lambda: None)
         with time_machine.travel(later):
             assert send_sms(message_id=message.pk) == MessageStatus.SENT
     finally:
+        turn.set()
         thread.join()
     assert outcomes == ["not_claimed"]
     assert len(twilio.requests) == 1
     message.refresh_from_db()
-    assert message.status == MessageStatus.SENT
+    assert message.status == MessageStatus.SENT and message.attempts == 2
