@@ -21,6 +21,9 @@ RULE_CODES = frozenset(
         "injection_required",
         "slot_taken",
         "patient_busy",
+        "off_the_grid",
+        "time_does_not_exist",
+        "time_is_ambiguous",
         "not_allowed",
     }
 )

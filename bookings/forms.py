@@ -8,6 +8,7 @@ from django.conf import settings
 
 from bookings.models import Patient
 from bookings.phones import InvalidPhone, display_phone, normalize_phone
+from bookings.start_fields import ClinicStartFormField
 from scheduler import clock
 from scheduler.models import Kind, Practitioner, TreatmentType
 
@@ -88,7 +89,7 @@ class BookingForm(forms.Form):
     practitioner = forms.ModelChoiceField(
         queryset=Practitioner.objects.all(), widget=forms.HiddenInput
     )
-    start = forms.DateTimeField(widget=forms.HiddenInput)
+    start = ClinicStartFormField(widget=forms.HiddenInput)
     planned_units = forms.IntegerField(
         required=False,
         min_value=1,
@@ -108,7 +109,7 @@ class MoveForm(forms.Form):
     practitioner = forms.ModelChoiceField(
         queryset=Practitioner.objects.all(), widget=forms.HiddenInput
     )
-    start = forms.DateTimeField(widget=forms.HiddenInput)
+    start = ClinicStartFormField(widget=forms.HiddenInput)
     override_reason = forms.CharField(
         required=False,
         max_length=500,
