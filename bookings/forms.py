@@ -11,6 +11,7 @@ from bookings.errors import OVERRIDABLE, PathwayError
 from bookings.models import Appointment, Patient
 from bookings.patients import check_opt_out_change
 from bookings.phones import InvalidPhone, display_phone, normalize_phone
+from bookings.start_fields import ClinicStartFormField
 from scheduler import clock
 from scheduler.models import Kind, Practitioner, TreatmentType
 
@@ -121,7 +122,7 @@ class BookingForm(forms.Form):
     practitioner = forms.ModelChoiceField(
         queryset=Practitioner.objects.all(), widget=forms.HiddenInput
     )
-    start = forms.DateTimeField(widget=forms.HiddenInput)
+    start = ClinicStartFormField(widget=forms.HiddenInput)
     planned_units = forms.IntegerField(
         required=False,
         min_value=1,
@@ -136,7 +137,7 @@ class MoveForm(forms.Form):
     practitioner = forms.ModelChoiceField(
         queryset=Practitioner.objects.all(), widget=forms.HiddenInput
     )
-    start = forms.DateTimeField(widget=forms.HiddenInput)
+    start = ClinicStartFormField(widget=forms.HiddenInput)
     override_rules = override_rules_field()
     override_reason = override_reason_field()
 

@@ -45,11 +45,19 @@ def first_safe_day(
         )
         return verdict.overridable
 
-    first = refusals(on)
+    # Near the end of the calendar (year 9999) the rules' own date arithmetic overflows;
+    # such dates are refused where they are typed, so here they simply find no day.
+    try:
+        first = refusals(on)
+    except OverflowError:
+        return None
     if not first:
         return None
-    for offset in range(1, horizon_days + 1):
-        day = on + timedelta(days=offset)
-        if not refusals(day):
-            return Wait(day, first[0].message)
+    try:
+        for offset in range(1, horizon_days + 1):
+            day = on + timedelta(days=offset)
+            if not refusals(day):
+                return Wait(day, first[0].message)
+    except OverflowError:
+        pass
     return Wait(None, first[0].message)

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from bookings.errors import OVERRIDABLE
 from bookings.models import Appointment, Course, Patient
 from bookings.phones import InvalidPhone, normalize_phone
+from bookings.start_fields import ClinicStartField
 from scheduler.models import Kind, Practitioner, TreatmentType
 
 MAX_SLOT_RANGE_DAYS = 92
@@ -103,14 +104,14 @@ class BookingSerializer(serializers.Serializer[Any]):
         slug_field="code", queryset=TreatmentType.objects.filter(active=True)
     )
     kind = serializers.ChoiceField(choices=Kind.choices)
-    start = serializers.DateTimeField()
+    start = ClinicStartField()
     planned_units = serializers.IntegerField(required=False, min_value=1, max_value=600)
     override_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     override_rules = override_rules_field()
 
 
 class MoveSerializer(serializers.Serializer[Any]):
-    start = serializers.DateTimeField()
+    start = ClinicStartField()
     practitioner = serializers.PrimaryKeyRelatedField(
         queryset=Practitioner.objects.filter(active=True), required=False
     )

@@ -4,6 +4,7 @@ from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from bookings import pathway, roles
@@ -12,6 +13,7 @@ from bookings.events import Event, publish
 from bookings.models import LIVE_STATUSES, Appointment, AuditEntry, Course, Patient, Status
 from bookings.outcomes import check_recorded_units, record_outcome
 from bookings.selectors import get_course_history, get_current_prescription, limits
+from bookings.start_times import check_on_grid
 from scheduler import clock
 from scheduler.models import (
     RECALL_INTERVAL_MAX_DAYS,
@@ -68,6 +70,7 @@ def _check_calendar(
         raise PathwayError(
             "in_the_past", "That time has already passed; choose a time from now on."
         )
+    check_on_grid(start_at, grid_minutes=settings.SLOT_GRID_MINUTES)
     if not is_qualified(practitioner, treatment, kind):
         raise PathwayError(
             "practitioner_not_qualified",

@@ -271,4 +271,6 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     error = context.get("error")
     # 409 when the time is taken (by another booking or the patient's own), as in the API.
     status = error.status if isinstance(error, PathwayError) else 200
+    if form.is_bound and not form.is_valid():
+        status = 400
     return page(request, "bookings/move.html", context, status=status)

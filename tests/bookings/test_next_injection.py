@@ -94,3 +94,13 @@ def test_no_allowed_day_within_the_horizon_still_says_why():
     )
     assert wait is not None and wait.from_on is None
     assert "at least 90 days apart" in wait.reason
+
+
+def test_a_day_near_the_end_of_the_calendar_does_not_overflow():
+    wait = first_safe_day(
+        history=history(injection(date(9999, 12, 20), status="booked")),
+        limits=Limits(),
+        planned_units=20,
+        on=date(9999, 12, 1),
+    )
+    assert wait is not None and wait.from_on is None

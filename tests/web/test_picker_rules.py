@@ -195,3 +195,46 @@ def test_the_picker_does_not_offer_days_the_dose_limit_refuses(client_for, patie
         f"/book/?patient={patient.pk}&treatment=frown-lines&kind=injection&from=2026-04-01"
     )
     assert "Free on Monday 18 May" in later.content.decode()
+
+
+# --- one start-time rule for the web too ---------------------------------------------
+
+
+def test_booking_off_the_grid_on_the_web_is_refused_in_plain_words(
+    client_for, patient, doctor, frozen
+):
+    response = client_for("front_desk").post(
+        "/book/confirm/", booking_post(patient, doctor, "exam", at(3, 10, 7))
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert ":00, :15, :30 or :45 past the hour" in html
+    assert "off_the_grid" not in html.replace('data-code="off_the_grid"', "")
+    assert not Appointment.objects.exists()
+
+
+def test_a_web_start_in_the_spring_forward_gap_gets_the_apis_words(
+    client_for, patient, doctor, book, frozen
+):
+    appointment = book(patient, "exam", at(3, 10))
+    response = client_for("front_desk").post(
+        f"/appointments/{appointment.pk}/move/",
+        {"practitioner": doctor.pk, "start": "2026-03-08T02:30"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "02:30 on Sun 8 Mar 2026 does not exist in clinic time" in html
+    appointment.refresh_from_db()
+    assert appointment.start_at == at(3, 10)
+
+
+def test_moving_off_the_grid_on_the_web_is_refused(client_for, patient, doctor, book, frozen):
+    appointment = book(patient, "exam", at(3, 10))
+    response = client_for("front_desk").post(
+        f"/appointments/{appointment.pk}/move/",
+        {"practitioner": doctor.pk, "start": at(4, 10).replace(second=30).isoformat()},
+    )
+    assert response.status_code == 400
+    assert "not one of those times" in response.content.decode()
+    appointment.refresh_from_db()
+    assert appointment.start_at == at(3, 10)
