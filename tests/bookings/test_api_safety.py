@@ -393,3 +393,23 @@ def test_an_exam_diagnosis_can_be_amended(clinician):
     assert response.json()["diagnosis"] == "Chronic migraine"
     amended = AuditEntry.objects.get(appointment=exam, action="amended")
     assert amended.detail["before"] == {"diagnosis": "Migraine"}
+
+
+def test_a_prescription_can_be_amended_and_keeps_its_earlier_values(clinician):
+    rx = written_prescription(PatientFactory(), units_per_session=155, sessions=4)
+    response = act(
+        clinician, rx.appointment.pk, "amend", sessions=3, valid_until="2026-12-31", reason="Typo"
+    )
+    assert response.status_code == 200, response.json()
+    rx.refresh_from_db()
+    assert (rx.sessions, str(rx.valid_until)) == (3, "2026-12-31")
+    amended = AuditEntry.objects.get(appointment=rx.appointment, action="amended")
+    assert amended.detail["before"] == {"sessions": 4, "valid_until": "2027-02-02"}
+
+
+def test_an_amendment_that_changes_nothing_is_refused(clinician):
+    injection = recorded_injection(clinician)
+    response = act(clinician, injection.pk, "amend", units=150, reason="Checking")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_transition"
+    assert not AuditEntry.objects.filter(appointment=injection, action="amended").exists()
