@@ -12,7 +12,7 @@ from django.db import transaction
 
 from bookings import roles
 from bookings.errors import PathwayError
-from bookings.models import Appointment, AuditEntry, Prescription, Status
+from bookings.models import LIVE_STATUSES, Appointment, AuditEntry, Prescription, Status
 from bookings.outcomes import check_recorded_units
 from scheduler.models import Kind
 
@@ -72,6 +72,13 @@ def _apply(appointment: Appointment, after: dict[str, Any]) -> None:
         rx.valid_until = after.get("valid_until", rx.valid_until)
         if rx.units_per_session < 1 or rx.sessions < 1:
             raise PathwayError("invalid_transition", "Units and sessions must be at least 1.")
+        used = rx.injections.filter(status__in=LIVE_STATUSES).count()
+        if rx.sessions < used:
+            raise PathwayError(
+                "invalid_transition",
+                f"{used} sessions of this prescription are already given or booked; "
+                "cancel one first, or keep at least that many.",
+            )
         if rx.valid_until < rx.written_on:
             raise PathwayError(
                 "invalid_transition", "“Valid until” cannot be before the prescription was written."

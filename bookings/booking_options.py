@@ -12,6 +12,7 @@ from bookings.errors import PathwayError
 from bookings.models import Appointment, Course, Patient
 from bookings.next_injection import first_safe_day
 from bookings.selectors import get_course_history, get_current_prescription, limits, list_slots
+from bookings.wording import kind_label
 from scheduler import clock
 from scheduler.models import Kind, Practitioner, TreatmentType
 from scheduler.selectors import list_qualified_practitioners
@@ -24,13 +25,6 @@ class KindOption:
     allowed: bool
     reason: str = ""  # why not, in the rule's own words
     label: str = ""  # the kind in the clinic's words for this treatment
-
-
-def kind_label(kind: Kind, treatment: TreatmentType) -> str:
-    """A cosmetic course's exam is a consultation (SPEC §2.2)."""
-    if kind == Kind.EXAM and not treatment.requires_prescription:
-        return "Consultation"
-    return str(kind.label)
 
 
 def list_kind_options(*, patient: Patient, treatment: TreatmentType) -> list[KindOption]:

@@ -1,6 +1,7 @@
 """The clinical outcome each kind of appointment records when completed (SPEC §2.2)."""
 
 from collections.abc import Callable, Collection
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -107,6 +108,14 @@ def check_recorded_units(
         course=appointment.course,
         exclude_id=appointment.pk,
     )
+    rx = appointment.prescription
+    if rx is not None and history.prescription is not None:
+        # The injection answers to the prescription it was booked under, even if a
+        # newer one has been written since.
+        history = replace(
+            history,
+            prescription=replace(history.prescription, units_per_session=rx.units_per_session),
+        )
     verdict = pathway.check_safety(
         appointment.start_at,
         appointment.units_given or 0,

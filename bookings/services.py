@@ -47,12 +47,6 @@ def _is_user(by: Any) -> bool:
     return by is not None and getattr(by, "is_authenticated", False)
 
 
-def _audit_override(
-    appointment: Appointment, by: Any, rules: list[str], reason: str, *, when: str
-) -> None:
-    _audit(appointment, "override", by, rules=rules, reason=reason.strip(), when=when)
-
-
 # --- booking --------------------------------------------------------------------
 
 
@@ -130,10 +124,8 @@ def _check_rules(
     exclude_id: int | None = None,
     new_plan: bool = True,
 ) -> tuple[list[str], int]:
-    """The rules overridden and the units planned; raises the refusal otherwise.
-
-    ``new_plan`` is False for a move: the units were checked when they were planned.
-    """
+    """The rules overridden and the units planned, or the refusal; a move (``new_plan``
+    False) keeps the units checked when they were planned."""
     history = get_course_history(
         patient=patient, treatment=treatment, course=course, exclude_id=exclude_id
     )
@@ -293,7 +285,8 @@ def move_appointment(
     _save_without_overlap(appointment)
     _audit(appointment, "moved", by, before=before.isoformat(), after=start_at.isoformat())
     if overridden:
-        _audit_override(appointment, by, overridden, override_reason, when="moved")
+        reason = appointment.override_reason
+        _audit(appointment, "override", by, rules=overridden, reason=reason, when="moved")
     publish(Event.MOVED, appointment)
     return appointment
 
@@ -367,11 +360,8 @@ def complete_appointment(
     override_reason: str = "",
     override_rules: Collection[str] = (),
 ) -> Appointment:
-    """Record the clinical outcome (SPEC §2.2); clinicians only.
-
-    An injection's units are checked like a booking's: over a limit, the clinician
-    names the rules and gives a reason, kept in the audit trail.
-    """
+    """Record the clinical outcome (SPEC §2.2); clinicians only. An injection's units
+    pass the booking's safety rules, or a clinician overrides them by name."""
     if not roles.can_record_clinical(by):
         raise PathwayError(
             "not_allowed", "Only a clinician can record the outcome of an appointment.", status=403
@@ -395,7 +385,8 @@ def complete_appointment(
     appointment.save()
     _audit(appointment, "completed", by, **{k: str(v) for k, v in outcome.items()})
     if overridden:
-        _audit_override(appointment, by, overridden, override_reason, when="recorded")
+        reason = override_reason.strip()
+        _audit(appointment, "override", by, rules=overridden, reason=reason, when="recorded")
     publish(Event.COMPLETED, appointment)
     return appointment
 

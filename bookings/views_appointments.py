@@ -26,6 +26,7 @@ from bookings.models import Appointment
 from bookings.phones import display_phone
 from bookings.services import MOVABLE, TRANSITIONS
 from bookings.views import back_to, header, page, require, safe_next
+from bookings.wording import appointment_kind_label
 from scheduler import clock
 from scheduler.models import Kind
 
@@ -37,16 +38,6 @@ def _get(pk: int) -> Appointment:
         ),
         pk=pk,
     )
-
-
-def kind_words(appointment: Appointment) -> str:
-    """A cosmetic course's exam is a consultation (SPEC §2.2), on every page."""
-    if (
-        appointment.kind == Kind.EXAM
-        and not appointment.course.treatment_type.requires_prescription
-    ):
-        return "Consultation"
-    return appointment.get_kind_display()
 
 
 def _context(
@@ -95,7 +86,7 @@ def _context(
         "cancel_reasons": CANCEL_REASONS,
         "outcome_form": outcome_form,
         "products": PRODUCTS,
-        "kind_words": kind_words(appointment),
+        "kind_words": appointment_kind_label(appointment),
         "may_amend": may_amend,
         "amend_form": amend_form,
         "amend_reason_form": amend_reason_form or AmendReasonForm(),
@@ -211,7 +202,7 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{appointment.get_kind_display()} for {appointment.patient.full_name} recorded.",
+                f"{appointment_kind_label(appointment)} for {appointment.patient.full_name} recorded.",
             )
             return back_to(request, reverse("appointment", args=[pk]))
     context = _context(

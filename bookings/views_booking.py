@@ -16,7 +16,6 @@ from bookings.booking_options import (
     DaySlots,
     get_picker_start,
     get_prescribed_units,
-    kind_label,
     list_kind_options,
     list_slot_days,
     next_free_slots,
@@ -26,6 +25,7 @@ from bookings.forms import BookingForm, MoveForm
 from bookings.models import Appointment, Patient
 from bookings.phones import display_phone
 from bookings.views import calendar_url, page, require
+from bookings.wording import appointment_kind_label, kind_label
 from scheduler import clock
 from scheduler.models import Kind, TreatmentType
 
@@ -159,6 +159,7 @@ def book_confirm(request: HttpRequest) -> HttpResponse:
         "end_at": v["start"] + timedelta(minutes=v["treatment"].minutes_for(v["kind"])),
     }
     context["typical_units"] = v["treatment"].typical_units
+    context["kind_label"] = kind_label(v["kind"], v["treatment"])
     if v["kind"] == Kind.INJECTION:
         context["prescribed_units"] = get_prescribed_units(
             patient=v["patient"], treatment=v["treatment"]
@@ -206,7 +207,7 @@ def book_confirm(request: HttpRequest) -> HttpResponse:
     local = clock.local(appointment.start_at)
     messages.success(
         request,
-        f"Booked: {appointment.get_kind_display()} for {appointment.patient.full_name} "
+        f"Booked: {appointment_kind_label(appointment)} for {appointment.patient.full_name} "
         f"with {appointment.practitioner.name}, {local:%a} {local.day} {local:%b at %H:%M}.",
     )
     return redirect("patient", appointment.patient_id)

@@ -12,7 +12,12 @@ from tests.bookings.test_api_rules import (
     given_injection,
     written_prescription,
 )
-from tests.factories import AppointmentFactory, PatientFactory, PractitionerFactory
+from tests.factories import (
+    AppointmentFactory,
+    PatientFactory,
+    PractitionerFactory,
+    PrescriptionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -393,3 +398,59 @@ def test_an_exam_diagnosis_can_be_amended(clinician):
     assert response.json()["diagnosis"] == "Chronic migraine"
     amended = AuditEntry.objects.get(appointment=exam, action="amended")
     assert amended.detail["before"] == {"diagnosis": "Migraine"}
+
+
+def test_a_prescription_can_be_amended_and_keeps_its_earlier_values(clinician):
+    rx = written_prescription(PatientFactory(), units_per_session=155, sessions=4)
+    response = act(
+        clinician, rx.appointment.pk, "amend", sessions=3, valid_until="2026-12-31", reason="Typo"
+    )
+    assert response.status_code == 200, response.json()
+    rx.refresh_from_db()
+    assert (rx.sessions, str(rx.valid_until)) == (3, "2026-12-31")
+    amended = AuditEntry.objects.get(appointment=rx.appointment, action="amended")
+    assert amended.detail["before"] == {"sessions": 4, "valid_until": "2027-02-02"}
+
+
+def test_an_amendment_that_changes_nothing_is_refused(clinician):
+    injection = recorded_injection(clinician)
+    response = act(clinician, injection.pk, "amend", units=150, reason="Checking")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_transition"
+    assert not AuditEntry.objects.filter(appointment=injection, action="amended").exists()
+
+
+def test_a_prescription_cannot_be_amended_below_the_sessions_already_booked(
+    desk, clinician, doctor
+):
+    patient = PatientFactory()
+    rx = written_prescription(patient, sessions=4)
+    for month in (3, 6):
+        booked = book(
+            desk,
+            patient=patient,
+            practitioner=doctor,
+            treatment_type="migraine",
+            kind="injection",
+            start=at(2026, month, 3 if month == 3 else 2),
+        )
+        assert booked.status_code == 201, booked.json()
+    response = act(clinician, rx.appointment.pk, "amend", sessions=1, reason="Fewer")
+    assert response.status_code == 400
+    assert "2 sessions" in response.json()["detail"]
+    rx.refresh_from_db()
+    assert rx.sessions == 4
+
+
+def test_recorded_units_answer_to_the_prescription_the_injection_was_booked_under(clinician):
+    patient = PatientFactory()
+    first = written_prescription(patient, units_per_session=200)
+    injection = injection_today(patient)
+    Appointment.objects.filter(pk=injection.pk).update(prescription=first)
+    newer = PrescriptionFactory(
+        appointment__patient=patient,
+        appointment__start_at=at(2026, 2, 20, 9),
+        units_per_session=100,
+    )
+    assert newer.written_on > first.written_on
+    assert record(clinician, injection, 200).status_code == 200

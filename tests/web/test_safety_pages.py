@@ -232,3 +232,7 @@ def test_a_cosmetic_consultation_page_asks_for_no_diagnosis(client_for, patient,
         assert done.status_code == 302
         page = client_for("clinician").get(f"/appointments/{exam.pk}/").content.decode()
     assert "Assessment" in page and "Diagnosis" not in page
+    patient_page = client_for("front_desk").get(f"/patients/{patient.pk}/").content.decode()
+    assert ">Consultation</span> Frown lines" in patient_page
+    day = client_for("front_desk").get("/calendar/?date=2026-03-02").content.decode()
+    assert "Consultation · Frown lines" in day
