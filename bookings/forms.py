@@ -8,7 +8,7 @@ from django.conf import settings
 
 from bookings.models import Patient
 from bookings.phones import InvalidPhone, display_phone, normalize_phone
-from scheduler import clock
+from scheduler import bounds, clock
 from scheduler.models import Kind, Practitioner, TreatmentType
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -17,7 +17,12 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class PatientForm(forms.Form):
     first_name = forms.CharField(max_length=80, label="First name")
     last_name = forms.CharField(max_length=80, label="Last name")
-    date_of_birth = forms.DateField(required=False, label="Date of birth", widget=DATE_INPUT)
+    date_of_birth = forms.DateField(
+        required=False,
+        label="Date of birth",
+        widget=DATE_INPUT,
+        validators=[bounds.validate_date_of_birth],
+    )
     phone = forms.CharField(
         max_length=40,
         label="Mobile phone",
@@ -88,7 +93,9 @@ class BookingForm(forms.Form):
     practitioner = forms.ModelChoiceField(
         queryset=Practitioner.objects.all(), widget=forms.HiddenInput
     )
-    start = forms.DateTimeField(widget=forms.HiddenInput)
+    start = forms.DateTimeField(
+        widget=forms.HiddenInput, validators=[bounds.validate_booking_start]
+    )
     planned_units = forms.IntegerField(
         required=False,
         min_value=1,
@@ -108,7 +115,9 @@ class MoveForm(forms.Form):
     practitioner = forms.ModelChoiceField(
         queryset=Practitioner.objects.all(), widget=forms.HiddenInput
     )
-    start = forms.DateTimeField(widget=forms.HiddenInput)
+    start = forms.DateTimeField(
+        widget=forms.HiddenInput, validators=[bounds.validate_booking_start]
+    )
     override_reason = forms.CharField(
         required=False,
         max_length=500,
@@ -147,7 +156,9 @@ class ExamOutcomeForm(forms.Form):
 class PrescriptionOutcomeForm(forms.Form):
     units_per_session = forms.IntegerField(min_value=1, label="Units per session")
     sessions = forms.IntegerField(min_value=1, label="Number of sessions")
-    valid_until = forms.DateField(label="Valid until", widget=DATE_INPUT)
+    valid_until = forms.DateField(
+        label="Valid until", widget=DATE_INPUT, validators=[bounds.validate_prescription_end]
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -23,15 +23,19 @@ from bookings.forms import BookingForm, MoveForm
 from bookings.models import Appointment, Patient
 from bookings.phones import display_phone
 from bookings.views import calendar_url, page, require
-from scheduler import clock
+from scheduler import bounds, clock
 from scheduler.models import Kind, TreatmentType
 
 
 def _first_day(request: HttpRequest) -> date:
+    """The picker's first day: from today to the last fortnight before the horizon."""
+    today = clock.today()
     try:
-        return max(date.fromisoformat(request.GET.get("from", "")), clock.today())
+        wanted = date.fromisoformat(request.GET.get("from", ""))
     except ValueError:
-        return clock.today()
+        return today
+    last_first = bounds.latest_booking_day() - timedelta(days=SLOT_DAYS - 1)
+    return max(min(wanted, last_first), today)
 
 
 def _chosen_day(request: HttpRequest, days: list[DaySlots]) -> DaySlots | None:
@@ -44,15 +48,15 @@ def _chosen_day(request: HttpRequest, days: list[DaySlots]) -> DaySlots | None:
 
 def _slot_picker(request: HttpRequest, **query: Any) -> dict[str, Any]:
     first = _first_day(request)
-    days = list_slot_days(first=first, **query)
+    # Nothing past the booking horizon can be booked, so the picker stops there.
+    days_left = (bounds.latest_booking_day() - first).days + 1
+    days = list_slot_days(first=first, days=min(SLOT_DAYS, days_left), **query)
     return {
         "days": days,
         "chosen": _chosen_day(request, days),
         "first": first,
-        "earlier": first.fromordinal(first.toordinal() - SLOT_DAYS)
-        if first > clock.today()
-        else None,
-        "later": first.fromordinal(first.toordinal() + SLOT_DAYS),
+        "earlier": first - timedelta(days=SLOT_DAYS) if first > clock.today() else None,
+        "later": first + timedelta(days=SLOT_DAYS) if days_left > SLOT_DAYS else None,
     }
 
 
@@ -186,7 +190,8 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
         else (request.GET if "start" in request.GET else None)
     )
     context: dict[str, Any] = {"appointment": appointment, "form": form}
-    if form.is_bound and form.is_valid():
+    invalid = form.is_bound and not form.is_valid()
+    if form.is_bound and not invalid:
         v = form.cleaned_data
         context["new_start"] = v["start"]
         context["new_practitioner"] = v["practitioner"]
@@ -217,5 +222,5 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(_slot_picker(request, treatment=treatment, kind=appointment.kind, patient=None))
     context["picker_base"] = "?"
     context["slot_link_base"] = request.path + "?"
-    status = 400 if context.get("error") else 200
+    status = 400 if invalid or context.get("error") else 200
     return page(request, "bookings/move.html", context, status=status)

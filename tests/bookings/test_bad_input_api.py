@@ -10,10 +10,10 @@ from datetime import date
 import pytest
 import time_machine
 
-from bookings.models import Appointment, AuditEntry, Patient, Status
+from bookings.models import Appointment, AuditEntry, Patient, Prescription, Status
 from reminders.models import Recall, RecallKind
 from scheduler.models import Kind
-from tests.bookings.support import NOW, act, at, client_for
+from tests.bookings.support import NOW, act, at, book, client_for
 from tests.factories import AppointmentFactory, PatientFactory, PractitionerFactory, treatment
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +199,156 @@ def test_a_nul_byte_in_the_token_header_is_a_plain_400():
     client = APIClient()
     response = client.get("/api/v1/patients/", HTTP_AUTHORIZATION="Token abc\x00def")
     refused_plainly(response)
+
+
+# --- dates out of any sensible range ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "start",
+    ["9999-12-31T10:00:00-05:00", "9999-12-31T23:59:00", "2099-01-05T10:00", "2028-03-03T10:00"],
+)
+def test_a_booking_beyond_two_years_ahead_is_refused_in_plain_words(desk, patient, doctor, start):
+    response = book(
+        desk,
+        patient=patient,
+        practitioner=doctor,
+        treatment_type="migraine",
+        kind="exam",
+        start=start,
+    )
+    assert response.status_code == 400, response.content[:500]
+    assert "2 years ahead" in " ".join(response.json()["start"])
+    assert not Appointment.objects.exists()
+
+
+def test_a_booking_on_the_last_day_two_years_ahead_is_accepted(desk, patient, doctor):
+    response = book(
+        desk,
+        patient=patient,
+        practitioner=doctor,
+        treatment_type="migraine",
+        kind="exam",
+        start=at(2028, 3, 2, 10),  # Thursday, two years to the day after Monday 2 March 2026
+    )
+    assert response.status_code == 201, response.json()
+
+
+@pytest.mark.parametrize("start", ["9999-12-31T10:00:00-05:00", "2099-01-05T10:00"])
+def test_moving_beyond_two_years_ahead_is_refused_and_nothing_moves(desk, patient, doctor, start):
+    appointment = _appointment(patient, doctor)
+    response = act(desk, appointment.pk, "move", start=start)
+    assert response.status_code == 400, response.content[:500]
+    assert "2 years ahead" in " ".join(response.json()["start"])
+    appointment.refresh_from_db()
+    assert appointment.start_at == at(2026, 3, 3, 10)
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1850-06-01"])
+def test_an_appointment_date_filter_outside_the_calendar_range_is_a_plain_400(desk, day):
+    response = desk.get(f"/api/v1/appointments/?date={day}")
+    assert response.status_code == 400, response.content[:500]
+    assert "Choose a date between" in " ".join(response.json()["date"])
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "from=9999-12-20&to=9999-12-31",
+        "from=0001-01-01&to=0001-01-31",
+        "from=9999-12-31&to=9999-12-31",
+        "from=2099-01-05&to=2099-01-31",
+    ],
+)
+def test_a_slot_search_outside_the_bookable_range_is_a_plain_400(desk, doctor, query):
+    response = desk.get(f"/api/v1/slots/?treatment_type=migraine&kind=exam&{query}")
+    assert response.status_code == 400, response.content[:500]
+    words = " ".join(" ".join(v) for v in response.json().values())
+    assert "2 years ahead" in words or "Choose a date between" in words
+
+
+def test_a_slot_search_across_the_horizon_stops_at_its_last_day(desk, doctor):
+    response = desk.get(
+        "/api/v1/slots/?treatment_type=migraine&kind=exam&from=2028-02-28&to=2028-03-10"
+    )
+    assert response.status_code == 200, response.content[:500]
+    days = {slot["start"][:10] for slot in response.json()}
+    assert days == {"2028-02-28", "2028-02-29", "2028-03-01", "2028-03-02"}
+
+
+@pytest.mark.parametrize("param", ["due_before", "due_after"])
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_a_recall_due_date_filter_outside_the_range_is_a_plain_400(desk, param, day):
+    response = desk.get(f"/api/v1/recalls/?{param}={day}")
+    assert response.status_code == 400, response.content[:500]
+    assert "Choose a date between" in " ".join(response.json()[param])
+
+
+@pytest.mark.parametrize(
+    ("born", "words"),
+    [
+        ("0001-01-01", "1 January 1900"),
+        ("1850-06-01", "1 January 1900"),
+        ("2026-03-03", "future"),
+        ("9999-12-31", "future"),
+        ("31/12/1980", "YYYY-MM-DD"),
+        ("1980-02-30", "YYYY-MM-DD"),
+    ],
+)
+def test_a_date_of_birth_outside_1900_to_today_is_refused_in_plain_words(desk, born, words):
+    response = desk.post(
+        "/api/v1/patients/",
+        {"first_name": "Ana", "last_name": "Silva", "phone": "4165550123", "date_of_birth": born},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert words in " ".join(response.json()["date_of_birth"])
+    assert not Patient.objects.exists()
+
+
+@pytest.mark.parametrize("born", ["1900-01-01", "2026-03-02", "", None])
+def test_a_date_of_birth_from_1900_to_today_or_none_is_accepted(desk, born):
+    response = desk.post(
+        "/api/v1/patients/",
+        {"first_name": "Ana", "last_name": "Silva", "phone": "4165550123", "date_of_birth": born},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    expected = None if born in ("", None) else born
+    assert response.json()["date_of_birth"] == expected
+
+
+def test_a_date_of_birth_in_the_future_is_refused_on_patch_and_nothing_changes(desk, patient):
+    response = desk.patch(
+        f"/api/v1/patients/{patient.pk}/", {"date_of_birth": "2027-01-01"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "future" in " ".join(response.json()["date_of_birth"])
+    patient.refresh_from_db()
+    assert patient.date_of_birth is None
+
+
+# --- units and prescriptions out of range -------------------------------------------------
+
+
+def test_a_prescription_valid_until_year_9999_is_refused(clinician, patient, doctor):
+    AppointmentFactory(
+        patient=patient,
+        kind=Kind.EXAM,
+        status=Status.COMPLETED,
+        start_at=at(2026, 2, 2, 9),
+        diagnosis="Chronic migraine",
+    )
+    visit = AppointmentFactory(
+        patient=patient,
+        practitioner=doctor,
+        kind=Kind.PRESCRIPTION,
+        start_at=at(2026, 3, 2, 7),
+        status=Status.CHECKED_IN,
+    )
+    response = act(
+        clinician, visit.pk, "complete", units_per_session=155, sessions=4, valid_until="9999-12-31"
+    )
+    assert response.status_code == 400
+    assert "2 March 2028" in " ".join(response.json()["valid_until"])
+    assert not Prescription.objects.exists()
