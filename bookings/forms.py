@@ -99,6 +99,8 @@ class BookingForm(forms.Form):
     planned_units = forms.IntegerField(
         required=False,
         min_value=1,
+        max_value=bounds.MAX_UNITS,
+        error_messages={"max_value": bounds.TOO_MANY_UNITS},
         label="Planned units",
         help_text="Leave empty for the treatment's typical dose.",
     )
@@ -154,8 +156,18 @@ class ExamOutcomeForm(forms.Form):
 
 
 class PrescriptionOutcomeForm(forms.Form):
-    units_per_session = forms.IntegerField(min_value=1, label="Units per session")
-    sessions = forms.IntegerField(min_value=1, label="Number of sessions")
+    units_per_session = forms.IntegerField(
+        min_value=1,
+        max_value=bounds.MAX_UNITS,
+        error_messages={"max_value": bounds.TOO_MANY_UNITS},
+        label="Units per session",
+    )
+    sessions = forms.IntegerField(
+        min_value=1,
+        max_value=bounds.MAX_SESSIONS,
+        error_messages={"max_value": bounds.TOO_MANY_SESSIONS},
+        label="Number of sessions",
+    )
     valid_until = forms.DateField(
         label="Valid until", widget=DATE_INPUT, validators=[bounds.validate_prescription_end]
     )
@@ -181,7 +193,12 @@ class InjectionOutcomeForm(forms.Form):
         label="Product",
         widget=forms.TextInput(attrs={"list": "products", "autocomplete": "off"}),
     )
-    units = forms.IntegerField(min_value=1, label="Units given")
+    units = forms.IntegerField(
+        min_value=1,
+        max_value=bounds.MAX_UNITS,
+        error_messages={"max_value": bounds.TOO_MANY_UNITS},
+        label="Units given",
+    )
     lot = forms.CharField(max_length=40, label="Lot number")
     notes = forms.CharField(required=False, label="Notes", widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -121,7 +121,12 @@ class BookingSerializer(serializers.Serializer[Any]):
     )
     kind = serializers.ChoiceField(choices=Kind.choices)
     start = BookingStartField()
-    planned_units = serializers.IntegerField(required=False, min_value=1, max_value=600)
+    planned_units = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=bounds.MAX_UNITS,
+        error_messages={"max_value": bounds.TOO_MANY_UNITS},
+    )
     override_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
@@ -141,13 +146,28 @@ class CompleteSerializer(serializers.Serializer[Any]):
     """One shape for every kind; which fields are needed depends on the kind."""
 
     diagnosis = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-    units_per_session = serializers.IntegerField(required=False, min_value=1, max_value=600)
-    sessions = serializers.IntegerField(required=False, min_value=1, max_value=20)
+    units_per_session = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=bounds.MAX_UNITS,
+        error_messages={"max_value": bounds.TOO_MANY_UNITS},
+    )
+    sessions = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=bounds.MAX_SESSIONS,
+        error_messages={"max_value": bounds.TOO_MANY_SESSIONS},
+    )
     valid_until = serializers.DateField(
         required=False, validators=[bounds.validate_prescription_end]
     )
     product = serializers.CharField(required=False, max_length=80)
-    units = serializers.IntegerField(required=False, min_value=1, max_value=600)
+    units = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=bounds.MAX_UNITS,
+        error_messages={"max_value": bounds.TOO_MANY_UNITS},
+    )
     lot = serializers.CharField(required=False, max_length=40)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=4000)
 

@@ -114,13 +114,18 @@ def confirm_url(
     return f"{reverse('book-confirm')}?{query}"
 
 
+# The fields that name the slot; the others (units, override) are typed on the page.
+SLOT_FIELDS = ("patient", "treatment", "kind", "practitioner", "start")
+
+
 @require(roles.can_book)
 def book_confirm(request: HttpRequest) -> HttpResponse:
     form = BookingForm(request.POST if request.method == "POST" else request.GET)
     context: dict[str, Any] = {"form": form}
-    if not form.is_valid():
-        return page(request, "bookings/book_confirm.html", context, status=400)
+    valid = form.is_valid()
     v = form.cleaned_data
+    if not all(name in v for name in SLOT_FIELDS):
+        return page(request, "bookings/book_confirm.html", context, status=400)
     context["summary"] = {
         "patient": v["patient"],
         "treatment": v["treatment"],
@@ -130,6 +135,9 @@ def book_confirm(request: HttpRequest) -> HttpResponse:
         "end_at": v["start"] + timedelta(minutes=v["treatment"].minutes_for(v["kind"])),
     }
     context["typical_units"] = v["treatment"].typical_units
+    if not valid:
+        # The slot is fine: show it again with the typed units and reason and their errors.
+        return page(request, "bookings/book_confirm.html", context, status=400)
     if request.method != "POST":
         return page(request, "bookings/book_confirm.html", context)
     try:

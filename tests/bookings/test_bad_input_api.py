@@ -331,6 +331,22 @@ def test_a_date_of_birth_in_the_future_is_refused_on_patch_and_nothing_changes(d
 # --- units and prescriptions out of range -------------------------------------------------
 
 
+@pytest.mark.parametrize("units", [601, 40000])
+def test_planned_units_above_600_are_refused_by_the_api(clinician, patient, doctor, units):
+    response = book(
+        clinician,
+        patient=patient,
+        practitioner=doctor,
+        treatment_type="migraine",
+        kind="injection",
+        start=at(2026, 3, 3, 10),
+        planned_units=units,
+        override_reason="Specialist's instruction",
+    )
+    assert response.status_code == 400
+    assert "600" in " ".join(response.json()["planned_units"])
+
+
 def test_a_prescription_valid_until_year_9999_is_refused(clinician, patient, doctor):
     AppointmentFactory(
         patient=patient,

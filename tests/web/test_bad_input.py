@@ -291,9 +291,66 @@ def _prescribed(patient):
     )
 
 
+@pytest.mark.parametrize("units", ["40000", "601", "32768"])
+def test_planned_units_above_the_limit_are_refused_by_the_field_keeping_the_booking(
+    client_for, patient, doctor, frozen, units
+):
+    _prescribed(patient)
+    response = client_for("clinician").post(
+        "/book/confirm/",
+        {
+            "patient": patient.pk,
+            "treatment": "migraine",
+            "kind": "injection",
+            "practitioner": doctor.pk,
+            "start": at(2, 10).isoformat(),
+            "planned_units": units,
+            "override_reason": "Specialist's instruction",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "600" in html
+    assert "Maria Lopez" in html  # the summary is still there, so is the reason typed
+    assert "Specialist&#x27;s instruction" in html or "Specialist's instruction" in html
+    assert not Appointment.objects.filter(kind=Kind.INJECTION).exists()
+
+
+def test_the_web_form_and_the_api_cap_planned_units_at_the_same_number():
+    from bookings.forms import BookingForm
+    from bookings.serializers import BookingSerializer
+
+    form_field = BookingForm.base_fields["planned_units"]
+    api_field = BookingSerializer().fields["planned_units"]
+    assert form_field.max_value == api_field.max_value == 600
+
+
+def test_units_given_above_the_limit_are_refused_by_the_outcome_form(
+    client_for, patient, doctor, frozen
+):
+    _prescribed(patient)
+    injection = AppointmentFactory(
+        patient=patient,
+        practitioner=doctor,
+        kind=Kind.INJECTION,
+        start_at=at(2, 7),
+        status=Status.CHECKED_IN,
+    )
+    response = client_for("clinician").post(
+        f"/appointments/{injection.pk}/complete/",
+        {"product": "Botox (onabotulinumtoxinA)", "units": "40000", "lot": "C1234"},
+    )
+    assert response.status_code == 400
+    assert "600" in response.content.decode()
+    injection.refresh_from_db()
+    assert injection.status == Status.CHECKED_IN and injection.units_given is None
+
+
 @pytest.mark.parametrize(
     ("field", "value", "words"),
     [
+        ("units_per_session", "40000", "600"),
+        ("sessions", "40000", "20"),
         ("valid_until", "9999-12-31", "2 March 2028"),
     ],
 )
