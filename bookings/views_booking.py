@@ -65,7 +65,8 @@ def book(request: HttpRequest) -> HttpResponse:
     """One page that grows a step at a time; every choice is a GET parameter."""
     context: dict[str, Any] = {"treatments": TreatmentType.objects.filter(active=True)}
     patient_id = request.GET.get("patient", "")
-    if not patient_id.isdigit():
+    # isdecimal, not isdigit: "²" is a digit to Python but not a number to int().
+    if not patient_id.isdecimal():
         return page(request, "bookings/book.html", context)
     patient = get_object_or_404(Patient, pk=patient_id)
     context["patient"] = patient

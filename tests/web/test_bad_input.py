@@ -127,6 +127,14 @@ def test_a_nul_byte_in_a_webhook_address_is_refused(client, signed_webhooks):
     assert not MessageStatusEvent.objects.exists()
 
 
+@pytest.mark.parametrize("typed", ["²", "-1", "1.0", "99999999999999999999"])
+def test_an_odd_patient_number_on_the_booking_page_starts_the_booking_again(
+    client_for, frozen, typed
+):
+    response = client_for("front_desk").get("/book/", {"patient": typed})
+    assert response.status_code in (200, 404)
+
+
 # --- dates out of any sensible range ----------------------------------------------------
 
 
