@@ -31,6 +31,7 @@ from bookings.serializers import (
     SlotSerializer,
     split_overrides,
 )
+from scheduler import bounds
 from scheduler.selectors import range_bounds
 from scheduler.slots import Slot
 
@@ -50,9 +51,12 @@ def _date_param(request: Request, name: str) -> date | None:
     if raw in (None, ""):
         return None
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError as exc:
         raise ValidationError({name: ["Enter a date as YYYY-MM-DD."]}) from exc
+    if not bounds.is_sane_query_date(day):
+        raise ValidationError({name: [bounds.query_date_message()]})
+    return day
 
 
 class PatientViewSet(

@@ -12,7 +12,7 @@ from bookings.models import Appointment, Patient
 from bookings.patients import check_opt_out_change
 from bookings.phones import InvalidPhone, display_phone, normalize_phone
 from bookings.start_fields import ClinicStartFormField
-from scheduler import clock
+from scheduler import bounds, clock
 from scheduler.models import Kind, Practitioner, TreatmentType
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -21,7 +21,12 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class PatientForm(forms.Form):
     first_name = forms.CharField(max_length=80, label="First name")
     last_name = forms.CharField(max_length=80, label="Last name")
-    date_of_birth = forms.DateField(required=False, label="Date of birth", widget=DATE_INPUT)
+    date_of_birth = forms.DateField(
+        required=False,
+        label="Date of birth",
+        widget=DATE_INPUT,
+        validators=[bounds.validate_date_of_birth],
+    )
     phone = forms.CharField(
         max_length=40,
         label="Mobile phone",
@@ -122,10 +127,14 @@ class BookingForm(forms.Form):
     practitioner = forms.ModelChoiceField(
         queryset=Practitioner.objects.all(), widget=forms.HiddenInput
     )
-    start = ClinicStartFormField(widget=forms.HiddenInput)
+    start = ClinicStartFormField(
+        widget=forms.HiddenInput, validators=[bounds.validate_booking_start]
+    )
     planned_units = forms.IntegerField(
         required=False,
         min_value=1,
+        max_value=bounds.MAX_UNITS,
+        error_messages={"max_value": bounds.TOO_MANY_UNITS},
         label="Planned units",
         help_text="Leave empty for the prescription's units per session, or the typical dose.",
     )
@@ -137,7 +146,9 @@ class MoveForm(forms.Form):
     practitioner = forms.ModelChoiceField(
         queryset=Practitioner.objects.all(), widget=forms.HiddenInput
     )
-    start = ClinicStartFormField(widget=forms.HiddenInput)
+    start = ClinicStartFormField(
+        widget=forms.HiddenInput, validators=[bounds.validate_booking_start]
+    )
     override_rules = override_rules_field()
     override_reason = override_reason_field()
 
@@ -170,9 +181,21 @@ class ExamOutcomeForm(forms.Form):
 
 
 class PrescriptionOutcomeForm(forms.Form):
-    units_per_session = forms.IntegerField(min_value=1, label="Units per session")
-    sessions = forms.IntegerField(min_value=1, label="Number of sessions")
-    valid_until = forms.DateField(label="Valid until", widget=DATE_INPUT)
+    units_per_session = forms.IntegerField(
+        min_value=1,
+        max_value=bounds.MAX_UNITS,
+        error_messages={"max_value": bounds.TOO_MANY_UNITS},
+        label="Units per session",
+    )
+    sessions = forms.IntegerField(
+        min_value=1,
+        max_value=bounds.MAX_SESSIONS,
+        error_messages={"max_value": bounds.TOO_MANY_SESSIONS},
+        label="Number of sessions",
+    )
+    valid_until = forms.DateField(
+        label="Valid until", widget=DATE_INPUT, validators=[bounds.validate_prescription_end]
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -195,7 +218,12 @@ class InjectionOutcomeForm(forms.Form):
         label="Product",
         widget=forms.TextInput(attrs={"list": "products", "autocomplete": "off"}),
     )
-    units = forms.IntegerField(min_value=1, label="Units given")
+    units = forms.IntegerField(
+        min_value=1,
+        max_value=bounds.MAX_UNITS,
+        error_messages={"max_value": bounds.TOO_MANY_UNITS},
+        label="Units given",
+    )
     lot = forms.CharField(max_length=40, label="Lot number")
     notes = forms.CharField(required=False, label="Notes", widget=forms.Textarea(attrs={"rows": 2}))
 

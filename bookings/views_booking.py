@@ -26,15 +26,19 @@ from bookings.models import Appointment, Patient
 from bookings.phones import display_phone
 from bookings.views import calendar_url, page, require
 from bookings.wording import appointment_kind_label, kind_label
-from scheduler import clock
+from scheduler import bounds, clock
 from scheduler.models import Kind, TreatmentType
 
 
 def _first_day(request: HttpRequest) -> date:
+    """The picker's first day: from today to the last fortnight before the horizon."""
+    today = clock.today()
     try:
-        return max(date.fromisoformat(request.GET.get("from", "")), clock.today())
+        wanted = date.fromisoformat(request.GET.get("from", ""))
     except ValueError:
-        return clock.today()
+        return today
+    last_first = bounds.latest_booking_day() - timedelta(days=SLOT_DAYS - 1)
+    return max(min(wanted, last_first), today)
 
 
 def _chosen_day(request: HttpRequest, days: list[DaySlots]) -> DaySlots | None:
@@ -63,8 +67,11 @@ def _slot_picker(
         moving=moving,
     )
     first = start.first
+    # Nothing past the booking horizon can be booked, so the picker stops there.
+    days_left = (bounds.latest_booking_day() - first).days + 1
     days = list_slot_days(
         first=first,
+        days=min(SLOT_DAYS, days_left),
         treatment=treatment,
         kind=kind,
         patient=patient,
@@ -79,7 +86,7 @@ def _slot_picker(
         "earlier": first.fromordinal(first.toordinal() - SLOT_DAYS)
         if first > start.floor
         else None,
-        "later": first.fromordinal(first.toordinal() + SLOT_DAYS),
+        "later": first + timedelta(days=SLOT_DAYS) if days_left > SLOT_DAYS else None,
     }
 
 
@@ -93,7 +100,8 @@ def book(request: HttpRequest) -> HttpResponse:
     """One page that grows a step at a time; every choice is a GET parameter."""
     context: dict[str, Any] = {"treatments": TreatmentType.objects.filter(active=True)}
     patient_id = request.GET.get("patient", "")
-    if not patient_id.isdigit():
+    # isdecimal, not isdigit: "²" is a digit to Python but not a number to int().
+    if not patient_id.isdecimal():
         return page(request, "bookings/book.html", context)
     patient = get_object_or_404(Patient, pk=patient_id)
     context["patient"] = patient
@@ -143,13 +151,18 @@ def confirm_url(
     return f"{reverse('book-confirm')}?{query}"
 
 
+# The fields that name the slot; the others (units, override) are typed on the page.
+SLOT_FIELDS = ("patient", "treatment", "kind", "practitioner", "start")
+
+
 @require(roles.can_book)
 def book_confirm(request: HttpRequest) -> HttpResponse:
     form = BookingForm(request.POST if request.method == "POST" else request.GET)
     context: dict[str, Any] = {"form": form}
-    if not form.is_valid():
-        return page(request, "bookings/book_confirm.html", context, status=400)
+    valid = form.is_valid()
     v = form.cleaned_data
+    if not all(name in v for name in SLOT_FIELDS):
+        return page(request, "bookings/book_confirm.html", context, status=400)
     context["summary"] = {
         "patient": v["patient"],
         "treatment": v["treatment"],
@@ -164,6 +177,9 @@ def book_confirm(request: HttpRequest) -> HttpResponse:
         context["prescribed_units"] = get_prescribed_units(
             patient=v["patient"], treatment=v["treatment"]
         )
+    if not valid:
+        # The slot is fine: show it again with the typed units and reason and their errors.
+        return page(request, "bookings/book_confirm.html", context, status=400)
     if request.method != "POST":
         return page(request, "bookings/book_confirm.html", context)
     try:
@@ -226,7 +242,8 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
         else (request.GET if "start" in request.GET else None)
     )
     context: dict[str, Any] = {"appointment": appointment, "form": form}
-    if form.is_bound and form.is_valid():
+    invalid = form.is_bound and not form.is_valid()
+    if form.is_bound and not invalid:
         v = form.cleaned_data
         context["new_start"] = v["start"]
         context["new_practitioner"] = v["practitioner"]
@@ -272,6 +289,6 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     error = context.get("error")
     # 409 when the time is taken (by another booking or the patient's own), as in the API.
     status = error.status if isinstance(error, PathwayError) else 200
-    if form.is_bound and not form.is_valid():
+    if invalid:
         status = 400
     return page(request, "bookings/move.html", context, status=status)

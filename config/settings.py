@@ -46,6 +46,8 @@ if DEBUG:
 
 MIDDLEWARE = [
     "config.request_log.RequestLogMiddleware",
+    # Before the session and authentication, which would look up a NUL-laden cookie.
+    "config.request_guard.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -21,7 +21,7 @@ from reminders.models import (
     RecallKind,
     RecallStatus,
 )
-from scheduler import clock
+from scheduler import bounds, clock
 from scheduler.models import Practitioner, TreatmentType
 
 CHART_WEEKS = 8
@@ -75,10 +75,16 @@ class FilterForm(forms.Form):
         choices=[("", "All follow-ups"), *RecallKind.choices],
     )
     due_after = forms.DateField(
-        label="Due from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Due from",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[bounds.validate_query_date],
     )
     due_before = forms.DateField(
-        label="Due to", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Due to",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[bounds.validate_query_date],
     )
 
     def __init__(
