@@ -2,7 +2,14 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from bookings.models import Appointment, AuditEntry, Course, Patient, Prescription
+from bookings.models import (
+    Appointment,
+    AuditEntry,
+    Authorization,
+    Course,
+    Patient,
+    Prescription,
+)
 from bookings.selectors import search_patients
 
 
@@ -55,10 +62,18 @@ class AppointmentAdmin(admin.ModelAdmin[Appointment]):
 
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin[Course]):
-    list_display = ["patient", "treatment_type", "recall_interval_days", "created_at"]
-    list_filter = ["treatment_type"]
+    list_display = ["patient", "treatment_type", "funding", "recall_interval_days", "created_at"]
+    list_filter = ["treatment_type", "funding"]
 
 
 @admin.register(Prescription)
 class PrescriptionAdmin(admin.ModelAdmin[Prescription]):
     list_display = ["course", "units_per_session", "sessions", "written_on", "valid_until"]
+
+
+@admin.register(Authorization)
+class AuthorizationAdmin(admin.ModelAdmin[Authorization]):
+    list_display = ["course", "payer", "approved_sessions", "approved_units", "valid_until"]
+    list_filter = ["payer"]
+    date_hierarchy = "valid_until"
+    raw_id_fields = ["course"]

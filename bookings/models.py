@@ -82,6 +82,11 @@ class Patient(models.Model):
         return f"{self.first_name} {self.last_name}"
 
 
+class Funding(models.TextChoices):
+    SELF_PAY = "self_pay", "Self-pay"
+    INSURANCE = "insurance", "Insurance"
+
+
 class Course(models.Model):
     """A patient's treatment of one type, created with its first appointment."""
 
@@ -93,6 +98,8 @@ class Course(models.Model):
         validators=RECALL_INTERVAL_VALIDATORS,
         help_text="Set by a clinician for this patient; empty means the treatment's default.",
     )
+    # An insured course's injections need an authorization (docs/rules.md#authorizations).
+    funding = models.CharField(max_length=12, choices=Funding.choices, default=Funding.SELF_PAY)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -250,3 +257,44 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} on {self.appointment_id or f'patient {self.patient_id}'}"
+
+
+class Authorization(models.Model):
+    """An insurer's approval of units and sessions for a period (docs/rules.md#authorizations).
+
+    What is used is not stored: it is the course's live injections dated inside the
+    period, counted when asked, so a cancelled booking gives its share back by itself.
+    """
+
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="authorizations")
+    payer = models.CharField(max_length=120)
+    number = models.CharField(max_length=60)
+    approved_units = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    approved_sessions = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    valid_from = models.DateField()
+    valid_until = models.DateField()
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["course_id", "valid_from", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("valid_from")),
+                name="authorization_until_after_from",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_units__gte=1), name="authorization_units_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_sessions__gte=1), name="authorization_sessions_positive"
+            ),
+        ]
+        indexes = [models.Index(fields=["valid_until"])]
+
+    def __str__(self) -> str:
+        return f"{self.payer} {self.number} ({self.valid_from} to {self.valid_until})"
