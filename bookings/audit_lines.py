@@ -15,6 +15,9 @@ RULE_WORDS = {
     "reinjection_too_soon": "the re-injection interval",
     "dose_limit_exceeded": "the cumulative dose limit",
     "units_over_prescription": "the prescription's units per session",
+    "authorization_required": "the insurance authorization (none covers the date)",
+    "authorization_expired": "the insurance authorization (expired)",
+    "authorization_exhausted": "the insurance authorization's sessions or units",
 }
 
 FIELD_WORDS = {

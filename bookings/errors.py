@@ -29,12 +29,24 @@ RULE_CODES = frozenset(
         "recall_interval_out_of_range",
         "planned_units_too_low",
         "units_over_prescription",
+        "authorization_required",
+        "authorization_expired",
+        "authorization_exhausted",
     }
 )
 
 # Safety rules a clinician may override with a written reason, naming each one
 # (docs/architecture.md, "Overrides").
-OVERRIDABLE = frozenset({"reinjection_too_soon", "dose_limit_exceeded", "units_over_prescription"})
+OVERRIDABLE = frozenset(
+    {
+        "reinjection_too_soon",
+        "dose_limit_exceeded",
+        "units_over_prescription",
+        "authorization_required",
+        "authorization_expired",
+        "authorization_exhausted",
+    }
+)
 
 
 class PathwayError(Exception):

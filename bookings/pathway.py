@@ -9,6 +9,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from bookings.authorization_rule import AuthorizationState, Use, check_authorization
 from bookings.errors import OVERRIDABLE, PathwayError, RulesRefused
 from scheduler.clock import local, local_date
 
@@ -71,6 +72,9 @@ class CourseHistory:
     prescription: PrescriptionState | None = None
     # The patient's injections of every type, for the interval and dose rules.
     patient_injections: Sequence[Visit] = ()
+    # Insurance pays: injections need an authorization (bookings/authorization_rule.py).
+    insured: bool = False
+    authorizations: Sequence[AuthorizationState] = ()
 
 
 @dataclass(frozen=True)
@@ -219,6 +223,18 @@ def check_safety(
             )
         )
     _check_dose(on, planned_units, others, limits, verdict, "given" if recording else "planned")
+    if history.insured and not recording:
+        # Recording skips it like the interval: the booking was checked, or overridden.
+        uses = [
+            Use(v.on, v.units)
+            for v in history.course_visits
+            if v.kind == INJECTION and v.live and v.id != exclude_id
+        ]
+        refusal = check_authorization(
+            on=on, planned_units=planned_units, authorizations=history.authorizations, uses=uses
+        )
+        if refusal is not None:
+            verdict.overridable.append(refusal)
     return verdict
 
 
