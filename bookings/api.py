@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bookings import amendments, no_shows, patients, selectors, services
+from bookings import amendments, authorizations, no_shows, patients, selectors, services
 from bookings.models import Appointment, Course, Patient, Status
 from bookings.permissions import BookingRole, ClinicianRole, ReadAnyRole, ReadAnyRoleWriteBooking
 from bookings.phones import InvalidPhone
@@ -326,7 +326,9 @@ class CourseViewSet(
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_permissions(self) -> list[BasePermission]:
-        return [ClinicianRole()] if self.action == "partial_update" else [ReadAnyRole()]
+        # Funding is front desk's too; the recall interval stays a clinician's
+        # (services.set_recall_interval refuses anyone else).
+        return [BookingRole()] if self.action == "partial_update" else [ReadAnyRole()]
 
     def get_queryset(self) -> QuerySet[Course]:
         qs = Course.objects.select_related("treatment_type").order_by("id")
@@ -359,7 +361,8 @@ class CourseViewSet(
         course = self.get_object()
         incoming = self.get_serializer(course, data=request.data, partial=True)
         incoming.is_valid(raise_exception=True)
-        days = incoming.validated_data.get("recall_interval_days", course.recall_interval_days)
-        course = services.set_recall_interval(course=course, days=days, by=request.user)
+        course = authorizations.update_course(
+            course=course, by=request.user, changes=incoming.validated_data
+        )
         self._with_overview([course])
         return Response(self.get_serializer(course).data)

@@ -11,9 +11,18 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BigIntegerField, Count, Func, IntegerField, Q, QuerySet, Value
 
 from bookings import pathway
+from bookings.authorizations_read import get_authorization_states
 from bookings.errors import PathwayError
 from bookings.folding import fold
-from bookings.models import LIVE_STATUSES, Appointment, Course, Patient, Prescription, Status
+from bookings.models import (
+    LIVE_STATUSES,
+    Appointment,
+    Course,
+    Funding,
+    Patient,
+    Prescription,
+    Status,
+)
 from scheduler import clock
 from scheduler.models import Kind, TimeOff, TreatmentType
 from scheduler.selectors import get_qualified_hours, range_bounds
@@ -81,6 +90,7 @@ def get_course_history(
         seen = _visit(a, code)
         if a.course.treatment_type_id == treatment.pk:
             visits.append(seen)
+            course = course or a.course
         if a.kind == Kind.INJECTION and a.status in LIVE_STATUSES:
             injections.append(seen)
     prescriptions = (
@@ -88,11 +98,15 @@ def get_course_history(
         if course is not None
         else Prescription.objects.filter(course__patient=patient, course__treatment_type=treatment)
     )
+    insured = course is not None and course.funding == Funding.INSURANCE
     return pathway.CourseHistory(
         treatment_rules(treatment),
         visits,
         _prescription_state(_current(prescriptions, exclude_id)),
         injections,
+        insured=insured,
+        # One query more for an insured course, none for a self-pay one.
+        authorizations=get_authorization_states(course=course) if insured else (),
     )
 
 

@@ -288,6 +288,7 @@ class CourseSerializer(serializers.ModelSerializer[Course]):
             "treatment_type",
             "recall_interval_days",
             "effective_recall_interval_days",
+            "funding",
             "step",
             "prescription",
             "created_at",

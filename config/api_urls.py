@@ -5,6 +5,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from bookings.api import AppointmentViewSet, CourseViewSet, PatientViewSet, SlotsView
+from bookings.api_authorizations import AuthorizationViewSet
 from bookings.api_catalogue import PractitionerViewSet, TreatmentTypeViewSet
 
 router = DefaultRouter()
@@ -13,6 +14,7 @@ router.register("practitioners", PractitionerViewSet, basename="practitioner")
 router.register("patients", PatientViewSet, basename="patient")
 router.register("appointments", AppointmentViewSet, basename="appointment")
 router.register("courses", CourseViewSet, basename="course")
+router.register("authorizations", AuthorizationViewSet, basename="authorization")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
