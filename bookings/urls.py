@@ -3,7 +3,14 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from bookings import views, views_appointments, views_booking, views_calendar, views_patients
+from bookings import (
+    views,
+    views_appointments,
+    views_authorizations,
+    views_booking,
+    views_calendar,
+    views_patients,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +21,17 @@ urlpatterns = [
     path("patients/new/", views_patients.patient_register, name="patient-register"),
     path("patients/<int:pk>/", views_patients.patient_detail, name="patient"),
     path("patients/<int:pk>/edit/", views_patients.patient_edit, name="patient-edit"),
+    path("courses/<int:pk>/funding/", views_authorizations.course_funding, name="course-funding"),
+    path(
+        "courses/<int:pk>/authorizations/",
+        views_authorizations.authorization_add,
+        name="authorization-add",
+    ),
+    path(
+        "authorizations/<int:pk>/",
+        views_authorizations.authorization_edit,
+        name="authorization-edit",
+    ),
     path("book/", views_booking.book, name="book"),
     path("book/confirm/", views_booking.book_confirm, name="book-confirm"),
     path("appointments/<int:pk>/", views_appointments.appointment_detail, name="appointment"),
