@@ -4,8 +4,9 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from bookings import roles
+from bookings import renewals, roles
 from reminders import inbox
+from scheduler import clock
 
 
 def inbox_badge(request: HttpRequest) -> dict[str, Any]:
@@ -21,4 +22,13 @@ def inbox_badge(request: HttpRequest) -> dict[str, Any]:
         return {}
     if not roles.can_book(user):
         return {"show_inbox": True}
-    return {"show_inbox": True, "inbox_count": inbox.count_inbox}
+    return {
+        "show_inbox": True,
+        "inbox_count": inbox.count_inbox,
+        # Front desk and clinicians chase the insurers; a callable, like the inbox count.
+        "renewal_count": _count_renewals,
+    }
+
+
+def _count_renewals() -> int:
+    return renewals.count_renewals(today=clock.today())

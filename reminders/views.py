@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 
-from bookings import roles
+from bookings import renewals, roles
 from bookings.views import page, require
 from reminders import dashboard, selectors, sms_selectors
 from reminders.csv_export import csv_response
@@ -95,6 +95,8 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
             }
             for reason in reasons
         ],
+        "renewals": renewals.list_renewals(today=today),
+        "renew_within": renewals.RENEW_WITHIN_DAYS,
         "failed": [
             {
                 "message": m,
@@ -107,7 +109,72 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
     return page(request, "reminders/follow_ups.html", context)
 
 
+@require(roles.can_read)
+def renewal_worklist(request: HttpRequest) -> HttpResponse:
+    """The authorizations to renew, for the front desk and clinicians who chase insurers
+    (the header counts them); managers see the same table on the dashboard."""
+    return page(
+        request,
+        "reminders/renewals.html",
+        {
+            "renewals": renewals.list_renewals(today=clock.today()),
+            "renew_within": renewals.RENEW_WITHIN_DAYS,
+        },
+    )
+
+
 # --- CSV ---------------------------------------------------------------------------
+
+RENEWAL_HEADER = [
+    "Patient ID",
+    "Patient",
+    "Phone",
+    "Treatment",
+    "Insurer",
+    "Authorization number",
+    "Valid until",
+    "Days left",
+    "Sessions used",
+    "Sessions left",
+    "Units used",
+    "Units left",
+    "Why",
+    "Last injection on",
+    "Next due on",
+    "Next injection booked on",
+]
+
+
+def _day(value: date | None) -> str:
+    return f"{value:%Y-%m-%d}" if value else ""
+
+
+def renewals_csv() -> StreamingHttpResponse:
+    return _csv(
+        "authorization-renewals",
+        RENEWAL_HEADER,
+        (
+            [
+                r.patient_id,
+                r.patient,
+                r.phone,
+                r.treatment,
+                r.payer,
+                r.number,
+                _day(r.valid_until),
+                r.ends_in_days,
+                r.sessions_used,
+                r.sessions_left,
+                r.units_used,
+                r.units_left,
+                r.why,
+                _day(r.last_injection_on),
+                _day(r.next_due_on),
+                _day(r.next_booked_on),
+            ]
+            for r in renewals.list_renewals(today=clock.today())
+        ),
+    )
 
 
 def _csv(name: str, header: list[str], rows: Iterable[list[object]]) -> StreamingHttpResponse:
@@ -166,6 +233,9 @@ def follow_ups_csv(request: HttpRequest, table: str) -> HttpResponseBase:
     Streamed, so a big chain's export never sits in memory (hence not ``require``,
     whose views return a plain HttpResponse).
     """
+    if table == "renewals" and roles.can_read(request.user):
+        # Not filtered by the dashboard's filters: the worklist is the whole clinic's.
+        return renewals_csv()
     if not roles.can_manage(request.user):
         raise PermissionDenied
     _form, filters = _filters(request)

@@ -8,6 +8,7 @@ from reminders import views, views_inbox
 urlpatterns = [
     path("follow-ups/", views.follow_ups, name="follow-ups"),
     path("follow-ups/<slug:table>.csv", views.follow_ups_csv, name="follow-ups-csv"),
+    path("follow-ups/renewals/", views.renewal_worklist, name="renewals"),
     path("inbox/", views_inbox.inbox_page, name="inbox"),
     path("inbox/call-backs/<int:pk>/done/", views_inbox.called_back, name="callback-done"),
     path("inbox/call-backs/<int:pk>/undo/", views_inbox.undo_call_back, name="callback-undo"),
