@@ -1,7 +1,7 @@
 """Amending a recorded outcome: a clinician corrects it, and the earlier values stay.
 
 The appointment keeps only the current values; each amendment writes the values it
-replaced, the new ones and the reason into the audit trail (docs/architecture.md).
+replaced, the new ones and the reason into the audit trail (docs/rules.md#pathway).
 """
 
 from collections.abc import Collection

@@ -33,7 +33,7 @@ RULE_CODES = frozenset(
 )
 
 # Safety rules a clinician may override with a written reason, naming each one
-# (docs/architecture.md, "Overrides").
+# (docs/rules.md#pathway, "Overrides").
 OVERRIDABLE = frozenset({"reinjection_too_soon", "dose_limit_exceeded", "units_over_prescription"})
 
 

@@ -1,4 +1,4 @@
-"""The clinical outcome each kind of appointment records when completed (SPEC §2.2)."""
+"""The clinical outcome each kind of appointment records when completed (docs/rules.md#pathway)."""
 
 from collections.abc import Callable, Collection
 from dataclasses import replace
@@ -51,7 +51,7 @@ def _complete_prescription(appointment: Appointment, by: Any, outcome: dict[str,
                 "with a diagnosis.",
             )
     elif not exams.exists():
-        # A cosmetic consultation records no diagnosis (SPEC §2.2).
+        # A cosmetic consultation records no diagnosis (docs/rules.md#pathway).
         raise PathwayError(
             "exam_required",
             "The prescription can only be written after the consultation is completed.",
@@ -96,7 +96,7 @@ def check_recorded_units(
     override_reason: str = "",
     override_rules: Collection[str] = (),
 ) -> list[str]:
-    """The units given pass the same safety rules as the units planned (docs/architecture.md).
+    """The units given pass the same safety rules as the units planned (docs/rules.md#pathway).
 
     Returns the rules a clinician overrode by naming them, or raises every rule broken.
     """

@@ -360,7 +360,7 @@ def complete_appointment(
     override_reason: str = "",
     override_rules: Collection[str] = (),
 ) -> Appointment:
-    """Record the clinical outcome (SPEC §2.2); clinicians only. An injection's units
+    """Record the clinical outcome (docs/rules.md#pathway); clinicians only. An injection's units
     pass the booking's safety rules, or a clinician overrides them by name."""
     if not roles.can_record_clinical(by):
         raise PathwayError(
