@@ -26,10 +26,6 @@ def mark_no_show(*, appointment: Appointment, by: Any) -> Appointment:
     appointment = _lock(appointment)
     previous = appointment.status
     _transition(appointment, Status.NO_SHOW)
-    if appointment.start_at > clock.now():
-        raise PathwayError(
-            "invalid_transition", "A patient can only be marked a no-show after the start time."
-        )
     appointment.save(update_fields=["status", "updated_at"])
     _audit(appointment, MARKED, by, previous=previous)
     publish(Event.NO_SHOW, appointment)
