@@ -12,6 +12,7 @@ from bookings.errors import PathwayError, PatientBusy, SlotTaken
 from bookings.events import Event, publish
 from bookings.models import LIVE_STATUSES, Appointment, AuditEntry, Course, Patient, Status
 from bookings.outcomes import check_recorded_units, record_outcome
+from bookings.roles import Actor, recorded_by
 from bookings.selectors import get_course_history, get_current_prescription, limits
 from bookings.start_times import check_on_grid
 from scheduler import clock
@@ -27,14 +28,10 @@ from scheduler.selectors import hours_of, is_qualified
 from scheduler.slots import fits_hours
 
 
-def _audit(appointment: Appointment, action: str, by: Any, **detail: Any) -> None:
+def _audit(appointment: Appointment, action: str, by: Actor, **detail: Any) -> None:
     AuditEntry.objects.create(
-        appointment=appointment, action=action, by=by if _is_user(by) else None, detail=detail
+        appointment=appointment, action=action, by=recorded_by(by), detail=detail
     )
-
-
-def _is_user(by: Any) -> bool:
-    return by is not None and getattr(by, "is_authenticated", False)
 
 
 # --- booking --------------------------------------------------------------------
@@ -108,7 +105,7 @@ def _check_rules(
     kind: str,
     start_at: datetime,
     planned_units: int | None,
-    by: Any,
+    by: Actor,
     override_reason: str,
     override_rules: Collection[str],
     exclude_id: int | None = None,
@@ -162,7 +159,7 @@ def book_appointment(
     treatment: TreatmentType,
     kind: str,
     start_at: datetime,
-    by: Any,
+    by: Actor,
     planned_units: int | None = None,
     override_reason: str = "",
     override_rules: Collection[str] = (),
@@ -208,7 +205,7 @@ def book_appointment(
         planned_units=units if kind == Kind.INJECTION else None,
         override_reason=override_reason.strip() if overridden else "",
         overridden_rules=overridden,
-        created_by=by if _is_user(by) else None,
+        created_by=recorded_by(by),
     )
     if kind == Kind.INJECTION and treatment.requires_prescription:
         appointment.prescription = get_current_prescription(course)
@@ -225,7 +222,7 @@ def move_appointment(
     *,
     appointment: Appointment,
     start_at: datetime,
-    by: Any,
+    by: Actor,
     practitioner: Practitioner | None = None,
     override_reason: str = "",
     override_rules: Collection[str] = (),
@@ -307,7 +304,7 @@ def _transition(appointment: Appointment, to: str) -> None:
 
 
 @transaction.atomic
-def confirm_appointment(*, appointment: Appointment, by: Any) -> Appointment:
+def confirm_appointment(*, appointment: Appointment, by: Actor) -> Appointment:
     appointment = _lock(appointment)
     _transition(appointment, Status.CONFIRMED)
     appointment.confirmed_at = clock.now()
@@ -318,7 +315,7 @@ def confirm_appointment(*, appointment: Appointment, by: Any) -> Appointment:
 
 
 @transaction.atomic
-def check_in_appointment(*, appointment: Appointment, by: Any) -> Appointment:
+def check_in_appointment(*, appointment: Appointment, by: Actor) -> Appointment:
     appointment = _lock(appointment)
     _transition(appointment, Status.CHECKED_IN)
     appointment.checked_in_at = clock.now()
@@ -329,7 +326,7 @@ def check_in_appointment(*, appointment: Appointment, by: Any) -> Appointment:
 
 
 @transaction.atomic
-def cancel_appointment(*, appointment: Appointment, by: Any, reason: str) -> Appointment:
+def cancel_appointment(*, appointment: Appointment, by: Actor, reason: str) -> Appointment:
     appointment = _lock(appointment)
     _transition(appointment, Status.CANCELLED)
     appointment.cancel_reason = reason.strip()[:200]
@@ -344,7 +341,7 @@ def cancel_appointment(*, appointment: Appointment, by: Any, reason: str) -> App
 def complete_appointment(
     *,
     appointment: Appointment,
-    by: Any,
+    by: Actor,
     outcome: dict[str, Any],
     override_reason: str = "",
     override_rules: Collection[str] = (),
@@ -357,7 +354,7 @@ def complete_appointment(
         )
     appointment = _lock(appointment)
     _transition(appointment, Status.COMPLETED)
-    record_outcome(appointment, by if _is_user(by) else None, outcome)
+    record_outcome(appointment, recorded_by(by), outcome)
     overridden = check_recorded_units(
         appointment=appointment,
         by=by,
@@ -365,7 +362,7 @@ def complete_appointment(
         override_rules=override_rules,
     )
     appointment.completed_at = clock.now()
-    appointment.completed_by = by if _is_user(by) else None
+    appointment.completed_by = recorded_by(by)
     appointment.save()
     _audit(appointment, "completed", by, **{k: str(v) for k, v in outcome.items()})
     if overridden:
@@ -379,7 +376,7 @@ def complete_appointment(
 
 
 @transaction.atomic
-def set_recall_interval(*, course: Course, days: int | None, by: Any) -> Course:
+def set_recall_interval(*, course: Course, days: int | None, by: Actor) -> Course:
     """A clinician tailors the recall to the patient (the seeds: it depends on severity)."""
     if not roles.can_record_clinical(by):
         raise PathwayError(
