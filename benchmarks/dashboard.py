@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.urls import Resolver404, resolve
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from benchmarks import data
 from benchmarks.report import Row, measure, verdict
@@ -31,7 +31,7 @@ def run(sizes: Sizes) -> list[Row]:
     data.reset()
     user, _ = User.objects.get_or_create(username="bench-manager")
     user.groups.add(Group.objects.get(name=roles.MANAGER))
-    token = Token.objects.get_or_create(user=user)[0].key
+    token = AuthToken.objects.create(user=user)[1]
     api = Client(HTTP_AUTHORIZATION=f"Token {token}")
     browser = Client()
     browser.force_login(user)

@@ -1,7 +1,7 @@
 """Amending a recorded outcome: a clinician corrects it, and the earlier values stay.
 
 The appointment keeps only the current values; each amendment writes the values it
-replaced, the new ones and the reason into the audit trail (docs/architecture.md).
+replaced, the new ones and the reason into the audit trail (docs/rules.md#pathway).
 """
 
 from collections.abc import Collection
@@ -14,6 +14,7 @@ from bookings import roles
 from bookings.errors import PathwayError
 from bookings.models import LIVE_STATUSES, Appointment, AuditEntry, Prescription, Status
 from bookings.outcomes import check_recorded_units
+from bookings.roles import Actor, recorded_by
 from scheduler.models import Kind
 
 # What each kind's record holds, by the names the completion takes.
@@ -97,7 +98,7 @@ def _apply(appointment: Appointment, after: dict[str, Any]) -> None:
 def amend_outcome(
     *,
     appointment: Appointment,
-    by: Any,
+    by: Actor,
     changes: dict[str, Any],
     reason: str,
     override_reason: str = "",
@@ -135,14 +136,14 @@ def amend_outcome(
     if "units" in after:
         overridden = check_recorded_units(
             appointment=appointment,
-            by=by,
+            by=recorded_by(by),
             override_reason=override_reason,
             override_rules=override_rules,
         )
     AuditEntry.objects.create(
         appointment=appointment,
         action="amended",
-        by=by,
+        by=recorded_by(by),
         detail={
             "before": before,
             "after": {name: _as_json(value) for name, value in after.items()},
@@ -153,7 +154,7 @@ def amend_outcome(
         AuditEntry.objects.create(
             appointment=appointment,
             action="override",
-            by=by,
+            by=recorded_by(by),
             detail={"rules": overridden, "reason": override_reason.strip(), "when": "amended"},
         )
     return appointment

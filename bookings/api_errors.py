@@ -1,4 +1,4 @@
-"""One JSON error shape: rule violations are ``{"code", "detail"}`` (SPEC §3.2)."""
+"""One JSON error shape: rule violations are ``{"code", "detail"}`` (docs/rules.md#errors)."""
 
 from typing import Any
 

@@ -1,6 +1,6 @@
 """An appointment's overrides and amendments in plain words, for the staff pages.
 
-Staff never see a rule's code (docs/architecture.md): the audit trail keeps codes, so
+Staff never see a rule's code (docs/rules.md#pathway): the audit trail keeps codes, so
 that what was overridden stays exact, and this module says them in the clinic's words.
 """
 

@@ -36,7 +36,7 @@ RULE_CODES = frozenset(
 )
 
 # Safety rules a clinician may override with a written reason, naming each one
-# (docs/architecture.md, "Overrides").
+# (docs/rules.md#pathway, "Overrides"; the insurance ones: docs/rules.md#authorizations).
 OVERRIDABLE = frozenset(
     {
         "reinjection_too_soon",

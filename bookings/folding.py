@@ -30,7 +30,14 @@ _NOT_DECOMPOSED = str.maketrans(
 def fold(text: str) -> str:
     """Lower case, without accents, single spaces: what search compares."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_NOT_DECOMPOSED))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # Accents go, and so do control and format characters: no name has them, and a
+    # NUL would make PostgreSQL refuse the query.
+    bare = "".join(
+        ch
+        for ch in decomposed
+        if not unicodedata.combining(ch)
+        and (ch.isspace() or not unicodedata.category(ch).startswith("C"))
+    )
     return " ".join(bare.casefold().split())
 
 

@@ -110,7 +110,7 @@ def override_reason_field() -> forms.CharField:
 
 
 class OverrideForm(forms.Form):
-    """A clinician's override: the rules ticked and the reason (docs/architecture.md)."""
+    """A clinician's override: the rules ticked and the reason (docs/rules.md#pathway)."""
 
     override_rules = override_rules_field()
     override_reason = override_reason_field()

@@ -7,13 +7,13 @@ and the mark keeps the status it replaced so the undo restores exactly that.
 """
 
 from datetime import datetime, time, timedelta
-from typing import Any
 
 from django.db import transaction
 
 from bookings.errors import PathwayError
 from bookings.events import Event, publish
 from bookings.models import Appointment, AuditEntry, Status
+from bookings.roles import Actor
 from bookings.services import _audit, _lock, _transition
 from scheduler import clock
 
@@ -22,14 +22,10 @@ UNDONE = "no_show_undone"
 
 
 @transaction.atomic
-def mark_no_show(*, appointment: Appointment, by: Any) -> Appointment:
+def mark_no_show(*, appointment: Appointment, by: Actor) -> Appointment:
     appointment = _lock(appointment)
     previous = appointment.status
     _transition(appointment, Status.NO_SHOW)
-    if appointment.start_at > clock.now():
-        raise PathwayError(
-            "invalid_transition", "A patient can only be marked a no-show after the start time."
-        )
     appointment.save(update_fields=["status", "updated_at"])
     _audit(appointment, MARKED, by, previous=previous)
     publish(Event.NO_SHOW, appointment)
@@ -56,7 +52,7 @@ def get_no_show_undo_until(*, appointment: Appointment) -> datetime | None:
 
 
 @transaction.atomic
-def undo_no_show(*, appointment: Appointment, by: Any) -> Appointment:
+def undo_no_show(*, appointment: Appointment, by: Actor) -> Appointment:
     """The patient did come (or the wrong row was clicked): back to the status before."""
     appointment = _lock(appointment)
     if appointment.status != Status.NO_SHOW:

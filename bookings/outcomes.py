@@ -1,4 +1,4 @@
-"""The clinical outcome each kind of appointment records when completed (SPEC §2.2)."""
+"""The clinical outcome each kind of appointment records when completed (docs/rules.md#pathway)."""
 
 from collections.abc import Callable, Collection
 from dataclasses import replace
@@ -10,12 +10,13 @@ from django.conf import settings
 from bookings import pathway, roles
 from bookings.errors import PathwayError
 from bookings.models import Appointment, Prescription, Status
+from bookings.roles import Actor, recorded_by
 from bookings.selectors import get_course_history, limits
 from scheduler import clock
 from scheduler.models import Kind
 
 
-def record_outcome(appointment: Appointment, by: Any, outcome: dict[str, Any]) -> None:
+def record_outcome(appointment: Appointment, by: Actor, outcome: dict[str, Any]) -> None:
     """Write the outcome onto the appointment (and the prescription, for one)."""
     RECORDERS[Kind(appointment.kind)](appointment, by, outcome)
 
@@ -27,7 +28,7 @@ def _require(outcome: dict[str, Any], name: str, words: str) -> Any:
     return value
 
 
-def _complete_exam(appointment: Appointment, by: Any, outcome: dict[str, Any]) -> None:
+def _complete_exam(appointment: Appointment, by: Actor, outcome: dict[str, Any]) -> None:
     diagnosis = str(outcome.get("diagnosis") or "").strip()
     if not diagnosis and appointment.course.treatment_type.requires_prescription:
         raise PathwayError(
@@ -38,7 +39,7 @@ def _complete_exam(appointment: Appointment, by: Any, outcome: dict[str, Any]) -
     appointment.notes = str(outcome.get("notes") or "")
 
 
-def _complete_prescription(appointment: Appointment, by: Any, outcome: dict[str, Any]) -> None:
+def _complete_prescription(appointment: Appointment, by: Actor, outcome: dict[str, Any]) -> None:
     course = appointment.course
     exams = course.appointments.filter(
         kind=Kind.EXAM, status=Status.COMPLETED, end_at__lte=appointment.start_at
@@ -51,7 +52,7 @@ def _complete_prescription(appointment: Appointment, by: Any, outcome: dict[str,
                 "with a diagnosis.",
             )
     elif not exams.exists():
-        # A cosmetic consultation records no diagnosis (SPEC §2.2).
+        # A cosmetic consultation records no diagnosis (docs/rules.md#pathway).
         raise PathwayError(
             "exam_required",
             "The prescription can only be written after the consultation is completed.",
@@ -75,11 +76,11 @@ def _complete_prescription(appointment: Appointment, by: Any, outcome: dict[str,
         sessions=sessions,
         written_on=written_on,
         valid_until=valid_until,
-        written_by=by,  # the caller passes None for anyone not signed in
+        written_by=recorded_by(by),
     )
 
 
-def _complete_injection(appointment: Appointment, by: Any, outcome: dict[str, Any]) -> None:
+def _complete_injection(appointment: Appointment, by: Actor, outcome: dict[str, Any]) -> None:
     appointment.product = str(_require(outcome, "product", "product")).strip()
     units = int(_require(outcome, "units", "units given"))
     if units < 1:
@@ -92,11 +93,11 @@ def _complete_injection(appointment: Appointment, by: Any, outcome: dict[str, An
 def check_recorded_units(
     *,
     appointment: Appointment,
-    by: Any,
+    by: Actor,
     override_reason: str = "",
     override_rules: Collection[str] = (),
 ) -> list[str]:
-    """The units given pass the same safety rules as the units planned (docs/architecture.md).
+    """The units given pass the same safety rules as the units planned (docs/rules.md#pathway).
 
     Returns the rules a clinician overrode by naming them, or raises every rule broken.
     """
@@ -132,7 +133,7 @@ def check_recorded_units(
     )
 
 
-def _complete_review(appointment: Appointment, by: Any, outcome: dict[str, Any]) -> None:
+def _complete_review(appointment: Appointment, by: Actor, outcome: dict[str, Any]) -> None:
     appointment.notes = str(outcome.get("notes") or "")
 
 

@@ -1,4 +1,4 @@
-"""The care pathway and the safety rules as pure functions (SPEC §2.2).
+"""The care pathway and the safety rules as pure functions (docs/rules.md#pathway).
 
 Nothing here touches the database: the booking service gathers a ``CourseHistory``
 once and these functions answer, so the same rules serve booking, slot filtering
@@ -92,7 +92,7 @@ class Verdict:
 
 
 def exam_word(treatment: Treatment) -> str:
-    """A cosmetic course's exam is a consultation: no diagnosis is asked for (SPEC §2.2)."""
+    """A cosmetic course's exam is a consultation: no diagnosis is asked for (docs/rules.md#pathway)."""
     return "an exam" if treatment.requires_prescription else "a consultation"
 
 
@@ -243,7 +243,7 @@ def _check_interval(
 ) -> None:
     same_type = [v for v in others if v.treatment_code == treatment.code]
     gap = treatment.min_reinjection_days
-    # Given injections count (SPEC); so do ones already booked, or a second booking
+    # Given injections count (docs/rules.md#pathway); so do ones already booked, or a second booking
     # could slip in between an injection and its follow-up.
     too_close = [v for v in same_type if abs((on - v.on).days) < gap]
     if too_close:
@@ -306,7 +306,7 @@ def apply_overrides(
     """Return the rules overridden, or raise listing every rule that fails.
 
     Only a clinician overrides, with a reason, and only the rules they name: one
-    reason never covers a rule the clinician was not shown (docs/architecture.md).
+    reason never covers a rule the clinician was not shown (docs/rules.md#pathway).
     """
     failing = verdict.overridable
     # A reason with nothing to override is no attempt to override: the booking stands.
@@ -315,7 +315,7 @@ def apply_overrides(
     assert {e.code for e in failing} <= OVERRIDABLE
     reason = override_reason.strip()
     if reason and not may_override:
-        # A rule code like the others, so 400 (SPEC §3.2), not a 403 for the whole endpoint.
+        # A rule code like the others, so 400 (docs/rules.md#errors), not a 403 for the whole endpoint.
         raise RulesRefused(
             "override_not_allowed",
             f"Only a clinician can override this: {failing[0].message}",
@@ -337,7 +337,7 @@ def _units_per_session(history: CourseHistory) -> int:
 
 def planned_units_floor(history: CourseHistory, typical_units: int) -> int:
     """The fewest units the front desk may plan: the dose rule counts planned units,
-    so planning low would slip a booking under the limit (docs/architecture.md)."""
+    so planning low would slip a booking under the limit (docs/rules.md#pathway)."""
     return _units_per_session(history) or typical_units
 
 

@@ -17,6 +17,7 @@ from django.utils.module_loading import import_string
 from bookings.errors import PathwayError
 from bookings.models import Patient
 from bookings.phones import normalize_phone
+from bookings.roles import Actor
 from scheduler import clock
 
 OPT_OUT_CONFIRMATION = (
@@ -34,7 +35,7 @@ class ConsentChanged:
     value: bool
     source: str
     asked_in_person: bool
-    by: Any
+    by: Actor
 
 
 ConsentHandler = Callable[[ConsentChanged], None]
@@ -70,7 +71,7 @@ def _consent_fields(patient: Patient, consent: bool | None, source: str) -> bool
 
 
 @transaction.atomic
-def register_patient(*, by: Any, consent_source: str = "front_desk", **fields: Any) -> Patient:
+def register_patient(*, by: Actor, consent_source: str = "front_desk", **fields: Any) -> Patient:
     """Create a patient; the phone is stored E.164 and consent with its time and source."""
     consent = bool(fields.pop("sms_consent", False))
     fields.pop("asked_in_person", None)  # nothing to clear on a new patient
@@ -93,7 +94,7 @@ def register_patient(*, by: Any, consent_source: str = "front_desk", **fields: A
 def update_patient(
     *,
     patient: Patient,
-    by: Any,
+    by: Actor,
     consent_source: str = "front_desk",
     asked_in_person: bool = False,
     **fields: Any,

@@ -119,7 +119,7 @@ class SlotQuerySerializer(serializers.Serializer[Any]):
 
 def override_rules_field() -> serializers.ListField:
     """The rules a clinician overrides, each by its code: one reason never covers a
-    rule that was not named (docs/architecture.md)."""
+    rule that was not named (docs/rules.md#pathway)."""
     return serializers.ListField(
         child=serializers.ChoiceField(choices=sorted(OVERRIDABLE)),
         required=False,

@@ -7,11 +7,12 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from bookings import pathway, roles
+from bookings import actions, pathway, roles
 from bookings.errors import PathwayError, PatientBusy, SlotTaken
 from bookings.events import Event, publish
 from bookings.models import LIVE_STATUSES, Appointment, AuditEntry, Course, Patient, Status
 from bookings.outcomes import check_recorded_units, record_outcome
+from bookings.roles import Actor, recorded_by
 from bookings.selectors import get_course_history, get_current_prescription, limits
 from bookings.start_times import check_on_grid
 from scheduler import clock
@@ -26,25 +27,11 @@ from scheduler.models import (
 from scheduler.selectors import hours_of, is_qualified
 from scheduler.slots import fits_hours
 
-# Which statuses each action may start from.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    Status.CONFIRMED: (Status.BOOKED,),
-    Status.CHECKED_IN: (Status.BOOKED, Status.CONFIRMED),
-    Status.COMPLETED: (Status.BOOKED, Status.CONFIRMED, Status.CHECKED_IN),
-    Status.CANCELLED: (Status.BOOKED, Status.CONFIRMED, Status.CHECKED_IN),
-    Status.NO_SHOW: (Status.BOOKED, Status.CONFIRMED),
-}
-MOVABLE = (Status.BOOKED, Status.CONFIRMED)
 
-
-def _audit(appointment: Appointment, action: str, by: Any, **detail: Any) -> None:
+def _audit(appointment: Appointment, action: str, by: Actor, **detail: Any) -> None:
     AuditEntry.objects.create(
-        appointment=appointment, action=action, by=by if _is_user(by) else None, detail=detail
+        appointment=appointment, action=action, by=recorded_by(by), detail=detail
     )
-
-
-def _is_user(by: Any) -> bool:
-    return by is not None and getattr(by, "is_authenticated", False)
 
 
 # --- booking --------------------------------------------------------------------
@@ -118,7 +105,7 @@ def _check_rules(
     kind: str,
     start_at: datetime,
     planned_units: int | None,
-    by: Any,
+    by: Actor,
     override_reason: str,
     override_rules: Collection[str],
     exclude_id: int | None = None,
@@ -172,7 +159,7 @@ def book_appointment(
     treatment: TreatmentType,
     kind: str,
     start_at: datetime,
-    by: Any,
+    by: Actor,
     planned_units: int | None = None,
     override_reason: str = "",
     override_rules: Collection[str] = (),
@@ -218,7 +205,7 @@ def book_appointment(
         planned_units=units if kind == Kind.INJECTION else None,
         override_reason=override_reason.strip() if overridden else "",
         overridden_rules=overridden,
-        created_by=by if _is_user(by) else None,
+        created_by=recorded_by(by),
     )
     if kind == Kind.INJECTION and treatment.requires_prescription:
         appointment.prescription = get_current_prescription(course)
@@ -235,7 +222,7 @@ def move_appointment(
     *,
     appointment: Appointment,
     start_at: datetime,
-    by: Any,
+    by: Actor,
     practitioner: Practitioner | None = None,
     override_reason: str = "",
     override_rules: Collection[str] = (),
@@ -243,11 +230,7 @@ def move_appointment(
     """Another time (or practitioner) for the same visit; the rules are checked again."""
     appointment = _lock(appointment)
     Patient.objects.select_for_update().get(pk=appointment.patient_id)
-    if appointment.status not in MOVABLE:
-        raise PathwayError(
-            "invalid_transition",
-            f"A {appointment.get_status_display().lower()} appointment cannot be moved.",
-        )
+    _allow(appointment, actions.MOVE)
     practitioner = practitioner or appointment.practitioner
     treatment = appointment.course.treatment_type
     start_at = start_at.astimezone(UTC)
@@ -302,19 +285,26 @@ def _lock(appointment: Appointment) -> Appointment:
     )
 
 
+def _allow(appointment: Appointment, action: str) -> None:
+    """Refuse what bookings/actions.py refuses: the pages offer only what it allows."""
+    words = actions.refusal(
+        action,
+        status=appointment.status,
+        start_at=appointment.start_at,
+        checked_in_at=appointment.checked_in_at,
+        now=clock.now(),
+    )
+    if words is not None:
+        raise PathwayError("invalid_transition", words)
+
+
 def _transition(appointment: Appointment, to: str) -> None:
-    allowed_from = TRANSITIONS[to]
-    if appointment.status not in allowed_from:
-        raise PathwayError(
-            "invalid_transition",
-            f"A {appointment.get_status_display().lower()} appointment cannot be "
-            f"{Status(to).label.lower()}.",
-        )
+    _allow(appointment, to)
     appointment.status = to
 
 
 @transaction.atomic
-def confirm_appointment(*, appointment: Appointment, by: Any) -> Appointment:
+def confirm_appointment(*, appointment: Appointment, by: Actor) -> Appointment:
     appointment = _lock(appointment)
     _transition(appointment, Status.CONFIRMED)
     appointment.confirmed_at = clock.now()
@@ -325,13 +315,9 @@ def confirm_appointment(*, appointment: Appointment, by: Any) -> Appointment:
 
 
 @transaction.atomic
-def check_in_appointment(*, appointment: Appointment, by: Any) -> Appointment:
+def check_in_appointment(*, appointment: Appointment, by: Actor) -> Appointment:
     appointment = _lock(appointment)
     _transition(appointment, Status.CHECKED_IN)
-    if clock.local_date(appointment.start_at) != clock.today():
-        raise PathwayError(
-            "invalid_transition", "A patient can only be checked in on the day of the appointment."
-        )
     appointment.checked_in_at = clock.now()
     appointment.save(update_fields=["status", "checked_in_at", "updated_at"])
     _audit(appointment, "checked_in", by)
@@ -340,7 +326,7 @@ def check_in_appointment(*, appointment: Appointment, by: Any) -> Appointment:
 
 
 @transaction.atomic
-def cancel_appointment(*, appointment: Appointment, by: Any, reason: str) -> Appointment:
+def cancel_appointment(*, appointment: Appointment, by: Actor, reason: str) -> Appointment:
     appointment = _lock(appointment)
     _transition(appointment, Status.CANCELLED)
     appointment.cancel_reason = reason.strip()[:200]
@@ -355,12 +341,12 @@ def cancel_appointment(*, appointment: Appointment, by: Any, reason: str) -> App
 def complete_appointment(
     *,
     appointment: Appointment,
-    by: Any,
+    by: Actor,
     outcome: dict[str, Any],
     override_reason: str = "",
     override_rules: Collection[str] = (),
 ) -> Appointment:
-    """Record the clinical outcome (SPEC §2.2); clinicians only. An injection's units
+    """Record the clinical outcome (docs/rules.md#pathway); clinicians only. An injection's units
     pass the booking's safety rules, or a clinician overrides them by name."""
     if not roles.can_record_clinical(by):
         raise PathwayError(
@@ -368,12 +354,7 @@ def complete_appointment(
         )
     appointment = _lock(appointment)
     _transition(appointment, Status.COMPLETED)
-    if appointment.start_at > clock.now() and appointment.checked_in_at is None:
-        raise PathwayError(
-            "invalid_transition",
-            "This appointment has not started yet; check the patient in first.",
-        )
-    record_outcome(appointment, by if _is_user(by) else None, outcome)
+    record_outcome(appointment, recorded_by(by), outcome)
     overridden = check_recorded_units(
         appointment=appointment,
         by=by,
@@ -381,7 +362,7 @@ def complete_appointment(
         override_rules=override_rules,
     )
     appointment.completed_at = clock.now()
-    appointment.completed_by = by if _is_user(by) else None
+    appointment.completed_by = recorded_by(by)
     appointment.save()
     _audit(appointment, "completed", by, **{k: str(v) for k, v in outcome.items()})
     if overridden:
@@ -395,7 +376,7 @@ def complete_appointment(
 
 
 @transaction.atomic
-def set_recall_interval(*, course: Course, days: int | None, by: Any) -> Course:
+def set_recall_interval(*, course: Course, days: int | None, by: Actor) -> Course:
     """A clinician tailors the recall to the patient (the seeds: it depends on severity)."""
     if not roles.can_record_clinical(by):
         raise PathwayError(

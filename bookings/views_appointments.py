@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from bookings import amendments, no_shows, roles, services
+from bookings.actions import get_appointment_actions
 from bookings.audit_lines import list_record_lines, rules_in_words
 from bookings.errors import PathwayError
 from bookings.forms import (
@@ -24,7 +25,6 @@ from bookings.forms import (
 )
 from bookings.models import Appointment
 from bookings.phones import display_phone
-from bookings.services import MOVABLE, TRANSITIONS
 from bookings.views import back_to, header, page, require, safe_next
 from bookings.wording import appointment_kind_label
 from scheduler import clock
@@ -53,41 +53,37 @@ def _context(
     error_for: str = "",
 ) -> dict[str, Any]:
     """What the appointment's actions need; the offered actions follow the services' rules."""
-    status = appointment.status
     can_book = roles.can_book(request.user)
     can_record = roles.can_record_clinical(request.user)
-    today = clock.today()
-    on_day = clock.local_date(appointment.start_at) == today
-    started = appointment.start_at <= clock.now()
+    offered = get_appointment_actions(
+        appointment=appointment, now=clock.now(), can_book=can_book, can_record=can_record
+    )
     kind = appointment.kind
     if outcome_form is None and can_record:
         initial = {"units": appointment.planned_units} if kind == Kind.INJECTION else {}
         outcome_form = outcome_form_for(appointment, initial=initial)
-    may_amend = can_record and status == "completed"
-    if amend_form is None and may_amend:
+    if amend_form is None and offered.amend:
         amend_form = outcome_form_for(appointment, initial=amendments.recorded_values(appointment))
     override_form = override_form or OverrideForm()
     return {
         "appointment": appointment,
         "phone_display": display_phone(appointment.patient.phone),
         "next": request.GET.get("next") or request.POST.get("next") or "",
-        "may_confirm": can_book and status in TRANSITIONS["confirmed"],
-        "may_check_in": can_book and status in TRANSITIONS["checked_in"] and on_day,
-        "may_no_show": can_book and status in TRANSITIONS["no_show"] and started,
+        "may_confirm": offered.confirm,
+        "may_check_in": offered.check_in,
+        "may_no_show": offered.no_show,
         "no_show_undo_until": no_shows.get_no_show_undo_until(appointment=appointment)
         if can_book
         else None,
-        "may_cancel": can_book and status in TRANSITIONS["cancelled"],
-        "may_move": can_book and status in MOVABLE,
-        "may_complete": can_record
-        and status in TRANSITIONS["completed"]
-        and (started or appointment.checked_in_at is not None),
+        "may_cancel": offered.cancel,
+        "may_move": offered.move,
+        "may_complete": offered.complete,
         "cancel_form": cancel_form or CancelForm(),
         "cancel_reasons": CANCEL_REASONS,
         "outcome_form": outcome_form,
         "products": PRODUCTS,
         "kind_words": appointment_kind_label(appointment),
-        "may_amend": may_amend,
+        "may_amend": offered.amend,
         "amend_form": amend_form,
         "amend_reason_form": amend_reason_form or AmendReasonForm(),
         "override_reason": override_form["override_reason"],

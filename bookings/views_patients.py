@@ -5,11 +5,10 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from bookings import patients, roles, selectors
+from bookings import actions, patients, roles, selectors
 from bookings.forms import PatientEditForm, PatientForm
 from bookings.models import Patient, Status
 from bookings.phones import InvalidPhone, display_phone
-from bookings.services import MOVABLE, TRANSITIONS
 from bookings.views import page, require
 from scheduler import clock
 
@@ -117,8 +116,8 @@ def patient_page(
             "upcoming": [
                 {
                     "a": a,
-                    "may_move": a.status in MOVABLE,
-                    "may_cancel": a.status in TRANSITIONS[Status.CANCELLED],
+                    "may_move": actions.allows(actions.MOVE, a, now),
+                    "may_cancel": actions.allows(Status.CANCELLED, a, now),
                 }
                 for a in upcoming
             ],

@@ -1,6 +1,6 @@
 """The clinic's words for a kind of appointment, which depend on the treatment.
 
-A cosmetic course's exam is a consultation, with no diagnosis asked (SPEC §2.2), so
+A cosmetic course's exam is a consultation, with no diagnosis asked (docs/rules.md#pathway), so
 every page names it so; the stored kind stays ``exam`` for the rules.
 """
 

@@ -1,12 +1,12 @@
 """/api/v1/: bookings and catalogue here; reminders adds its own routes."""
 
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from bookings.api import AppointmentViewSet, CourseViewSet, PatientViewSet, SlotsView
 from bookings.api_authorizations import AuthorizationViewSet
 from bookings.api_catalogue import PractitionerViewSet, TreatmentTypeViewSet
+from config.api_auth import TokenView
 
 router = DefaultRouter()
 router.register("treatment-types", TreatmentTypeViewSet, basename="treatment-type")
@@ -17,7 +17,7 @@ router.register("courses", CourseViewSet, basename="course")
 router.register("authorizations", AuthorizationViewSet, basename="authorization")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
     path("slots/", SlotsView.as_view(), name="slots"),
     path("", include(router.urls)),
     path("", include("reminders.api_urls")),

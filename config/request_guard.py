@@ -17,8 +17,10 @@ from django.template.loader import render_to_string
 from scheduler.bounds import has_nul
 
 CODE = "nul_character"
-# Programs call these; their bodies (JSON or form-encoded) are checked here.
-MACHINE_PATHS = ("/api/", "/webhooks/")
+# Programs call the API; its bodies (JSON or form-encoded) are checked here. Webhook
+# bodies are not: a patient's STOP must act even if the provider passed on a stray NUL,
+# so reminders/webhooks.py strips NUL from every field it stores (refusing would lose it).
+MACHINE_PATHS = ("/api/",)
 # JSON writes NUL as \u0000; one escaped backslash before it ("\\u0000") is plain text.
 JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 # A parameter is named in the answer only if it looks like one of ours.

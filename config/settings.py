@@ -32,7 +32,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "drf_spectacular",
     "django_celery_beat",
     "django_htmx",
@@ -57,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a sign-in refused by the lock-out into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -97,6 +100,35 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username is refused before its password is checked.
+    "config.signin.SignInGuardBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in guard (config/signin.py): this many wrong passwords for one username lock
+# it for this many minutes, on the login page and /api/v1/auth/token/ alike.
+SIGNIN_FAILURE_LIMIT = env.int("SIGNIN_FAILURE_LIMIT", default=5)
+SIGNIN_LOCKOUT_MINUTES = env.int("SIGNIN_LOCKOUT_MINUTES", default=15)
+AXES_FAILURE_LIMIT = SIGNIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=SIGNIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# Axes warns that a lock without the address can be dodged by changing user agent or
+# cookies; a lock on the username cannot, and the address alone would lock every
+# desk behind the clinic's one public address (see config/signin.py).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.signin.lockout_response"
+AXES_CLIENT_STR_CALLABLE = "config.signin.client_for_log"
+# Successful sign-ins are not kept: only failures are needed to lock.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# API tokens (config/api_auth.py) stop working this many hours after sign-in.
+API_TOKEN_HOURS = env.int("API_TOKEN_HOURS", default=12)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=API_TOKEN_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
@@ -113,7 +145,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# The image collects into the default; tests collect into a temporary folder.
+STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -126,20 +159,28 @@ STORAGES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "config.token_auth.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
-    "EXCEPTION_HANDLER": "bookings.api_errors.exception_handler",
+    "EXCEPTION_HANDLER": "config.api_error_codes.exception_handler",
 }
+# true opens /api/schema/ and /api/docs/ to anyone; otherwise a signed-in user only
+# (config/api_docs.py).
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=False)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Clinic scheduler API",
     "DESCRIPTION": "Patients, the care pathway, appointments, recalls and SMS of the clinic.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Error answers and filter values the views do not declare (config/openapi.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.openapi.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "AppointmentKindEnum": "scheduler.models.Kind",
         "RecallKindEnum": "reminders.models.RecallKind",

@@ -2,13 +2,22 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config import openapi  # noqa: F401  (registers the token scheme for the schema)
+from config.api_docs import SignedInOrPublicDocs
 from config.health import healthz
+
+# A client without credentials gets 401 (the token scheme comes first), never a login page.
+DOCS_ACCESS = {"permission_classes": [SignedInOrPublicDocs]}
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/schema/", SpectacularAPIView.as_view(**DOCS_ACCESS), name="schema"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerView.as_view(url_name="schema", **DOCS_ACCESS),
+        name="api-docs",
+    ),
     path("api/v1/", include("config.api_urls")),
     path("webhooks/", include("reminders.urls")),
     path("", include("reminders.web_urls")),

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from bookings.models import Patient
 from bookings.patients import ConsentChanged
+from bookings.roles import recorded_by
 from reminders.models import ConsentChange, ConsentField, Message, MessageStatus
 from scheduler import clock
 
@@ -18,7 +19,7 @@ def record_consent_change(change: ConsentChanged) -> None:
         value=change.value,
         source=change.source,
         asked_in_person=change.asked_in_person,
-        by=change.by if getattr(change.by, "is_authenticated", False) else None,
+        by=recorded_by(change.by),
         at=clock.now(),
     )
 

@@ -7,13 +7,13 @@ clears the flag, and who did it and when is written on the R texts themselves
 """
 
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from bookings.errors import PathwayError
 from bookings.models import AuditEntry, Patient
+from bookings.roles import Actor, recorded_by
 from reminders.models import InboundAction, InboundMessage
 from scheduler import clock
 
@@ -68,7 +68,7 @@ CALL_BACK_UNDONE = "call_back_undone"
 
 
 @transaction.atomic
-def mark_called_back(*, patient: Patient, by: Any) -> int:
+def mark_called_back(*, patient: Patient, by: Actor) -> int:
     """Staff called the patient back: clear the request and say who did it and when.
 
     An R is sent by a phone, and every patient on that number was flagged by it (a
@@ -94,11 +94,11 @@ def mark_called_back(*, patient: Patient, by: Any) -> int:
         senders, action=InboundAction.CALLBACK, read_at__isnull=True
     )
     texts = list(answered.values_list("pk", flat=True))
-    answered.update(read_at=now, read_by=user)
+    answered.update(read_at=now, read_by=recorded_by(user))
     AuditEntry.objects.create(
         patient=patient,
         action=CALLED_BACK,
-        by=user,
+        by=recorded_by(user),
         detail={
             "requested_at": {str(pk): at.isoformat() for pk, at in requested.items() if at},
             "texts": texts,
@@ -124,7 +124,7 @@ def can_undo_call_back(*, patient: Patient) -> bool:
 
 
 @transaction.atomic
-def undo_call_back(*, patient: Patient, by: Any) -> int:
+def undo_call_back(*, patient: Patient, by: Actor) -> int:
     """A call back recorded by mistake: the patients wait again, the R texts unanswered.
 
     Only the same clinic day, and audited. A newer R that arrived meanwhile keeps its
@@ -147,17 +147,17 @@ def undo_call_back(*, patient: Patient, by: Any) -> int:
         read_at=None, read_by=None
     )
     AuditEntry.objects.create(
-        patient=patient, action=CALL_BACK_UNDONE, by=user, detail={"undoes": entry.pk}
+        patient=patient, action=CALL_BACK_UNDONE, by=recorded_by(user), detail={"undoes": entry.pk}
     )
     return restored
 
 
-def mark_read(*, text: InboundMessage, by: Any) -> bool:
+def mark_read(*, text: InboundMessage, by: Actor) -> bool:
     """Someone on staff has read (and dealt with) a text; False if already read."""
     user = by if getattr(by, "is_authenticated", False) else None
     return bool(
         InboundMessage.objects.filter(pk=text.pk, read_at__isnull=True).update(
-            read_at=clock.now(), read_by=user
+            read_at=clock.now(), read_by=recorded_by(user)
         )
     )
 

@@ -6,7 +6,6 @@ the change that causes it, or not at all.
 """
 
 from datetime import date, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -15,6 +14,7 @@ from django.db.models import Case, Q, Value, When
 from bookings.errors import PathwayError
 from bookings.events import Event
 from bookings.models import Appointment
+from bookings.roles import Actor, recorded_by
 from reminders.models import (
     OPEN_RECALL_STATUSES,
     Message,
@@ -110,7 +110,7 @@ def reopen_recalls(*, appointment: Appointment) -> int:
 
 
 @transaction.atomic
-def dismiss_recall(*, recall: Recall, by: Any, reason: str) -> Recall:
+def dismiss_recall(*, recall: Recall, by: Actor, reason: str) -> Recall:
     """Staff take a recall off the list, saying why; its unsent SMS are withdrawn."""
     reason = reason.strip()
     if not reason:
@@ -123,7 +123,7 @@ def dismiss_recall(*, recall: Recall, by: Any, reason: str) -> Recall:
         )
     recall.status = RecallStatus.DISMISSED
     recall.dismissed_reason = reason[:200]
-    recall.dismissed_by = by if getattr(by, "is_authenticated", False) else None
+    recall.dismissed_by = recorded_by(by)
     recall.dismissed_at = clock.now()
     recall.save(
         update_fields=["status", "dismissed_reason", "dismissed_by", "dismissed_at", "updated_at"]

@@ -2,7 +2,7 @@
 
 Each bound is defined once here. The API's serializers, the web forms, the views that
 read dates from the address and the request guard all call these functions, so a
-limit cannot differ between the API and the web pages (docs/architecture.md).
+limit cannot differ between the API and the web pages (docs/rules.md#input).
 
 The validators take the value positionally because Django and DRF call them so; they
 raise Django's ValidationError, which both frameworks turn into a field's message.

@@ -90,7 +90,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="patient",
             name="search_name",
-            field=models.CharField(blank=True, editable=False, max_length=170),
+            field=models.CharField(blank=True, db_default="", editable=False, max_length=170),
         ),
         migrations.RunPython(fill_search_names, migrations.RunPython.noop, elidable=True),
         migrations.RunPython(add_trigram_index, drop_trigram_index),

@@ -114,6 +114,7 @@ def test_postgresql_serves_the_search_from_a_trigram_index_and_sqlite_has_none()
         ("  GAGNÉ  ", "gagne"),
         ("Łukasz Ørsted", "lukasz orsted"),
         ("Straße", "strasse"),
+        ("Cô\x00té\u200b", "cote"),
     ],
 )
 def test_fold_lowers_case_and_drops_accents(typed, folded):
@@ -125,3 +126,13 @@ def test_the_admin_finds_patients_the_same_way(admin_client):
     PatientFactory(first_name="John", last_name="Smith")
     page = admin_client.get("/admin/bookings/patient/", {"q": "cote"}).content.decode()
     assert "Côté" in page and "Smith" not in page
+
+
+def test_a_nul_in_a_name_search_is_a_plain_400_not_a_server_error():
+    # Refused before any view runs (config/request_guard.py), never a database error;
+    # fold() also drops control characters for searches that reach it another way.
+    PatientFactory(first_name="Élise", last_name="Côté")
+    response = client_for("front_desk").get("/api/v1/patients/", {"search": "cô\x00te"})
+    assert response.status_code == 400
+    assert response.json()["code"] == "nul_character"
+    assert fold("cô\x00te") == "cote"

@@ -198,3 +198,18 @@ def test_a_superuser_may_do_everything(world):
     with time_machine.travel(NOW, tick=False):
         _, call, success = ENDPOINTS["complete"]
         assert call(client, world).status_code == success
+
+
+@pytest.mark.django_db
+def test_the_system_has_no_role_and_is_stored_as_nobody():
+    # A patient's text or a sweep acts as None: it may do nothing a role gates, and the
+    # audit trail says "the system", never an anonymous user object.
+    from django.contrib.auth.models import AnonymousUser
+
+    from bookings import roles
+
+    clinician = UserFactory(groups=["clinician"])
+    assert roles.roles_of(None) == set() and not roles.can_book(None)
+    assert roles.recorded_by(None) is None
+    assert roles.recorded_by(AnonymousUser()) is None
+    assert roles.recorded_by(clinician) == clinician
