@@ -14,7 +14,8 @@ from django.db import transaction
 from bookings import roles
 from bookings.authorizations_read import get_usages
 from bookings.errors import PathwayError
-from bookings.models import Authorization, Course, Funding
+from bookings.models import AuditEntry, Authorization, Course, Funding
+from bookings.roles import Actor, recorded_by
 from bookings.services import set_recall_interval
 from scheduler import bounds
 
@@ -30,7 +31,7 @@ class AuthorizationInvalid(Exception):
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def _may_manage(by: Any) -> None:
+def _may_manage(by: Actor) -> None:
     if not roles.can_book(by):
         raise PathwayError(
             "not_allowed",
@@ -40,19 +41,36 @@ def _may_manage(by: Any) -> None:
 
 
 @transaction.atomic
-def set_funding(*, course: Course, funding: str, by: Any) -> Course:
+def set_funding(*, course: Course, funding: str, by: Actor) -> Course:
     """Who pays for the course. Self-pay lifts the authorization rule; the approvals
     stay, so switching back finds them."""
     _may_manage(by)
     if funding not in Funding.values:
         raise AuthorizationInvalid({"funding": "Choose self-pay or insurance."})
+    before = course.funding
     course.funding = funding
     course.save(update_fields=["funding"])
+    if before != funding:
+        _audit(course, "funding_changed", by, before=before, after=funding)
     return course
 
 
+def _audit(course: Course, action: str, by: Actor, **detail: Any) -> None:
+    """Who changed what the insurer pays, kept with the patient's history."""
+    AuditEntry.objects.create(
+        patient_id=course.patient_id,
+        action=action,
+        by=recorded_by(by),
+        detail={"course": course.pk, **detail},
+    )
+
+
+def _values(authorization: Authorization) -> dict[str, str]:
+    return {name: str(getattr(authorization, name)) for name in (*FIELDS, "notes")}
+
+
 @transaction.atomic
-def update_course(*, course: Course, by: Any, changes: dict[str, Any]) -> Course:
+def update_course(*, course: Course, by: Actor, changes: dict[str, Any]) -> Course:
     """The course's PATCH: both changes or neither (the interval is a clinician's)."""
     if "recall_interval_days" in changes:
         course = set_recall_interval(course=course, days=changes["recall_interval_days"], by=by)
@@ -127,25 +145,30 @@ def _check_usage(*, authorization: Authorization, errors: dict[str, str]) -> Non
 
 
 @transaction.atomic
-def add_authorization(*, course: Course, by: Any, **values: Any) -> Authorization:
+def add_authorization(*, course: Course, by: Actor, **values: Any) -> Authorization:
     _may_manage(by)
     course = Course.objects.select_for_update().get(pk=course.pk)
     values = {name: values.get(name) for name in (*FIELDS, "notes")}
     errors = _check(course=course, values=values, editing=None)
     if errors:
         raise AuthorizationInvalid(errors)
-    return Authorization.objects.create(
+    authorization = Authorization.objects.create(
         course=course,
-        created_by=by if getattr(by, "is_authenticated", False) else None,
+        created_by=recorded_by(by),
         **{**values, "notes": str(values.get("notes") or "").strip()},
     )
+    _audit(course, "authorization_added", by, authorization=authorization.pk)
+    return authorization
 
 
 @transaction.atomic
-def update_authorization(*, authorization: Authorization, by: Any, **changes: Any) -> Authorization:
+def update_authorization(
+    *, authorization: Authorization, by: Actor, **changes: Any
+) -> Authorization:
     _may_manage(by)
     course = Course.objects.select_for_update().get(pk=authorization.course_id)
     authorization = Authorization.objects.get(pk=authorization.pk)
+    before = _values(authorization)
     values = {name: changes.get(name, getattr(authorization, name)) for name in FIELDS}
     errors = _check(course=course, values=values, editing=authorization)
     for name, value in values.items():
@@ -160,4 +183,9 @@ def update_authorization(*, authorization: Authorization, by: Any, **changes: An
     if errors:
         raise AuthorizationInvalid(errors)
     authorization.save()
+    after = _values(authorization)
+    changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if changed:
+        # The earlier values stay in the audit trail, as an amended outcome's do.
+        _audit(course, "authorization_changed", by, authorization=authorization.pk, **changed)
     return authorization

@@ -81,16 +81,19 @@ def get_course_history(
         .select_related("course__treatment_type")
         .order_by("start_at", "id")
     )
-    if exclude_id is not None:
-        rows = rows.exclude(pk=exclude_id)
     visits: list[pathway.Visit] = []
     injections: list[pathway.Visit] = []
     for a in rows:
+        if a.course.treatment_type_id == treatment.pk:
+            # Read even from the appointment being moved: it may be the only one that
+            # says whether insurance pays for the course.
+            course = course or a.course
+        if a.pk == exclude_id:
+            continue
         code = a.course.treatment_type.code
         seen = _visit(a, code)
         if a.course.treatment_type_id == treatment.pk:
             visits.append(seen)
-            course = course or a.course
         if a.kind == Kind.INJECTION and a.status in LIVE_STATUSES:
             injections.append(seen)
     prescriptions = (

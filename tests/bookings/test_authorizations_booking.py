@@ -15,11 +15,18 @@ from django.test.utils import CaptureQueriesContext
 from bookings import services
 from bookings.booking_options import get_picker_start
 from bookings.models import Appointment, AuditEntry, Authorization, Funding, Status
-from bookings.selectors import list_slots
+from bookings.selectors import get_course_history, list_slots
 from scheduler.models import Kind
 from tests.bookings.support import NOW, act, at, book, client_for
 from tests.bookings.test_api_rules import written_prescription
-from tests.factories import PatientFactory, PractitionerFactory, UserFactory, treatment
+from tests.factories import (
+    AppointmentFactory,
+    PatientFactory,
+    PractitionerFactory,
+    UserFactory,
+    course_for,
+    treatment,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -222,3 +229,23 @@ def test_an_insured_booking_costs_at_most_one_query_more_than_self_pay(
     with django_assert_num_queries(len(baseline) + 1):
         book_for(insured, 11)
     assert Appointment.objects.filter(status=Status.BOOKED, kind=Kind.INJECTION).count() == 3
+
+
+def test_moving_the_only_appointment_of_an_insured_course_still_asks_for_the_authorization():
+    """The course's funding is read from the appointment being moved when no other says it."""
+    patient = PatientFactory()
+    course = course_for(patient, "frown-lines")
+    course.funding = Funding.INSURANCE
+    course.save(update_fields=["funding"])
+    booked = AppointmentFactory(
+        patient=patient,
+        treatment_code="frown-lines",
+        kind=Kind.INJECTION,
+        start_at=at(2026, 3, 3),
+        planned_units=20,
+    )
+    history = get_course_history(
+        patient=patient, treatment=treatment("frown-lines"), exclude_id=booked.pk
+    )
+    assert history.insured
+    assert [v.id for v in history.course_visits] == []
