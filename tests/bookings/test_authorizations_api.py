@@ -3,7 +3,7 @@
 import pytest
 import time_machine
 
-from bookings.models import Authorization, Course, Funding
+from bookings.models import AuditEntry, Authorization, Course, Funding
 from tests.bookings.support import NOW, at, book, client_for
 from tests.bookings.test_api_rules import written_prescription
 from tests.factories import PatientFactory, PractitionerFactory
@@ -160,3 +160,19 @@ def test_the_last_day_is_inclusive_for_expiring_within(desk, course):
     desk.post(URL, fields(course, valid_from="2026-03-01", valid_until="2026-04-01"))
     assert desk.get(URL, {"expiring_within": 30}).json()["count"] == 1
     assert desk.get(URL, {"expiring_within": 29}).json()["count"] == 0
+
+
+def test_funding_and_authorization_changes_stay_in_the_audit_trail(desk, course):
+    desk.patch(f"/api/v1/courses/{course.pk}/", {"funding": "self_pay"}, format="json")
+    desk.patch(f"/api/v1/courses/{course.pk}/", {"funding": "insurance"}, format="json")
+    created = desk.post(URL, fields(course), format="json").json()
+    desk.patch(f"{URL}{created['id']}/", {"approved_units": 700}, format="json")
+    trail = AuditEntry.objects.filter(patient_id=course.patient_id).order_by("id")
+    assert [e.action for e in trail] == [
+        "funding_changed",
+        "funding_changed",
+        "authorization_added",
+        "authorization_changed",
+    ]
+    assert trail[0].detail["before"] == "insurance" and trail[0].by == desk.user
+    assert trail[3].detail["approved_units"] == ["620", "700"]
