@@ -108,6 +108,3 @@ class AuthorizationViewSet(
         except AuthorizationInvalid as exc:
             raise _refused(exc) from exc
         return Response(self._data([authorization])[0])
-
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self.partial_update(request, *args, **kwargs)

@@ -67,7 +67,8 @@ def get_course_history(
     course: Course | None = None,
     exclude_id: int | None = None,
 ) -> pathway.CourseHistory:
-    """Two queries, whatever the patient's history; ``course`` is optional.
+    """Two queries, whatever the patient's history (three for an insured course: its
+    authorizations); ``course`` is optional.
 
     The course is (patient, treatment), so its visits and prescription are found by
     that pair and the slot search needs no query for the course itself.
@@ -231,7 +232,8 @@ def list_slots(
     ``safety`` (a clinician about to override asks without) only starts the re-injection
     interval and the dose limit allow, for ``planned_units`` (default: the typical dose).
     ``moving_id`` is an appointment being moved: it is never in its own way.
-    Two queries, four with a patient, whatever the range or number of practitioners.
+    Two queries, four with a patient (five when insurance pays for the course), whatever
+    the range or number of practitioners.
     """
     hours = get_qualified_hours(treatment, kind, practitioner_id)
     range_start, range_end = range_bounds(first, last)

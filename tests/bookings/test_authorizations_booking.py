@@ -249,3 +249,26 @@ def test_moving_the_only_appointment_of_an_insured_course_still_asks_for_the_aut
     )
     assert history.insured
     assert [v.id for v in history.course_visits] == []
+
+
+def test_the_slot_search_for_an_insured_patient_costs_one_query_more(
+    doctor, django_assert_num_queries
+):
+    self_pay = PatientFactory()
+    written_prescription(self_pay)
+    insured, _ = insured_migraine(sessions=4)
+
+    def search(patient):
+        return list_slots(
+            treatment=treatment("migraine"),
+            kind=Kind.INJECTION,
+            first=date(2026, 3, 3),
+            last=date(2026, 3, 31),
+            patient=patient,
+            planned_units=155,
+        )
+
+    with CaptureQueriesContext(connection) as baseline:
+        assert search(self_pay)
+    with django_assert_num_queries(len(baseline) + 1):
+        assert search(insured)
