@@ -4,6 +4,7 @@ The lot and vial lists offer only what could be used on the injection's date; th
 service checks again, since a page can be old (docs/rules.md#lots-and-the-injection-record).
 """
 
+from datetime import time, timedelta
 from typing import Any
 
 from django import forms
@@ -71,7 +72,11 @@ class InjectionOutcomeForm(forms.Form):
             (lot.pk, lot_label(lot)) for lot in lots
         ]
         vials = (
-            OpenedVial.objects.filter(lot__in=lots, use_by_at__gt=appointment.start_at)
+            OpenedVial.objects.filter(
+                lot__in=lots,
+                use_by_at__gt=appointment.start_at,
+                opened_at__lt=clock.at(on + timedelta(days=1), time(0)),
+            )
             .filter(Q(closed_at__isnull=True) | Q(closed_at__gt=appointment.start_at))
             .select_related("lot")
         )
@@ -92,7 +97,12 @@ class InjectionOutcomeForm(forms.Form):
                     "max_value": bounds.TOO_MANY_UNITS,
                 },
                 widget=forms.NumberInput(
-                    attrs={"class": "site-units", "data-default": site.default_units}
+                    attrs={
+                        "class": "site-units",
+                        "data-default": site.default_units,
+                        # The visible name is the site's button beside it.
+                        "aria-label": f"Units at {site.name}",
+                    }
                 ),
             )
 

@@ -96,8 +96,10 @@ def _check_dates(appointment: Appointment, lot: Lot, vial: OpenedVial | None) ->
             f"That vial was to be used by {used_by:%H:%M} on {spoken_date(used_by.date())}, "
             "before this injection; choose a vial opened later.",
         )
-    if vial.opened_at >= appointment.end_at:
-        raise FieldRefused("vial", "That vial was opened after this appointment ended.")
+    # A clinic running late opens a vial after the booked end, so only a later day is
+    # surely the wrong vial.
+    if clock.local_date(vial.opened_at) > on:
+        raise FieldRefused("vial", "That vial was opened after the day of this injection.")
     if vial.closed_at is not None and vial.closed_at <= appointment.start_at:
         raise FieldRefused("vial", "That vial was closed before this injection.")
 

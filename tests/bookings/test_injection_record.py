@@ -250,3 +250,17 @@ def test_amending_the_lot_and_sites_keeps_both_in_the_audit_and_moves_the_vials_
     assert entry.detail["before"]["lot_id"] == first.pk
     assert len(entry.detail["before"]["sites"]) == 31 and len(entry.detail["after"]["sites"]) == 30
     assert entry.detail["before"]["vial"] == vial.pk and entry.detail["after"]["vial"] is None
+
+
+def test_a_vial_opened_late_the_same_day_serves_but_one_opened_the_next_day_does_not(clinician):
+    lot = LotFactory()
+    running_late = open_vial_at(at(2026, 3, 2, 9, 50), lot, clinician.user)
+    next_day = open_vial_at(at(2026, 3, 3, 8), lot, clinician.user)
+    first = migraine_injection(at(2026, 3, 2, 9), planned=50)
+    second = migraine_injection(at(2026, 3, 2, 9, 30), planned=50)
+    with time_machine.travel(at(2026, 3, 3, 9), tick=False):
+        ok = record(clinician, first, units=50, lot=lot.pk, vial=running_late.pk)
+        refused = record(clinician, second, units=50, lot=lot.pk, vial=next_day.pk)
+    assert ok.status_code == 200, ok.json()
+    assert refused.json() == {"vial": ["That vial was opened after the day of this injection."]}
+    assert_nothing_recorded(second, next_day)
