@@ -231,13 +231,13 @@ def fill_recalls(
             """
             INSERT INTO bookings_appointment (course_id, patient_id, practitioner_id, kind,
                 start_at, end_at, status, planned_units, override_reason, overridden_rules,
-                prescription_id, diagnosis, product, units_given, lot, notes, cancel_reason,
-                confirmed_at, checked_in_at, completed_at, cancelled_at, created_by_id,
-                completed_by_id, created_at, updated_at)
+                prescription_id, diagnosis, product, units_given, lot, site_units, notes,
+                cancel_reason, confirmed_at, checked_in_at, completed_at, cancelled_at,
+                created_by_id, completed_by_id, created_at, updated_at)
             SELECT %(c0)s + c, %(p0)s + c / %(m)s,
                 (%(staff)s::bigint[])[1 + (slot %% %(P)s)], 'injection',
                 s, s + interval '30 minutes', 'completed', 50, '', '[]'::jsonb, NULL, '',
-                'onabotulinumtoxinA', 50, 'BENCH', '', '', NULL, NULL,
+                'onabotulinumtoxinA', 50, 'BENCH', '[]'::jsonb, '', '', NULL, NULL,
                 s + interval '30 minutes', NULL, NULL, NULL, now(), now()
             FROM (
                 SELECT c, e, (c / %(D)s) * %(E)s + e AS slot,
