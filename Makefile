@@ -32,7 +32,7 @@ run: seed
 	@# Beat's first recall sweep is an interval away: run one now so the demo's
 	@# recall SMS show up (printed by the worker) within the first minute.
 	$(PY) manage.py sweep_recalls
-	@echo "Open http://127.0.0.1:8000/ (Ctrl-C stops web, worker and beat)."
+	@# The Procfile's "ready" line prints the address once the server answers.
 	$(VENV)/bin/honcho start -f Procfile
 
 test: install

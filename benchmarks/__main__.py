@@ -1,4 +1,4 @@
-"""``python -m benchmarks [--quick] [--only slots,booking,…]``: measure SPEC §5, print one table."""
+"""``python -m benchmarks [--quick] [--only slots,booking,…]``: measure every budget, print one table."""
 
 import argparse
 import os

@@ -1,4 +1,4 @@
-"""Booking through the real HTTP stack (SPEC §5): 200 requests race for one slot.
+"""Booking through the real HTTP stack (docs/performance.md): 200 requests race for one slot.
 
 gunicorn serves the app in its own processes; client threads speak plain HTTP with a
 token from POST /api/v1/auth/token/, as an integrator would.

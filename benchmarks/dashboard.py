@@ -1,4 +1,4 @@
-"""Follow-ups dashboard (SPEC §5): server time and queries with a million recalls.
+"""Follow-ups dashboard (docs/performance.md): server time and queries with a million recalls.
 
 Requests go through Django's whole stack in this process (middleware, DRF, token auth,
 serialisation; no socket), so the figure is server time. The recalls grow from the

@@ -1,6 +1,6 @@
 """Bench data: an empty clinic between measurements, and rows by the hundred thousand.
 
-The realistic history comes from ``reminders.generator``; the fills here are shaped for
+The realistic history comes from ``benchmarks.generator``; the fills here are shaped for
 one measurement each (exactly N recalls due, a calendar exactly half booked) and use
 INSERT … SELECT generate_series, so a million recalls take seconds, not minutes.
 """
@@ -121,9 +121,10 @@ def book_calendar(
         if day.weekday() >= 5:
             continue
         opens = clock.at(day, time(9))
-        for practitioner in staff:
+        for index, practitioner in enumerate(staff):
             for cell in sorted(rng.sample(range(CELLS_PER_DAY), taken)):
-                course = courses[len(rows) % len(courses)]
+                # Different patients in one half hour: a patient is in one place at a time.
+                course = courses[(cell * len(staff) + index) % len(courses)]
                 start_at = opens + timedelta(minutes=30 * cell)
                 rows.append(
                     Appointment(
@@ -205,9 +206,12 @@ def fill_recalls(
             """
             INSERT INTO bookings_patient (first_name, last_name, date_of_birth, phone, email,
                 sms_consent, sms_consent_at, sms_consent_source, sms_opted_out,
-                sms_opted_out_at, phone_invalid, callback_requested_at, created_at, updated_at)
+                sms_opted_out_at, phone_invalid, callback_requested_at, created_at, updated_at,
+                search_name)
             SELECT 'Bench', 'Patient ' || g, NULL, '+1' || (6470000000 + g)::text, '',
-                true, now(), %(tag)s, false, NULL, false, NULL, now(), now()
+                true, now(), %(tag)s, false, NULL, false, NULL, now(), now(),
+                -- what bookings.folding.search_name gives for these plain ASCII names
+                'bench patient ' || g
             FROM generate_series(0, %(np)s - 1) AS g ORDER BY g
             """,
             params,

@@ -1,4 +1,4 @@
-"""SMS dispatch (SPEC §5): outbox rows sent by real Celery workers to a fake Twilio.
+"""SMS dispatch (docs/performance.md): outbox rows sent by real Celery workers to a fake Twilio.
 
 The worker processes run the real ``twilio`` client, pointed at a fake Messages endpoint
 on 127.0.0.1 that notes when each message arrives. Two passes:

@@ -1,4 +1,4 @@
-"""How big each measurement is: SPEC §5's sizes, or tiny ones for a smoke run."""
+"""How big each measurement is: the budgets' sizes (docs/performance.md), or tiny ones for a smoke run."""
 
 from dataclasses import dataclass
 

@@ -1,4 +1,4 @@
-"""Recall sweep (SPEC §5): the SMS rows for N recalls due, queued by the sweep service.
+"""Recall sweep (docs/performance.md): the SMS rows for N recalls due, queued by the sweep service.
 
 ``reminders.sweeps.sweep_recalls`` is called as beat's task calls it. Between runs the
 outbox is emptied, so every run queues the same N rows.

@@ -1,13 +1,32 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from bookings.models import Appointment, AuditEntry, Course, Patient, Prescription
+from bookings.selectors import search_patients
 
 
 @admin.register(Patient)
 class PatientAdmin(admin.ModelAdmin[Patient]):
     list_display = ["last_name", "first_name", "phone", "sms_consent", "sms_opted_out"]
     search_fields = ["last_name", "first_name", "phone"]
-    readonly_fields = ["sms_consent_at", "sms_consent_source", "sms_opted_out_at"]
+    # Consent and opt-out change only through the patient page or the API, where the
+    # opt-out rule is checked and the change is kept in the consent history.
+    readonly_fields = [
+        "sms_consent",
+        "sms_consent_at",
+        "sms_consent_source",
+        "sms_opted_out",
+        "sms_opted_out_at",
+    ]
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Patient], search_term: str
+    ) -> tuple[QuerySet[Patient], bool]:
+        # The same folded search as the front desk's ("cote" finds Côté).
+        if not search_term.strip():
+            return queryset, False
+        return queryset.filter(pk__in=search_patients(search_term).values("pk")), False
 
 
 class AuditInline(admin.TabularInline[AuditEntry, Appointment]):

@@ -14,11 +14,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bookings import patients, selectors, services
+from bookings import amendments, no_shows, patients, selectors, services
 from bookings.models import Appointment, Course, Patient, Status
 from bookings.permissions import BookingRole, ClinicianRole, ReadAnyRole, ReadAnyRoleWriteBooking
 from bookings.phones import InvalidPhone
 from bookings.serializers import (
+    AmendSerializer,
     AppointmentSerializer,
     BookingSerializer,
     CancelSerializer,
@@ -28,7 +29,9 @@ from bookings.serializers import (
     PatientSerializer,
     SlotQuerySerializer,
     SlotSerializer,
+    split_overrides,
 )
+from scheduler import bounds
 from scheduler.selectors import range_bounds
 from scheduler.slots import Slot
 
@@ -48,9 +51,12 @@ def _date_param(request: Request, name: str) -> date | None:
     if raw in (None, ""):
         return None
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError as exc:
         raise ValidationError({name: ["Enter a date as YYYY-MM-DD."]}) from exc
+    if not bounds.is_sane_query_date(day):
+        raise ValidationError({name: [bounds.query_date_message()]})
+    return day
 
 
 class PatientViewSet(
@@ -148,9 +154,17 @@ class AppointmentViewSet(
     permission_classes = [ReadAnyRoleWriteBooking]
 
     def get_permissions(self) -> list[BasePermission]:
-        if self.action == "complete":
+        if self.action in {"complete", "amend"}:
             return [ClinicianRole()]
-        if self.action in {"confirm", "check_in", "cancel", "no_show", "move", "create"}:
+        if self.action in {
+            "confirm",
+            "check_in",
+            "cancel",
+            "no_show",
+            "undo_no_show",
+            "move",
+            "create",
+        }:
             return [BookingRole()]
         return [ReadAnyRole()]
 
@@ -199,6 +213,7 @@ class AppointmentViewSet(
             by=request.user,
             planned_units=v.get("planned_units"),
             override_reason=v.get("override_reason", ""),
+            override_rules=v.get("override_rules", []),
         )
         return Response(AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
 
@@ -222,7 +237,16 @@ class AppointmentViewSet(
     @extend_schema(request=None, responses=AppointmentSerializer)
     @action(detail=True, methods=["post"], url_path="no-show")
     def no_show(self, request: Request, pk: str) -> Response:
-        return self._respond(services.mark_no_show(appointment=self.get_object(), by=request.user))
+        return self._respond(no_shows.mark_no_show(appointment=self.get_object(), by=request.user))
+
+    @extend_schema(
+        request=None,
+        responses=AppointmentSerializer,
+        description="Take back a no-show on the clinic day it was marked; audited.",
+    )
+    @action(detail=True, methods=["post"], url_path="undo-no-show")
+    def undo_no_show(self, request: Request, pk: str) -> Response:
+        return self._respond(no_shows.undo_no_show(appointment=self.get_object(), by=request.user))
 
     @extend_schema(request=CancelSerializer, responses=AppointmentSerializer)
     @action(detail=True, methods=["post"])
@@ -250,6 +274,7 @@ class AppointmentViewSet(
                 practitioner=v.get("practitioner"),
                 by=request.user,
                 override_reason=v.get("override_reason", ""),
+                override_rules=v.get("override_rules", []),
             )
         )
 
@@ -259,9 +284,34 @@ class AppointmentViewSet(
         appointment = self.get_object()
         data = CompleteSerializer(data=request.data, context={"kind": appointment.kind})
         data.is_valid(raise_exception=True)
+        outcome, override_reason, override_rules = split_overrides(data.validated_data)
         return self._respond(
             services.complete_appointment(
-                appointment=appointment, by=request.user, outcome=dict(data.validated_data)
+                appointment=appointment,
+                by=request.user,
+                outcome=outcome,
+                override_reason=override_reason,
+                override_rules=override_rules,
+            )
+        )
+
+    @extend_schema(request=AmendSerializer, responses=AppointmentSerializer)
+    @action(detail=True, methods=["post"])
+    def amend(self, request: Request, pk: str) -> Response:
+        """Correct a completed outcome; the earlier values stay in the audit trail."""
+        appointment = self.get_object()
+        data = AmendSerializer(data=request.data, context={"kind": appointment.kind})
+        data.is_valid(raise_exception=True)
+        changes, override_reason, override_rules = split_overrides(data.validated_data)
+        reason = changes.pop("reason")
+        return self._respond(
+            amendments.amend_outcome(
+                appointment=appointment,
+                by=request.user,
+                changes=changes,
+                reason=reason,
+                override_reason=override_reason,
+                override_rules=override_rules,
             )
         )
 

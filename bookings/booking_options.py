@@ -9,8 +9,10 @@ from datetime import date, datetime, timedelta
 
 from bookings import pathway
 from bookings.errors import PathwayError
-from bookings.models import Course, Patient
-from bookings.selectors import get_course_history, limits, list_slots
+from bookings.models import Appointment, Course, Patient
+from bookings.next_injection import first_safe_day
+from bookings.selectors import get_course_history, get_current_prescription, limits, list_slots
+from bookings.wording import kind_label
 from scheduler import clock
 from scheduler.models import Kind, Practitioner, TreatmentType
 from scheduler.selectors import list_qualified_practitioners
@@ -22,6 +24,7 @@ class KindOption:
     kind: Kind
     allowed: bool
     reason: str = ""  # why not, in the rule's own words
+    label: str = ""  # the kind in the clinic's words for this treatment
 
 
 def list_kind_options(*, patient: Patient, treatment: TreatmentType) -> list[KindOption]:
@@ -44,8 +47,9 @@ def list_kind_options(*, patient: Patient, treatment: TreatmentType) -> list[Kin
                 KindOption(
                     kind,
                     False,
-                    f"No practitioner here does {kind.label.lower()} appointments "
-                    f"for {treatment.name.lower()}.",
+                    f"No practitioner here does {kind_label(kind, treatment).lower()} "
+                    f"appointments for {treatment.name.lower()}.",
+                    kind_label(kind, treatment),
                 )
             )
             continue
@@ -58,7 +62,14 @@ def list_kind_options(*, patient: Patient, treatment: TreatmentType) -> list[Kin
             else:
                 refusal = None
                 break
-        options.append(KindOption(kind, refusal is None, refusal.message if refusal else ""))
+        options.append(
+            KindOption(
+                kind,
+                refusal is None,
+                refusal.message if refusal else "",
+                kind_label(kind, treatment),
+            )
+        )
     return options
 
 
@@ -75,6 +86,53 @@ class DaySlots:
 SLOT_DAYS = 14
 
 
+@dataclass(frozen=True)
+class PickerStart:
+    """Where the slot picker starts, the earliest day worth showing, and why if pushed."""
+
+    first: date
+    floor: date
+    note: str = ""
+
+
+def get_picker_start(
+    *,
+    asked: date,
+    treatment: TreatmentType,
+    kind: str,
+    patient: Patient | None,
+    moving: Appointment | None = None,
+) -> PickerStart:
+    """The day asked for, or, for an injection the safety rules refuse that day, the
+    first day they allow, with the rule's words: weeks of "no free time" explain nothing.
+    """
+    today = clock.today()
+    if patient is None or kind != Kind.INJECTION:
+        return PickerStart(asked, today)
+    exclude_id = moving.pk if moving is not None else None
+    history = get_course_history(patient=patient, treatment=treatment, exclude_id=exclude_id)
+    wait = first_safe_day(
+        history=history,
+        limits=limits(),
+        planned_units=_planned_units(treatment, moving),
+        on=asked,
+        exclude_id=exclude_id,
+    )
+    if wait is None:
+        return PickerStart(asked, today)
+    reason = wait.reason[:1].lower() + wait.reason[1:]
+    if wait.from_on is None:
+        return PickerStart(asked, today, f"No injection can be booked within a year: {reason}")
+    day = wait.from_on
+    return PickerStart(day, day, f"Next injection from {day:%a} {day.day} {day:%b %Y}: {reason}")
+
+
+def _planned_units(treatment: TreatmentType, moving: Appointment | None) -> int:
+    """The units the dose rule will count: the moved booking's own, else the typical dose."""
+    planned = moving.planned_units if moving is not None else None
+    return planned or treatment.typical_units
+
+
 def list_slot_days(
     *,
     treatment: TreatmentType,
@@ -83,8 +141,14 @@ def list_slot_days(
     days: int = SLOT_DAYS,
     patient: Patient | None = None,
     practitioner_id: int | None = None,
+    moving: Appointment | None = None,
+    safety: bool = True,
 ) -> list[DaySlots]:
-    """Free slots from ``first`` over ``days`` days, by day and then practitioner."""
+    """Free slots from ``first`` over ``days`` days, by day and then practitioner.
+
+    With a patient, only what the booking service would accept (``safety=False`` keeps the
+    times an override could allow); ``moving`` never counts against itself.
+    """
     last = first + timedelta(days=days - 1)
     slots = list_slots(
         treatment=treatment,
@@ -93,6 +157,9 @@ def list_slot_days(
         last=last,
         practitioner_id=practitioner_id,
         patient=patient,
+        moving_id=moving.pk if moving is not None else None,
+        planned_units=_planned_units(treatment, moving),
+        safety=safety,
     )
     practitioners = Practitioner.objects.in_bulk({s.practitioner_id for s in slots})
     grouped: dict[date, dict[int, list[Slot]]] = {}
@@ -138,3 +205,12 @@ def next_free_slots(
     ][:count]
     practitioners = Practitioner.objects.in_bulk({s.practitioner_id for s in slots})
     return [(practitioners[s.practitioner_id], s) for s in slots]
+
+
+def get_prescribed_units(*, patient: Patient, treatment: TreatmentType) -> int | None:
+    """The current prescription's units per session: the least the front desk plans."""
+    if not treatment.requires_prescription:
+        return None
+    course = Course.objects.filter(patient=patient, treatment_type=treatment).first()
+    rx = get_current_prescription(course) if course is not None else None
+    return rx.units_per_session if rx is not None else None

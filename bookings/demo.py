@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
@@ -33,7 +34,10 @@ THERAPEUTIC_GENERAL = [
 DENTAL = ["bruxism", "jaw-clenching", "tmj"]
 COSMETIC = ["forehead-lines", "frown-lines", "crows-feet", "laugh-lines"]
 
-WEEKDAYS = range(5)
+# Long days, every day: a newcomer may try the demo at any hour, and today's calendar
+# must have work on it (a real clinic sets its own hours in the admin).
+DEMO_HOURS = [(day, time(7), time(23, 45)) for day in range(7)]
+OPENS = time(7)
 
 
 @dataclass(frozen=True)
@@ -51,28 +55,18 @@ STAFF = [
         Role.PHYSICIAN,
         (True, True, True),
         THERAPEUTIC_GENERAL + COSMETIC,
-        [(d, time(9), time(17)) for d in WEEKDAYS] + [(5, time(9), time(13))],
+        DEMO_HOURS,
     ),
-    StaffSpec(
-        "Dr. Daniel Lee",
-        Role.DENTIST,
-        (True, True, True),
-        DENTAL + COSMETIC,
-        [(d, time(8), time(12)) for d in WEEKDAYS] + [(d, time(13), time(17)) for d in WEEKDAYS],
-    ),
+    StaffSpec("Dr. Daniel Lee", Role.DENTIST, (True, True, True), DENTAL + COSMETIC, DEMO_HOURS),
     StaffSpec(
         "Megan Nicholls, RPN",
         Role.NURSE_INJECTOR,
         (True, False, True),
         [*COSMETIC, "migraine", "hyperhidrosis", "neck-pain"],
-        [(d, time(10), time(18)) for d in range(1, 6)],
+        DEMO_HOURS,
     ),
     StaffSpec(
-        "Dr. Priya Shah",
-        Role.PHYSICIAN,
-        (True, True, True),
-        THERAPEUTIC_GENERAL,
-        [(d, time(9), time(16)) for d in WEEKDAYS] + [(6, time(10), time(14))],
+        "Dr. Priya Shah", Role.PHYSICIAN, (True, True, True), THERAPEUTIC_GENERAL, DEMO_HOURS
     ),
 ]
 
@@ -93,6 +87,12 @@ PATIENTS = [
     ("Jacob", "Bélanger", "416 555 0114"),
     ("Ava", "Lévesque", "647 555 0115"),
     ("Jack", "Bergeron", "647 555 0116"),
+    ("Evelyn", "Caron", "905 555 0117"),
+    ("Henry", "Girard", "905 555 0118"),
+    ("Abigail", "Poirier", "416 555 0119"),
+    ("Samuel", "Leblanc", "416 555 0120"),
+    ("Emily", "Dufour", "647 555 0121"),
+    ("Owen", "Paquette", "647 555 0122"),
 ]
 
 MARKER = STAFF[0].name
@@ -235,7 +235,13 @@ class Demo:
 
     # The future: booked through the service, in the first free slot.
     def book(
-        self, patient: Patient, code: str, kind: str, practitioner: str, after_days: int = 1
+        self,
+        patient: Patient,
+        code: str,
+        kind: str,
+        practitioner: str,
+        after_days: int = 1,
+        nearest: int = 0,
     ) -> Appointment | None:
         treatment = TreatmentType.objects.get(code=code)
         first = self.today + timedelta(days=after_days)
@@ -249,8 +255,11 @@ class Demo:
         )
         if not slots:
             return None
-        # Spread the demo over the day rather than stacking everything at opening time.
-        slot = slots[(patient.pk * 3) % min(len(slots), 12)]
+        if after_days == 0:
+            slot = slots[min(nearest, len(slots) - 1)]  # around now
+        else:
+            # Spread the demo over the day rather than stacking everything at opening time.
+            slot = slots[(patient.pk * 3) % min(len(slots), 12)]
         return book_appointment(
             patient=patient,
             practitioner=self.staff[practitioner],
@@ -263,6 +272,47 @@ class Demo:
     def today_at(self, hour: int, minute: int = 0) -> datetime:
         return clock.at(self.today, time(hour, minute))
 
+    def earlier_today(
+        self,
+        patient: Patient,
+        code: str,
+        kind: str,
+        practitioner: str,
+        *,
+        minutes_ago: int,
+        status: str = Status.BOOKED,
+    ) -> Appointment | None:
+        """A visit that started a little while ago, for staff to act on now.
+
+        Written directly: the booking service rightly refuses a start in the past.
+        Before opening time there is no "earlier today", so it is booked from now on.
+        """
+        grid = settings.SLOT_GRID_MINUTES
+        local_now = clock.local(clock.now())
+        floor = local_now.replace(
+            minute=local_now.minute - local_now.minute % grid, second=0, microsecond=0
+        )
+        start = clock.at(self.today, floor.time()) - timedelta(minutes=minutes_ago)
+        if start < clock.at(self.today, OPENS):
+            return self.book(patient, code, kind, practitioner, after_days=0)
+        treatment = TreatmentType.objects.get(code=code)
+        course, _ = Course.objects.get_or_create(patient=patient, treatment_type=treatment)
+        appointment = Appointment.objects.create(
+            course=course,
+            patient=patient,
+            practitioner=self.staff[practitioner],
+            kind=kind,
+            start_at=start,
+            end_at=start + timedelta(minutes=treatment.minutes_for(kind)),
+            status=status,
+            planned_units=treatment.typical_units if kind == Kind.INJECTION else None,
+            prescription=course.prescriptions.first() if kind == Kind.INJECTION else None,
+            confirmed_at=start - timedelta(days=1) if status == Status.CONFIRMED else None,
+            checked_in_at=start if status == Status.CHECKED_IN else None,
+            created_by=self.users["frontdesk"],
+        )
+        return appointment
+
 
 @transaction.atomic
 def seed(password: str | None) -> tuple[dict[str, User], str | None, bool]:
@@ -272,6 +322,27 @@ def seed(password: str | None) -> tuple[dict[str, User], str | None, bool]:
     staff = _practitioners()
     demo = Demo(users, staff)
     hart, lee, megan, shah = (s.name for s in STAFF)
+
+    # Today, around now, whatever the hour: visits that began a little earlier (check
+    # in, record the outcome, or mark a no-show) and the next ones from now on.
+    p = demo.patient()
+    demo.earlier_today(p, "migraine", Kind.EXAM, hart, minutes_ago=30)  # arrived? check in
+    p = demo.patient()
+    demo.earlier_today(
+        p, "frown-lines", Kind.EXAM, megan, minutes_ago=60, status=Status.CHECKED_IN
+    )  # a consultation to record
+    p = demo.patient()
+    demo.past(p, "migraine", Kind.EXAM, 15, shah, diagnosis="Chronic migraine, 16 days/month")
+    demo.past(p, "migraine", Kind.PRESCRIPTION, 14, shah)
+    demo.earlier_today(
+        p, "migraine", Kind.INJECTION, shah, minutes_ago=45, status=Status.CONFIRMED
+    )  # an injection to record
+    p = demo.patient()
+    demo.earlier_today(p, "bruxism", Kind.EXAM, lee, minutes_ago=90)  # never came: no-show?
+
+    # Tomorrow: first visits, so the next day is not empty either.
+    demo.book(demo.patient(), "laugh-lines", Kind.EXAM, megan, after_days=1)
+    demo.book(demo.patient(), "jaw-clenching", Kind.EXAM, lee, after_days=1)
 
     # Every step of the pathway.
     p = demo.patient()
@@ -286,7 +357,7 @@ def seed(password: str | None) -> tuple[dict[str, User], str | None, bool]:
     demo.past(p, "migraine", Kind.PRESCRIPTION, 19, shah)
     demo.book(p, "migraine", Kind.INJECTION, shah)  # injection booked
     p = demo.patient()
-    demo.book(p, "frown-lines", Kind.EXAM, megan, after_days=0)  # cosmetic consultation
+    demo.book(p, "frown-lines", Kind.EXAM, megan, after_days=0, nearest=2)  # consultation
     p = demo.patient()
     demo.injected(p, "crows-feet", 10, megan)  # review due soon
     demo.book(p, "crows-feet", Kind.REVIEW, megan, after_days=2)

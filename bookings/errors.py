@@ -16,16 +16,25 @@ RULE_CODES = frozenset(
         "practitioner_not_qualified",
         "outside_working_hours",
         "in_the_past",
+        "opt_out_confirmation_required",
         "invalid_transition",
         "override_not_allowed",
         "injection_required",
         "slot_taken",
+        "patient_busy",
+        "off_the_grid",
+        "time_does_not_exist",
+        "time_is_ambiguous",
         "not_allowed",
+        "recall_interval_out_of_range",
+        "planned_units_too_low",
+        "units_over_prescription",
     }
 )
 
-# Safety rules a clinician may override with a written reason (SPEC §2.2).
-OVERRIDABLE = frozenset({"reinjection_too_soon", "dose_limit_exceeded"})
+# Safety rules a clinician may override with a written reason, naming each one
+# (docs/rules.md#pathway, "Overrides").
+OVERRIDABLE = frozenset({"reinjection_too_soon", "dose_limit_exceeded", "units_over_prescription"})
 
 
 class PathwayError(Exception):
@@ -41,9 +50,41 @@ class PathwayError(Exception):
     def __repr__(self) -> str:
         return f"PathwayError({self.code!r}, {self.message!r})"
 
+    def as_json(self) -> dict[str, object]:
+        return {"code": self.code, "detail": self.message}
+
 
 class SlotTaken(PathwayError):
     def __init__(
         self, message: str = "That time was just taken. Please choose another slot."
     ) -> None:
         super().__init__("slot_taken", message, status=409)
+
+
+class RulesRefused(PathwayError):
+    """Safety rules a clinician could override, all of them, so none is seen only later.
+
+    ``code`` and ``message`` are the first rule still refusing; ``rules`` lists every
+    overridable rule that fails, for the clinician to name in ``override_rules``.
+    """
+
+    def __init__(self, code: str, message: str, *, rules: list[PathwayError]) -> None:
+        super().__init__(code, message)
+        self.rules = rules
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            **super().as_json(),
+            "rules": [{"code": r.code, "detail": r.message} for r in self.rules],
+        }
+
+
+class PatientBusy(PathwayError):
+    """The patient already has a live appointment overlapping this time (any practitioner)."""
+
+    def __init__(
+        self,
+        message: str = "The patient already has an appointment at that time. "
+        "Please choose another time.",
+    ) -> None:
+        super().__init__("patient_busy", message, status=409)

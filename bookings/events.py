@@ -27,6 +27,8 @@ class Event(StrEnum):
     COMPLETED = "completed"
     CANCELLED = "cancelled"
     NO_SHOW = "no_show"
+    # Undone the same clinic day: the appointment is live again (bookings.no_shows).
+    NO_SHOW_UNDONE = "no_show_undone"
 
 
 Handler = Callable[[Event, "Appointment"], None]

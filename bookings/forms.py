@@ -5,10 +5,14 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.http import QueryDict
 
-from bookings.models import Patient
+from bookings.errors import OVERRIDABLE, PathwayError
+from bookings.models import Appointment, Patient
+from bookings.patients import check_opt_out_change
 from bookings.phones import InvalidPhone, display_phone, normalize_phone
-from scheduler import clock
+from bookings.start_fields import ClinicStartFormField
+from scheduler import bounds, clock
 from scheduler.models import Kind, Practitioner, TreatmentType
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -17,7 +21,12 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class PatientForm(forms.Form):
     first_name = forms.CharField(max_length=80, label="First name")
     last_name = forms.CharField(max_length=80, label="Last name")
-    date_of_birth = forms.DateField(required=False, label="Date of birth", widget=DATE_INPUT)
+    date_of_birth = forms.DateField(
+        required=False,
+        label="Date of birth",
+        widget=DATE_INPUT,
+        validators=[bounds.validate_date_of_birth],
+    )
     phone = forms.CharField(
         max_length=40,
         label="Mobile phone",
@@ -67,14 +76,44 @@ class PatientEditForm(PatientForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        clearing = self.patient.sms_opted_out and not data.get("sms_opted_out")
-        if clearing and not data.get("asked_in_person"):
-            # An opt-out is the patient's word (often a STOP); only the patient takes it back.
+        try:
+            check_opt_out_change(
+                was_opted_out=self.patient.sms_opted_out,
+                opted_out=bool(data.get("sms_opted_out")),
+                asked_in_person=bool(data.get("asked_in_person")),
+            )
+        except PathwayError:
+            # The rule's own words are channel-neutral; beside the box, say what to tick.
             self.add_error(
                 "asked_in_person",
                 "Texts stay off unless the patient asked you in person: tick this to confirm.",
             )
         return data
+
+
+def override_rules_field() -> forms.MultipleChoiceField:
+    """One checkbox per broken rule, drawn by the page next to the rule's own words."""
+    return forms.MultipleChoiceField(
+        choices=[(code, code) for code in sorted(OVERRIDABLE)],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+def override_reason_field() -> forms.CharField:
+    return forms.CharField(
+        required=False,
+        max_length=500,
+        label="Reason for overriding (clinicians only)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class OverrideForm(forms.Form):
+    """A clinician's override: the rules ticked and the reason (docs/rules.md#pathway)."""
+
+    override_rules = override_rules_field()
+    override_reason = override_reason_field()
 
 
 class BookingForm(forms.Form):
@@ -88,33 +127,30 @@ class BookingForm(forms.Form):
     practitioner = forms.ModelChoiceField(
         queryset=Practitioner.objects.all(), widget=forms.HiddenInput
     )
-    start = forms.DateTimeField(widget=forms.HiddenInput)
+    start = ClinicStartFormField(
+        widget=forms.HiddenInput, validators=[bounds.validate_booking_start]
+    )
     planned_units = forms.IntegerField(
         required=False,
         min_value=1,
+        max_value=bounds.MAX_UNITS,
+        error_messages={"max_value": bounds.TOO_MANY_UNITS},
         label="Planned units",
-        help_text="Leave empty for the treatment's typical dose.",
+        help_text="Leave empty for the prescription's units per session, or the typical dose.",
     )
-    override_reason = forms.CharField(
-        required=False,
-        max_length=500,
-        label="Override a safety rule (clinicians only): reason",
-        help_text="Only if the re-injection interval or the dose limit refuses this booking.",
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    override_rules = override_rules_field()
+    override_reason = override_reason_field()
 
 
 class MoveForm(forms.Form):
     practitioner = forms.ModelChoiceField(
         queryset=Practitioner.objects.all(), widget=forms.HiddenInput
     )
-    start = forms.DateTimeField(widget=forms.HiddenInput)
-    override_reason = forms.CharField(
-        required=False,
-        max_length=500,
-        label="Override a safety rule (clinicians only): reason",
-        widget=forms.Textarea(attrs={"rows": 2}),
+    start = ClinicStartFormField(
+        widget=forms.HiddenInput, validators=[bounds.validate_booking_start]
     )
+    override_rules = override_rules_field()
+    override_reason = override_reason_field()
 
 
 CANCEL_REASONS = [
@@ -145,9 +181,21 @@ class ExamOutcomeForm(forms.Form):
 
 
 class PrescriptionOutcomeForm(forms.Form):
-    units_per_session = forms.IntegerField(min_value=1, label="Units per session")
-    sessions = forms.IntegerField(min_value=1, label="Number of sessions")
-    valid_until = forms.DateField(label="Valid until", widget=DATE_INPUT)
+    units_per_session = forms.IntegerField(
+        min_value=1,
+        max_value=bounds.MAX_UNITS,
+        error_messages={"max_value": bounds.TOO_MANY_UNITS},
+        label="Units per session",
+    )
+    sessions = forms.IntegerField(
+        min_value=1,
+        max_value=bounds.MAX_SESSIONS,
+        error_messages={"max_value": bounds.TOO_MANY_SESSIONS},
+        label="Number of sessions",
+    )
+    valid_until = forms.DateField(
+        label="Valid until", widget=DATE_INPUT, validators=[bounds.validate_prescription_end]
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -170,7 +218,12 @@ class InjectionOutcomeForm(forms.Form):
         label="Product",
         widget=forms.TextInput(attrs={"list": "products", "autocomplete": "off"}),
     )
-    units = forms.IntegerField(min_value=1, label="Units given")
+    units = forms.IntegerField(
+        min_value=1,
+        max_value=bounds.MAX_UNITS,
+        error_messages={"max_value": bounds.TOO_MANY_UNITS},
+        label="Units given",
+    )
     lot = forms.CharField(max_length=40, label="Lot number")
     notes = forms.CharField(required=False, label="Notes", widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -187,3 +240,27 @@ OUTCOME_FORMS: dict[str, type[forms.Form]] = {
     Kind.INJECTION: InjectionOutcomeForm,
     Kind.REVIEW: ReviewOutcomeForm,
 }
+
+
+def outcome_form_for(
+    appointment: Appointment,
+    *,
+    data: QueryDict | None = None,
+    initial: dict[str, Any] | None = None,
+) -> forms.Form:
+    """The kind's outcome form; a cosmetic exam is a consultation with no diagnosis asked."""
+    form = OUTCOME_FORMS[appointment.kind](data, initial=initial)
+    treatment = appointment.course.treatment_type
+    if appointment.kind == Kind.EXAM and not treatment.requires_prescription:
+        field = form.fields["diagnosis"]
+        field.label = "Assessment (optional)"
+        field.help_text = "What the consultation found, if there is anything to note."
+    return form
+
+
+class AmendReasonForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        label="Why is the record amended?",
+        error_messages={"required": "Say why the record is amended."},
+    )

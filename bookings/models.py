@@ -1,11 +1,32 @@
 """Patients, their courses of treatment, prescriptions and appointments."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from scheduler.models import Kind, Practitioner, TreatmentType
+from bookings.folding import search_name
+from scheduler.models import (
+    RECALL_INTERVAL_IN_RANGE,
+    RECALL_INTERVAL_VALIDATORS,
+    Kind,
+    Practitioner,
+    TreatmentType,
+)
+
+
+class PatientManager(models.Manager["Patient"]):
+    def bulk_create(self, objs: Iterable["Patient"], *args: Any, **kwargs: Any) -> list["Patient"]:
+        # bulk_create skips save(); the generators and benchmarks create patients so.
+        rows = list(objs)
+        for patient in rows:
+            patient.search_name = search_name(
+                first_name=patient.first_name, last_name=patient.last_name
+            )
+        return super().bulk_create(rows, *args, **kwargs)
 
 
 class Patient(models.Model):
@@ -23,8 +44,14 @@ class Patient(models.Model):
         default=False, help_text="The SMS provider said this number cannot receive texts."
     )
     callback_requested_at = models.DateTimeField(null=True, blank=True)
+    # The names folded (bookings.folding): what search compares. On PostgreSQL a
+    # trigram index (migration 0005) serves its "contains" lookups. The database
+    # default keeps raw SQL writers (the benchmarks' bulk loader) working.
+    search_name = models.CharField(max_length=170, blank=True, editable=False, db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PatientManager()
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -42,6 +69,15 @@ class Patient(models.Model):
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A derived column, not a rule: kept here because every writer (services, the
+        # admin, factories) saves through this, and a stale one would hide a patient.
+        self.search_name = search_name(first_name=self.first_name, last_name=self.last_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"first_name", "last_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
+
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
@@ -55,7 +91,7 @@ class Course(models.Model):
     recall_interval_days = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        validators=[MinValueValidator(56), MaxValueValidator(365)],
+        validators=RECALL_INTERVAL_VALIDATORS,
         help_text="Set by a clinician for this patient; empty means the treatment's default.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -67,8 +103,7 @@ class Course(models.Model):
                 fields=["patient", "treatment_type"], name="one_course_per_patient_and_type"
             ),
             models.CheckConstraint(
-                condition=Q(recall_interval_days__isnull=True)
-                | Q(recall_interval_days__gte=56, recall_interval_days__lte=365),
+                condition=Q(recall_interval_days__isnull=True) | RECALL_INTERVAL_IN_RANGE,
                 name="course_recall_interval_in_range",
             ),
         ]
@@ -188,9 +223,15 @@ class Prescription(models.Model):
 
 
 class AuditEntry(models.Model):
-    """Who did what to an appointment; overrides of a safety rule land here too."""
+    """Who did what to an appointment (overrides of a safety rule land here too), or
+    to a patient without an appointment (a call back recorded or undone)."""
 
-    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="audit")
+    appointment = models.ForeignKey(
+        Appointment, null=True, blank=True, on_delete=models.CASCADE, related_name="audit"
+    )
+    patient = models.ForeignKey(
+        Patient, null=True, blank=True, on_delete=models.CASCADE, related_name="audit"
+    )
     action = models.CharField(max_length=40)
     detail = models.JSONField(default=dict, blank=True)
     by = models.ForeignKey(
@@ -201,6 +242,12 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["at", "id"]
         verbose_name_plural = "audit entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(appointment__isnull=False) | Q(patient__isnull=False),
+                name="audit_entry_is_about_something",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.action} on {self.appointment_id}"
+        return f"{self.action} on {self.appointment_id or f'patient {self.patient_id}'}"

@@ -1,13 +1,16 @@
-"""The clinical outcome each kind of appointment records when completed (SPEC §2.2)."""
+"""The clinical outcome each kind of appointment records when completed (docs/rules.md#pathway)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 
+from bookings import pathway, roles
 from bookings.errors import PathwayError
 from bookings.models import Appointment, Prescription, Status
+from bookings.selectors import get_course_history, limits
 from scheduler import clock
 from scheduler.models import Kind
 
@@ -37,13 +40,21 @@ def _complete_exam(appointment: Appointment, by: Any, outcome: dict[str, Any]) -
 
 def _complete_prescription(appointment: Appointment, by: Any, outcome: dict[str, Any]) -> None:
     course = appointment.course
-    diagnosed = course.appointments.filter(
+    exams = course.appointments.filter(
         kind=Kind.EXAM, status=Status.COMPLETED, end_at__lte=appointment.start_at
-    ).exclude(diagnosis="")
-    if not diagnosed.exists():
+    )
+    if course.treatment_type.requires_prescription:
+        if not exams.exclude(diagnosis="").exists():
+            raise PathwayError(
+                "diagnosis_required",
+                "The prescription can only be written after the exam is completed "
+                "with a diagnosis.",
+            )
+    elif not exams.exists():
+        # A cosmetic consultation records no diagnosis (docs/rules.md#pathway).
         raise PathwayError(
-            "diagnosis_required",
-            "The prescription can only be written after the exam is completed with a diagnosis.",
+            "exam_required",
+            "The prescription can only be written after the consultation is completed.",
         )
     units = int(_require(outcome, "units_per_session", "units per session"))
     sessions = int(_require(outcome, "sessions", "number of sessions"))
@@ -76,6 +87,49 @@ def _complete_injection(appointment: Appointment, by: Any, outcome: dict[str, An
     appointment.units_given = units
     appointment.lot = str(_require(outcome, "lot", "lot number")).strip()
     appointment.notes = str(outcome.get("notes") or "")
+
+
+def check_recorded_units(
+    *,
+    appointment: Appointment,
+    by: Any,
+    override_reason: str = "",
+    override_rules: Collection[str] = (),
+) -> list[str]:
+    """The units given pass the same safety rules as the units planned (docs/rules.md#pathway).
+
+    Returns the rules a clinician overrode by naming them, or raises every rule broken.
+    """
+    if appointment.kind != Kind.INJECTION:
+        return []
+    history = get_course_history(
+        patient=appointment.patient,
+        treatment=appointment.course.treatment_type,
+        course=appointment.course,
+        exclude_id=appointment.pk,
+    )
+    rx = appointment.prescription
+    if rx is not None and history.prescription is not None:
+        # The injection answers to the prescription it was booked under, even if a
+        # newer one has been written since.
+        history = replace(
+            history,
+            prescription=replace(history.prescription, units_per_session=rx.units_per_session),
+        )
+    verdict = pathway.check_safety(
+        appointment.start_at,
+        appointment.units_given or 0,
+        history,
+        limits(),
+        exclude_id=appointment.pk,
+        recording=True,
+    )
+    return pathway.apply_overrides(
+        verdict,
+        override_reason=override_reason,
+        override_rules=override_rules,
+        may_override=roles.can_record_clinical(by),
+    )
 
 
 def _complete_review(appointment: Appointment, by: Any, outcome: dict[str, Any]) -> None:

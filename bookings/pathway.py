@@ -1,15 +1,15 @@
-"""The care pathway and the safety rules as pure functions (SPEC §2.2).
+"""The care pathway and the safety rules as pure functions (docs/rules.md#pathway).
 
 Nothing here touches the database: the booking service gathers a ``CourseHistory``
 once and these functions answer, so the same rules serve booking, slot filtering
 and the "next step" shown to staff, and are tested without a database.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from bookings.errors import OVERRIDABLE, PathwayError
+from bookings.errors import OVERRIDABLE, PathwayError, RulesRefused
 from scheduler.clock import local, local_date
 
 EXAM, PRESCRIPTION, INJECTION, REVIEW = "exam", "prescription", "injection", "review"
@@ -55,6 +55,7 @@ class PrescriptionState:
     valid_until: date
     sessions: int
     sessions_used: int
+    units_per_session: int = 0  # 0: not known to the caller, so not checked
 
     @property
     def sessions_left(self) -> int:
@@ -86,6 +87,11 @@ class Verdict:
     overridable: list[PathwayError] = field(default_factory=list)
 
 
+def exam_word(treatment: Treatment) -> str:
+    """A cosmetic course's exam is a consultation: no diagnosis is asked for (docs/rules.md#pathway)."""
+    return "an exam" if treatment.requires_prescription else "a consultation"
+
+
 def _day(d: date) -> str:
     return f"{d:%a} {d.day} {d:%b %Y}"
 
@@ -102,16 +108,20 @@ def check_pathway(
     treatment = history.treatment
     if kind == PRESCRIPTION:
         exams = [v for v in visits if v.kind == EXAM]
+        exam = exam_word(treatment)
         if not exams:
-            raise PathwayError(
-                "exam_required",
-                "Book an exam first: the diagnosis comes before the prescription.",
+            first = (
+                "the diagnosis comes before the prescription"
+                if treatment.requires_prescription
+                else "it comes before the prescription"
             )
+            raise PathwayError("exam_required", f"Book {exam} first: {first}.")
         if not any(v.end_at <= start_at for v in exams):
             first_end = min(v.end_at for v in exams)
             raise PathwayError(
                 "exam_required",
-                f"The prescription must start after the exam ends ({_clock(first_end)}).",
+                f"The prescription must start after the {exam.split()[-1]} ends "
+                f"({_clock(first_end)}).",
             )
     elif kind == INJECTION and treatment.requires_prescription:
         _check_prescription(start_at, history)
@@ -172,7 +182,7 @@ def _check_cosmetic_exam(start_at: datetime, visits: Iterable[Visit], validity_d
             return
     raise PathwayError(
         "exam_required",
-        "A consultation is needed first: a completed exam in the last 12 months, "
+        "A consultation is needed first: one completed in the last 12 months, "
         "or one booked earlier the same day.",
     )
 
@@ -184,15 +194,40 @@ def check_safety(
     limits: Limits,
     *,
     exclude_id: int | None = None,
+    recording: bool = False,
 ) -> Verdict:
-    """The re-injection interval and the cumulative dose: a clinician may override them."""
+    """The safety rules a clinician may override: the re-injection interval, the
+    prescription's units per session and the cumulative dose.
+
+    Recording an injection (``recording=True``) skips the interval: its date was
+    checked, or overridden, when it was booked or moved. Its units are checked again,
+    because the units given are what the dose rule counts from then on.
+    """
     verdict = Verdict()
     on = local_date(start_at)
     treatment = history.treatment
     others = [v for v in history.patient_injections if v.live and v.id != exclude_id]
+    if not recording:
+        _check_interval(on, treatment, others, verdict)
+    per_session = _units_per_session(history)
+    if per_session and planned_units > per_session:
+        verdict.overridable.append(
+            PathwayError(
+                "units_over_prescription",
+                f"{planned_units} units is more than the prescription's "
+                f"{per_session} units per session.",
+            )
+        )
+    _check_dose(on, planned_units, others, limits, verdict, "given" if recording else "planned")
+    return verdict
+
+
+def _check_interval(
+    on: date, treatment: Treatment, others: Sequence[Visit], verdict: Verdict
+) -> None:
     same_type = [v for v in others if v.treatment_code == treatment.code]
     gap = treatment.min_reinjection_days
-    # Given injections count (SPEC); so do ones already booked, or a second booking
+    # Given injections count (docs/rules.md#pathway); so do ones already booked, or a second booking
     # could slip in between an injection and its follow-up.
     too_close = [v for v in same_type if abs((on - v.on).days) < gap]
     if too_close:
@@ -211,6 +246,16 @@ def check_safety(
                 f"injections must be at least {gap} days apart."
             )
         verdict.overridable.append(PathwayError("reinjection_too_soon", message))
+
+
+def _check_dose(
+    on: date,
+    planned_units: int,
+    others: Sequence[Visit],
+    limits: Limits,
+    verdict: Verdict,
+    words: str,
+) -> None:
     # Same-day injections of other types count too: the limit is across indications.
     # The new injection also falls inside the 84-day window of every injection booked
     # after it, so a booking that would push a later one over the limit is refused too.
@@ -222,37 +267,79 @@ def check_safety(
             continue
         if anchor == on:
             message = (
-                f"{planned_units} units planned plus {units - planned_units} units in the "
+                f"{planned_units} units {words} plus {units - planned_units} units in the "
                 f"{window} days before would exceed the {limits.dose_limit_units}-unit limit."
             )
         else:
             message = (
-                f"{planned_units} units planned would bring the {window} days up to the "
+                f"{planned_units} units {words} would bring the {window} days up to the "
                 f"injection booked on {_day(anchor)} to {units} units, over the "
                 f"{limits.dose_limit_units}-unit limit."
             )
         verdict.overridable.append(PathwayError("dose_limit_exceeded", message))
         break
-    return verdict
 
 
-def apply_overrides(verdict: Verdict, *, override_reason: str, may_override: bool) -> list[str]:
-    """Return the rules overridden, or raise: only clinicians override, always with a reason."""
-    reason = override_reason.strip()
+def apply_overrides(
+    verdict: Verdict,
+    *,
+    override_reason: str,
+    override_rules: Collection[str] = (),
+    may_override: bool,
+) -> list[str]:
+    """Return the rules overridden, or raise listing every rule that fails.
+
+    Only a clinician overrides, with a reason, and only the rules they name: one
+    reason never covers a rule the clinician was not shown (docs/rules.md#pathway).
+    """
+    failing = verdict.overridable
     # A reason with nothing to override is no attempt to override: the booking stands.
-    if not verdict.overridable:
+    if not failing:
         return []
-    if not reason:
-        raise verdict.overridable[0]
-    if not may_override:
-        # A rule code like the others, so 400 (SPEC §3.2), not a 403 for the whole endpoint.
-        raise PathwayError(
+    assert {e.code for e in failing} <= OVERRIDABLE
+    reason = override_reason.strip()
+    if reason and not may_override:
+        # A rule code like the others, so 400 (docs/rules.md#errors), not a 403 for the whole endpoint.
+        raise RulesRefused(
             "override_not_allowed",
-            f"Only a clinician can override this: {verdict.overridable[0].message}",
+            f"Only a clinician can override this: {failing[0].message}",
+            rules=failing,
         )
-    codes = [e.code for e in verdict.overridable]
-    assert set(codes) <= OVERRIDABLE
-    return codes
+    unnamed = [e for e in failing if not reason or e.code not in override_rules]
+    if unnamed:
+        raise RulesRefused(unnamed[0].code, unnamed[0].message, rules=failing)
+    return [e.code for e in failing]
+
+
+def _units_per_session(history: CourseHistory) -> int:
+    """The prescription's units per session, or 0 where none applies (cosmetic)."""
+    rx = history.prescription
+    if history.treatment.requires_prescription and rx is not None:
+        return rx.units_per_session
+    return 0
+
+
+def planned_units_floor(history: CourseHistory, typical_units: int) -> int:
+    """The fewest units the front desk may plan: the dose rule counts planned units,
+    so planning low would slip a booking under the limit (docs/rules.md#pathway)."""
+    return _units_per_session(history) or typical_units
+
+
+def check_planned_units(
+    planned_units: int, history: CourseHistory, typical_units: int, *, may_plan_fewer: bool
+) -> None:
+    floor = planned_units_floor(history, typical_units)
+    if planned_units >= floor or may_plan_fewer:
+        return
+    source = (
+        "the prescription's units per session"
+        if history.treatment.requires_prescription and history.prescription
+        else f"the typical dose for {history.treatment.name.lower()}"
+    )
+    raise PathwayError(
+        "planned_units_too_low",
+        f"Plan at least {floor} units ({source}); only a clinician can plan fewer.",
+    )
 
 
 def next_step(history: CourseHistory, today: date) -> tuple[str, str]:

@@ -1,4 +1,4 @@
-"""DRF permission classes for the roles of SPEC §3.3."""
+"""DRF permission classes for the roles of docs/rules.md#roles."""
 
 from typing import Any
 
@@ -38,10 +38,3 @@ class ClinicianRole(BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return roles.can_record_clinical(request.user)
-
-
-class ManagerRole(BasePermission):
-    message = "Only managers may do this."
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return roles.can_manage(request.user)

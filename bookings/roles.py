@@ -1,4 +1,4 @@
-"""The clinic's roles (SPEC §3.3) as Django groups, and what each may do."""
+"""The clinic's roles (docs/rules.md#roles) as Django groups, and what each may do."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 

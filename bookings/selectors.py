@@ -8,10 +8,11 @@ from typing import Any
 from django.conf import settings
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import BigIntegerField, Count, Func, Q, QuerySet
+from django.db.models import BigIntegerField, Count, Func, IntegerField, Q, QuerySet, Value
 
 from bookings import pathway
 from bookings.errors import PathwayError
+from bookings.folding import fold
 from bookings.models import LIVE_STATUSES, Appointment, Course, Patient, Prescription, Status
 from scheduler import clock
 from scheduler.models import Kind, TimeOff, TreatmentType
@@ -112,15 +113,16 @@ def _current(
 def _prescription_state(rx: Prescription | None) -> pathway.PrescriptionState | None:
     if rx is None:
         return None
-    return pathway.PrescriptionState(rx.valid_until, rx.sessions, rx.used)  # type: ignore[attr-defined]
+    return pathway.PrescriptionState(
+        rx.valid_until,
+        rx.sessions,
+        rx.used,  # type: ignore[attr-defined]
+        rx.units_per_session,
+    )
 
 
 def get_current_prescription(course: Course) -> Prescription | None:
     return _current(course.prescriptions.all())
-
-
-def get_prescription_state(course: Course) -> pathway.PrescriptionState | None:
-    return _prescription_state(get_current_prescription(course))
 
 
 class _EpochMicros(Func):
@@ -140,39 +142,56 @@ class _EpochMicros(Func):
         return []
 
 
+# The key under which ``get_busy`` returns the patient's own appointments: no practitioner
+# has this id, and the slot search treats them as busy time for every practitioner.
+PATIENT_BUSY = -1
+
+
 def get_busy(
-    practitioner_ids: Iterable[int], start_at: datetime, end_at: datetime
+    practitioner_ids: Iterable[int],
+    start_at: datetime,
+    end_at: datetime,
+    *,
+    patient_id: int | None = None,
+    exclude_id: int | None = None,
 ) -> dict[int, list[Span]]:
     """Live appointments and time off overlapping the range, per practitioner.
 
     In microseconds (``scheduler.slots.Span``), and in one query: to the slot search
-    both are simply time that is not free.
+    both are simply time that is not free. With ``patient_id``, the patient's own live
+    appointments come back too, under ``PATIENT_BUSY``. ``exclude_id`` leaves out an
+    appointment being moved, so its own time stays free to it.
     """
     ids = list(practitioner_ids)
+    overlapping = Q(start_at__lt=end_at, end_at__gt=start_at)
+    others = Appointment.objects.exclude(pk=exclude_id) if exclude_id else Appointment.objects
     appointments = (
-        Appointment.objects.filter(
-            practitioner_id__in=ids, start_at__lt=end_at, end_at__gt=start_at
-        )
+        others.filter(overlapping, practitioner_id__in=ids)
         .exclude(status=Status.CANCELLED)
         .order_by()
     )
-    time_off = TimeOff.objects.filter(
-        practitioner_id__in=ids, start_at__lt=end_at, end_at__gt=start_at
-    ).order_by()
+    time_off = TimeOff.objects.filter(overlapping, practitioner_id__in=ids).order_by()
     busy: dict[int, list[Span]] = defaultdict(list)
-    if connections[appointments.db].vendor == "postgresql":
-        start, end = _EpochMicros("start_at"), _EpochMicros("end_at")
-        for pid, start_us, end_us in appointments.values_list("practitioner_id", start, end).union(
-            time_off.values_list("practitioner_id", start, end), all=True
-        ):
+    postgres = connections[appointments.db].vendor == "postgresql"
+    # SQLite has no exact epoch expression (strftime keeps milliseconds at most), and
+    # it is not what the budget is measured on: there the datetimes are converted here.
+    start: Any = _EpochMicros("start_at") if postgres else "start_at"
+    end: Any = _EpochMicros("end_at") if postgres else "end_at"
+    query = appointments.values_list("practitioner_id", start, end).union(
+        time_off.values_list("practitioner_id", start, end), all=True
+    )
+    if patient_id is not None:
+        mine = (
+            others.filter(overlapping, patient_id=patient_id, status__in=LIVE_STATUSES)
+            .annotate(owner=Value(PATIENT_BUSY, output_field=IntegerField()))
+            .order_by()
+        )
+        query = query.union(mine.values_list("owner", start, end), all=True)
+    if postgres:
+        for pid, start_us, end_us in query:
             busy[pid].append((start_us, end_us))
     else:
-        # SQLite has no exact epoch expression (strftime keeps milliseconds at most), and
-        # it is not what the budget is measured on.
-        columns = ("practitioner_id", "start_at", "end_at")
-        for pid, start_at_, end_at_ in appointments.values_list(*columns).union(
-            time_off.values_list(*columns), all=True
-        ):
+        for pid, start_at_, end_at_ in query:
             busy[pid].append((to_micros(start_at_), to_micros(end_at_)))
     return busy
 
@@ -185,17 +204,45 @@ def list_slots(
     last: date,
     practitioner_id: int | None = None,
     patient: Patient | None = None,
+    moving_id: int | None = None,
+    planned_units: int | None = None,
+    safety: bool = True,
 ) -> list[Slot]:
     """Free starts on the clinic grid among qualified practitioners.
 
+    With a patient, only starts the patient is free for and the pathway allows, and with
+    ``safety`` (a clinician about to override asks without) only starts the re-injection
+    interval and the dose limit allow, for ``planned_units`` (default: the typical dose).
+    ``moving_id`` is an appointment being moved: it is never in its own way.
     Two queries, four with a patient, whatever the range or number of practitioners.
     """
     hours = get_qualified_hours(treatment, kind, practitioner_id)
     range_start, range_end = range_bounds(first, last)
-    busy = get_busy(list(hours), range_start, range_end) if hours else {}
+    busy = (
+        get_busy(
+            list(hours),
+            range_start,
+            range_end,
+            patient_id=patient.pk if patient is not None else None,
+            exclude_id=moving_id,
+        )
+        if hours
+        else {}
+    )
+    # The patient cannot be in two places: their appointments block every practitioner.
+    mine = busy.pop(PATIENT_BUSY, [])
+    if mine:
+        busy = {pid: [*busy.get(pid, ()), *mine] for pid in hours}
     allowed = None
     if patient is not None:
-        allowed = _pathway_filter(patient=patient, treatment=treatment, kind=kind)
+        allowed = _pathway_filter(
+            patient=patient,
+            treatment=treatment,
+            kind=kind,
+            exclude_id=moving_id,
+            planned_units=planned_units or treatment.typical_units,
+            safety=safety,
+        )
     minute = 60_000_000  # microseconds
     return find_slots_in_micros(
         hours.items(),
@@ -210,22 +257,38 @@ def list_slots(
 
 
 def _pathway_filter(
-    *, patient: Patient, treatment: TreatmentType, kind: str
+    *,
+    patient: Patient,
+    treatment: TreatmentType,
+    kind: str,
+    exclude_id: int | None,
+    planned_units: int,
+    safety: bool,
 ) -> Callable[[datetime], bool]:
-    """Drop starts the pathway would refuse, where the patient's history tells."""
-    history = get_course_history(patient=patient, treatment=treatment)
+    """Drop starts the booking service would refuse, where the patient's history tells.
+
+    The safety rules are the ones the service applies, overridable or not: a start the
+    dose limit refuses used to be offered and refused only at the confirm step.
+    """
+    history = get_course_history(patient=patient, treatment=treatment, exclude_id=exclude_id)
     rules_limits = limits()
-    units = treatment.typical_units
+    # The safety rules depend on the clinic date only, so each day is asked once.
+    safe_on: dict[date, bool] = {}
 
     def allowed(start_at: datetime) -> bool:
         try:
             pathway.check_pathway(kind, start_at, history, rules_limits)
         except PathwayError:
             return False
-        if kind == Kind.INJECTION:
-            verdict = pathway.check_safety(start_at, units, history, rules_limits)
-            return not any(e.code == "reinjection_too_soon" for e in verdict.overridable)
-        return True
+        if not (safety and kind == Kind.INJECTION):
+            return True
+        on = clock.local_date(start_at)
+        if on not in safe_on:
+            verdict = pathway.check_safety(
+                start_at, planned_units, history, rules_limits, exclude_id=exclude_id
+            )
+            safe_on[on] = not verdict.overridable
+        return safe_on[on]
 
     return allowed
 
@@ -233,18 +296,20 @@ def _pathway_filter(
 def search_patients(query: str) -> QuerySet[Patient]:
     """Every word must match a name or the phone; a query of only digits is a phone.
 
-    A phone is typed with spaces, dashes or a "+1" that would otherwise be words of
-    their own ("+1" alone has too few digits to search), so all its digits are matched
-    together against the stored E.164 number.
+    Names are compared folded (``bookings.folding``: case and accents ignored both
+    ways) against ``Patient.search_name``, so both databases answer alike. A phone is
+    typed with spaces, dashes or a "+1" that would otherwise be words of their own
+    ("+1" alone has too few digits to search), so all its digits are matched together
+    against the stored E.164 number.
     """
     qs = Patient.objects.all()
     if not any(ch.isalpha() for ch in query):
         digits = "".join(ch for ch in query if ch.isdigit())
         if len(digits) >= 3:
             return qs.filter(phone__contains=digits)
-    for term in query.split():
+    for term in fold(query).split():
         digits = "".join(ch for ch in term if ch.isdigit())
-        cond = Q(first_name__icontains=term) | Q(last_name__icontains=term)
+        cond = Q(search_name__contains=term)
         if len(digits) >= 3:
             cond |= Q(phone__contains=digits)
         qs = qs.filter(cond)

@@ -5,14 +5,59 @@ from typing import Any
 
 from rest_framework import serializers
 
+from bookings.errors import OVERRIDABLE
 from bookings.models import Appointment, Course, Patient
 from bookings.phones import InvalidPhone, normalize_phone
+from bookings.start_fields import ClinicStartField
+from scheduler import bounds
 from scheduler.models import Kind, Practitioner, TreatmentType
 
 MAX_SLOT_RANGE_DAYS = 92
 
 
+class BlankableDateField(serializers.DateField):
+    """A date that may be left empty: ``""`` means none, as an empty field on the web form."""
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        return super().validate_empty_values(None if data == "" else data)
+
+
+class BookingStartField(ClinicStartField):
+    """A start within the booking horizon.
+
+    DRF's own check of a naive time converts it to UTC, which overflows late on
+    9999-12-31: that is a date too far ahead, said as such, not a crash.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(validators=[bounds.validate_booking_start], **kwargs)
+
+    def to_internal_value(self, value: Any) -> Any:
+        try:
+            return super().to_internal_value(value)
+        except OverflowError as exc:
+            raise serializers.ValidationError(
+                bounds.horizon_message(), code="too_far_ahead"
+            ) from exc
+
+
 class PatientSerializer(serializers.ModelSerializer[Patient]):
+    asked_in_person = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text=(
+            "Send true with sms_opted_out: false to confirm the patient asked in person "
+            "to receive texts again; without it the opt-out stays."
+        ),
+    )
+    date_of_birth = BlankableDateField(
+        required=False,
+        allow_null=True,
+        validators=[bounds.validate_date_of_birth],
+        error_messages={"invalid": "Enter the date of birth as YYYY-MM-DD, e.g. 1980-04-02."},
+    )
+
     class Meta:
         model = Patient
         fields = [
@@ -26,6 +71,7 @@ class PatientSerializer(serializers.ModelSerializer[Patient]):
             "sms_consent_at",
             "sms_consent_source",
             "sms_opted_out",
+            "asked_in_person",
             "phone_invalid",
             "created_at",
         ]
@@ -44,8 +90,8 @@ class SlotQuerySerializer(serializers.Serializer[Any]):
     )
     kind = serializers.ChoiceField(choices=Kind.choices)
     # "from" is a Python keyword, so the fields are renamed in validate().
-    from_ = serializers.DateField(required=True)
-    to = serializers.DateField(required=True)
+    from_ = serializers.DateField(required=True, validators=[bounds.validate_query_date])
+    to = serializers.DateField(required=True, validators=[bounds.validate_query_date])
     practitioner = serializers.PrimaryKeyRelatedField(
         queryset=Practitioner.objects.filter(active=True), required=False
     )
@@ -63,7 +109,22 @@ class SlotQuerySerializer(serializers.Serializer[Any]):
             raise serializers.ValidationError(
                 {"to": [f"Search at most {MAX_SLOT_RANGE_DAYS} days at a time."]}
             )
+        last_day = bounds.latest_booking_day()
+        if attrs["from"] > last_day:
+            raise serializers.ValidationError({"from": [bounds.horizon_message()]})
+        # Nothing past the horizon can be booked, so nothing past it is offered.
+        attrs["to"] = min(attrs["to"], last_day)
         return attrs
+
+
+def override_rules_field() -> serializers.ListField:
+    """The rules a clinician overrides, each by its code: one reason never covers a
+    rule that was not named (docs/rules.md#pathway)."""
+    return serializers.ListField(
+        child=serializers.ChoiceField(choices=sorted(OVERRIDABLE)),
+        required=False,
+        max_length=len(OVERRIDABLE),
+    )
 
 
 class SlotSerializer(serializers.Serializer[Any]):
@@ -81,17 +142,24 @@ class BookingSerializer(serializers.Serializer[Any]):
         slug_field="code", queryset=TreatmentType.objects.filter(active=True)
     )
     kind = serializers.ChoiceField(choices=Kind.choices)
-    start = serializers.DateTimeField()
-    planned_units = serializers.IntegerField(required=False, min_value=1, max_value=600)
+    start = BookingStartField()
+    planned_units = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=bounds.MAX_UNITS,
+        error_messages={"max_value": bounds.TOO_MANY_UNITS},
+    )
     override_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    override_rules = override_rules_field()
 
 
 class MoveSerializer(serializers.Serializer[Any]):
-    start = serializers.DateTimeField()
+    start = BookingStartField()
     practitioner = serializers.PrimaryKeyRelatedField(
         queryset=Practitioner.objects.filter(active=True), required=False
     )
     override_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    override_rules = override_rules_field()
 
 
 class CancelSerializer(serializers.Serializer[Any]):
@@ -102,13 +170,32 @@ class CompleteSerializer(serializers.Serializer[Any]):
     """One shape for every kind; which fields are needed depends on the kind."""
 
     diagnosis = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-    units_per_session = serializers.IntegerField(required=False, min_value=1, max_value=600)
-    sessions = serializers.IntegerField(required=False, min_value=1, max_value=20)
-    valid_until = serializers.DateField(required=False)
+    units_per_session = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=bounds.MAX_UNITS,
+        error_messages={"max_value": bounds.TOO_MANY_UNITS},
+    )
+    sessions = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=bounds.MAX_SESSIONS,
+        error_messages={"max_value": bounds.TOO_MANY_SESSIONS},
+    )
+    valid_until = serializers.DateField(
+        required=False, validators=[bounds.validate_prescription_end]
+    )
     product = serializers.CharField(required=False, max_length=80)
-    units = serializers.IntegerField(required=False, min_value=1, max_value=600)
+    units = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=bounds.MAX_UNITS,
+        error_messages={"max_value": bounds.TOO_MANY_UNITS},
+    )
     lot = serializers.CharField(required=False, max_length=40)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    override_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    override_rules = override_rules_field()
 
     REQUIRED = {
         Kind.PRESCRIPTION: ("units_per_session", "sessions"),
@@ -125,6 +212,23 @@ class CompleteSerializer(serializers.Serializer[Any]):
         if missing:
             raise serializers.ValidationError(missing)
         return attrs
+
+
+class AmendSerializer(CompleteSerializer):
+    """The outcome fields to correct, and why; fields left out keep their value."""
+
+    reason = serializers.CharField(max_length=500)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        return attrs
+
+
+def split_overrides(data: dict[str, Any]) -> tuple[dict[str, Any], str, list[str]]:
+    """The outcome fields apart from the override a clinician confirms with them."""
+    outcome = dict(data)
+    reason = outcome.pop("override_reason", "")
+    rules = outcome.pop("override_rules", [])
+    return outcome, reason, rules
 
 
 class AppointmentSerializer(serializers.ModelSerializer[Appointment]):

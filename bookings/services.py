@@ -1,30 +1,30 @@
 """Every change to patients, courses and appointments goes through here."""
 
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from bookings import pathway, roles
-from bookings.errors import PathwayError, SlotTaken
+from bookings import actions, pathway, roles
+from bookings.errors import PathwayError, PatientBusy, SlotTaken
 from bookings.events import Event, publish
-from bookings.models import Appointment, AuditEntry, Course, Patient, Status
-from bookings.outcomes import record_outcome
+from bookings.models import LIVE_STATUSES, Appointment, AuditEntry, Course, Patient, Status
+from bookings.outcomes import check_recorded_units, record_outcome
 from bookings.selectors import get_course_history, get_current_prescription, limits
+from bookings.start_times import check_on_grid
 from scheduler import clock
-from scheduler.models import Kind, Practitioner, TimeOff, TreatmentType
+from scheduler.models import (
+    RECALL_INTERVAL_MAX_DAYS,
+    RECALL_INTERVAL_MIN_DAYS,
+    Kind,
+    Practitioner,
+    TimeOff,
+    TreatmentType,
+)
 from scheduler.selectors import hours_of, is_qualified
 from scheduler.slots import fits_hours
-
-# Which statuses each action may start from.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    Status.CONFIRMED: (Status.BOOKED,),
-    Status.CHECKED_IN: (Status.BOOKED, Status.CONFIRMED),
-    Status.COMPLETED: (Status.BOOKED, Status.CONFIRMED, Status.CHECKED_IN),
-    Status.CANCELLED: (Status.BOOKED, Status.CONFIRMED, Status.CHECKED_IN),
-    Status.NO_SHOW: (Status.BOOKED, Status.CONFIRMED),
-}
-MOVABLE = (Status.BOOKED, Status.CONFIRMED)
 
 
 def _audit(appointment: Appointment, action: str, by: Any, **detail: Any) -> None:
@@ -42,6 +42,7 @@ def _is_user(by: Any) -> bool:
 
 def _check_calendar(
     *,
+    patient: Patient,
     practitioner: Practitioner,
     treatment: TreatmentType,
     kind: str,
@@ -53,6 +54,7 @@ def _check_calendar(
         raise PathwayError(
             "in_the_past", "That time has already passed; choose a time from now on."
         )
+    check_on_grid(start_at, grid_minutes=settings.SLOT_GRID_MINUTES)
     if not is_qualified(practitioner, treatment, kind):
         raise PathwayError(
             "practitioner_not_qualified",
@@ -76,6 +78,26 @@ def _check_calendar(
         others = others.exclude(pk=exclude_id)
     if others.exists():
         raise SlotTaken()
+    _check_patient_free(patient=patient, start_at=start_at, end_at=end_at, exclude_id=exclude_id)
+
+
+def _check_patient_free(
+    *, patient: Patient, start_at: datetime, end_at: datetime, exclude_id: int | None
+) -> None:
+    """One patient, one place: no two live appointments overlap, whoever the practitioners."""
+    others = Appointment.objects.filter(
+        patient=patient, start_at__lt=end_at, end_at__gt=start_at, status__in=LIVE_STATUSES
+    )
+    if exclude_id is not None:
+        others = others.exclude(pk=exclude_id)
+    clash = others.select_related("practitioner").order_by("start_at").first()
+    if clash is not None:
+        begins, ends = clock.local(clash.start_at), clock.local(clash.end_at)
+        raise PatientBusy(
+            f"The patient already has an appointment from {begins:%H:%M} to {ends:%H:%M} on "
+            f"{begins:%a} {begins.day} {begins:%b %Y} with {clash.practitioner.name}. "
+            "Please choose another time."
+        )
 
 
 def _check_rules(
@@ -85,34 +107,50 @@ def _check_rules(
     treatment: TreatmentType,
     kind: str,
     start_at: datetime,
-    planned_units: int,
+    planned_units: int | None,
     by: Any,
     override_reason: str,
+    override_rules: Collection[str],
     exclude_id: int | None = None,
-) -> list[str]:
+    new_plan: bool = True,
+) -> tuple[list[str], int]:
+    """The rules overridden and the units planned, or the refusal; a move (``new_plan``
+    False) keeps the units checked when they were planned."""
     history = get_course_history(
         patient=patient, treatment=treatment, course=course, exclude_id=exclude_id
     )
     rules = limits()
     pathway.check_pathway(kind, start_at, history, rules)
     verdict = pathway.Verdict()
+    clinician = roles.can_record_clinical(by)
+    units = planned_units or 0
     if kind == Kind.INJECTION:
-        verdict = pathway.check_safety(
-            start_at, planned_units, history, rules, exclude_id=exclude_id
-        )
-    return pathway.apply_overrides(
-        verdict, override_reason=override_reason, may_override=roles.can_record_clinical(by)
+        if planned_units is None:
+            units = pathway.planned_units_floor(history, treatment.typical_units)
+        elif new_plan:
+            pathway.check_planned_units(
+                units, history, treatment.typical_units, may_plan_fewer=clinician
+            )
+        verdict = pathway.check_safety(start_at, units, history, rules, exclude_id=exclude_id)
+    overridden = pathway.apply_overrides(
+        verdict,
+        override_reason=override_reason,
+        override_rules=override_rules,
+        may_override=clinician,
     )
+    return overridden, units
 
 
 def _save_without_overlap(appointment: Appointment) -> None:
-    """The database has the last word on overlaps (PostgreSQL's exclusion constraint)."""
+    """The database has the last word on overlaps (PostgreSQL's exclusion constraints)."""
     try:
         with transaction.atomic():
             appointment.save()
     except IntegrityError as exc:
         if "appointment_no_overlap" in str(exc):
             raise SlotTaken() from exc
+        if "appointment_patient_no_overlap" in str(exc):
+            raise PatientBusy() from exc
         raise
 
 
@@ -127,6 +165,7 @@ def book_appointment(
     by: Any,
     planned_units: int | None = None,
     override_reason: str = "",
+    override_rules: Collection[str] = (),
 ) -> Appointment:
     """Book after the pathway and the calendar both agree."""
     # One booking per patient at a time, so the dose and interval rules see every
@@ -138,19 +177,24 @@ def book_appointment(
     start_at = start_at.astimezone(UTC)
     end_at = start_at + timedelta(minutes=treatment.minutes_for(kind))
     _check_calendar(
-        practitioner=practitioner, treatment=treatment, kind=kind, start_at=start_at, end_at=end_at
+        patient=patient,
+        practitioner=practitioner,
+        treatment=treatment,
+        kind=kind,
+        start_at=start_at,
+        end_at=end_at,
     )
     course = Course.objects.filter(patient=patient, treatment_type=treatment).first()
-    units = planned_units if planned_units is not None else treatment.typical_units
-    overridden = _check_rules(
+    overridden, units = _check_rules(
         patient=patient,
         course=course,
         treatment=treatment,
         kind=kind,
         start_at=start_at,
-        planned_units=units,
+        planned_units=planned_units,
         by=by,
         override_reason=override_reason,
+        override_rules=override_rules,
     )
     if course is None:
         course = Course.objects.create(patient=patient, treatment_type=treatment)
@@ -184,20 +228,18 @@ def move_appointment(
     by: Any,
     practitioner: Practitioner | None = None,
     override_reason: str = "",
+    override_rules: Collection[str] = (),
 ) -> Appointment:
     """Another time (or practitioner) for the same visit; the rules are checked again."""
     appointment = _lock(appointment)
     Patient.objects.select_for_update().get(pk=appointment.patient_id)
-    if appointment.status not in MOVABLE:
-        raise PathwayError(
-            "invalid_transition",
-            f"A {appointment.get_status_display().lower()} appointment cannot be moved.",
-        )
+    _allow(appointment, actions.MOVE)
     practitioner = practitioner or appointment.practitioner
     treatment = appointment.course.treatment_type
     start_at = start_at.astimezone(UTC)
     end_at = start_at + (appointment.end_at - appointment.start_at)
     _check_calendar(
+        patient=appointment.patient,
         practitioner=practitioner,
         treatment=treatment,
         kind=appointment.kind,
@@ -205,16 +247,18 @@ def move_appointment(
         end_at=end_at,
         exclude_id=appointment.pk,
     )
-    overridden = _check_rules(
+    overridden, _ = _check_rules(
         patient=appointment.patient,
         course=appointment.course,
         treatment=treatment,
         kind=appointment.kind,
         start_at=start_at,
-        planned_units=appointment.planned_units or 0,
+        planned_units=appointment.planned_units,
         by=by,
         override_reason=override_reason,
+        override_rules=override_rules,
         exclude_id=appointment.pk,
+        new_plan=False,
     )
     before = appointment.start_at
     appointment.start_at, appointment.end_at = start_at, end_at
@@ -226,6 +270,9 @@ def move_appointment(
         appointment.overridden_rules = overridden
     _save_without_overlap(appointment)
     _audit(appointment, "moved", by, before=before.isoformat(), after=start_at.isoformat())
+    if overridden:
+        reason = appointment.override_reason
+        _audit(appointment, "override", by, rules=overridden, reason=reason, when="moved")
     publish(Event.MOVED, appointment)
     return appointment
 
@@ -241,14 +288,21 @@ def _lock(appointment: Appointment) -> Appointment:
     )
 
 
+def _allow(appointment: Appointment, action: str) -> None:
+    """Refuse what bookings/actions.py refuses: the pages offer only what it allows."""
+    words = actions.refusal(
+        action,
+        status=appointment.status,
+        start_at=appointment.start_at,
+        checked_in_at=appointment.checked_in_at,
+        now=clock.now(),
+    )
+    if words is not None:
+        raise PathwayError("invalid_transition", words)
+
+
 def _transition(appointment: Appointment, to: str) -> None:
-    allowed_from = TRANSITIONS[to]
-    if appointment.status not in allowed_from:
-        raise PathwayError(
-            "invalid_transition",
-            f"A {appointment.get_status_display().lower()} appointment cannot be "
-            f"{Status(to).label.lower()}.",
-        )
+    _allow(appointment, to)
     appointment.status = to
 
 
@@ -267,10 +321,6 @@ def confirm_appointment(*, appointment: Appointment, by: Any) -> Appointment:
 def check_in_appointment(*, appointment: Appointment, by: Any) -> Appointment:
     appointment = _lock(appointment)
     _transition(appointment, Status.CHECKED_IN)
-    if clock.local_date(appointment.start_at) != clock.today():
-        raise PathwayError(
-            "invalid_transition", "A patient can only be checked in on the day of the appointment."
-        )
     appointment.checked_in_at = clock.now()
     appointment.save(update_fields=["status", "checked_in_at", "updated_at"])
     _audit(appointment, "checked_in", by)
@@ -291,40 +341,36 @@ def cancel_appointment(*, appointment: Appointment, by: Any, reason: str) -> App
 
 
 @transaction.atomic
-def mark_no_show(*, appointment: Appointment, by: Any) -> Appointment:
-    appointment = _lock(appointment)
-    _transition(appointment, Status.NO_SHOW)
-    if appointment.start_at > clock.now():
-        raise PathwayError(
-            "invalid_transition", "A patient can only be marked a no-show after the start time."
-        )
-    appointment.save(update_fields=["status", "updated_at"])
-    _audit(appointment, "no_show", by)
-    publish(Event.NO_SHOW, appointment)
-    return appointment
-
-
-@transaction.atomic
 def complete_appointment(
-    *, appointment: Appointment, by: Any, outcome: dict[str, Any]
+    *,
+    appointment: Appointment,
+    by: Any,
+    outcome: dict[str, Any],
+    override_reason: str = "",
+    override_rules: Collection[str] = (),
 ) -> Appointment:
-    """Record the clinical outcome (SPEC §2.2); clinicians only."""
+    """Record the clinical outcome (docs/rules.md#pathway); clinicians only. An injection's units
+    pass the booking's safety rules, or a clinician overrides them by name."""
     if not roles.can_record_clinical(by):
         raise PathwayError(
             "not_allowed", "Only a clinician can record the outcome of an appointment.", status=403
         )
     appointment = _lock(appointment)
     _transition(appointment, Status.COMPLETED)
-    if appointment.start_at > clock.now() and appointment.checked_in_at is None:
-        raise PathwayError(
-            "invalid_transition",
-            "This appointment has not started yet; check the patient in first.",
-        )
     record_outcome(appointment, by if _is_user(by) else None, outcome)
+    overridden = check_recorded_units(
+        appointment=appointment,
+        by=by,
+        override_reason=override_reason,
+        override_rules=override_rules,
+    )
     appointment.completed_at = clock.now()
     appointment.completed_by = by if _is_user(by) else None
     appointment.save()
     _audit(appointment, "completed", by, **{k: str(v) for k, v in outcome.items()})
+    if overridden:
+        reason = override_reason.strip()
+        _audit(appointment, "override", by, rules=overridden, reason=reason, when="recorded")
     publish(Event.COMPLETED, appointment)
     return appointment
 
@@ -339,8 +385,12 @@ def set_recall_interval(*, course: Course, days: int | None, by: Any) -> Course:
         raise PathwayError(
             "not_allowed", "Only a clinician can change the recall interval.", status=403
         )
-    if days is not None and not 56 <= days <= 365:
-        raise PathwayError("invalid_transition", "The recall interval must be 56 to 365 days.")
+    if days is not None and not RECALL_INTERVAL_MIN_DAYS <= days <= RECALL_INTERVAL_MAX_DAYS:
+        raise PathwayError(
+            "recall_interval_out_of_range",
+            f"The recall interval must be {RECALL_INTERVAL_MIN_DAYS} to "
+            f"{RECALL_INTERVAL_MAX_DAYS} days.",
+        )
     course.recall_interval_days = days
     course.save(update_fields=["recall_interval_days"])
     return course
@@ -352,7 +402,6 @@ __all__ = [
     "check_in_appointment",
     "complete_appointment",
     "confirm_appointment",
-    "mark_no_show",
     "move_appointment",
     "set_recall_interval",
 ]

@@ -9,7 +9,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
-    path("manager/", views.manager_home, name="manager-home"),
     path("calendar/", views_calendar.day_calendar, name="calendar"),
     path("patients/", views_patients.patient_search, name="patients"),
     path("patients/new/", views_patients.patient_register, name="patient-register"),
@@ -24,8 +23,14 @@ urlpatterns = [
         "appointments/<int:pk>/check-in/", views_appointments.check_in, name="appointment-check-in"
     ),
     path("appointments/<int:pk>/no-show/", views_appointments.no_show, name="appointment-no-show"),
+    path(
+        "appointments/<int:pk>/undo-no-show/",
+        views_appointments.undo_no_show,
+        name="appointment-undo-no-show",
+    ),
     path("appointments/<int:pk>/cancel/", views_appointments.cancel, name="appointment-cancel"),
     path(
         "appointments/<int:pk>/complete/", views_appointments.complete, name="appointment-complete"
     ),
+    path("appointments/<int:pk>/amend/", views_appointments.amend, name="appointment-amend"),
 ]

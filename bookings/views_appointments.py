@@ -11,17 +11,24 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from bookings import roles, services
+from bookings import amendments, no_shows, roles, services
+from bookings.actions import get_appointment_actions
+from bookings.audit_lines import list_record_lines, rules_in_words
 from bookings.errors import PathwayError
-from bookings.forms import CANCEL_REASONS, OUTCOME_FORMS, PRODUCTS, CancelForm
+from bookings.forms import (
+    CANCEL_REASONS,
+    PRODUCTS,
+    AmendReasonForm,
+    CancelForm,
+    OverrideForm,
+    outcome_form_for,
+)
 from bookings.models import Appointment
 from bookings.phones import display_phone
-from bookings.services import MOVABLE, TRANSITIONS
-from bookings.views import back_to, header, page, require
+from bookings.views import back_to, header, page, require, safe_next
+from bookings.wording import appointment_kind_label
 from scheduler import clock
 from scheduler.models import Kind
-
-OUTCOME_TEMPLATES = {kind: f"bookings/outcome/{kind}.html" for kind in Kind.values}
 
 
 def _get(pk: int) -> Appointment:
@@ -39,37 +46,50 @@ def _context(
     *,
     cancel_form: CancelForm | None = None,
     outcome_form: forms.Form | None = None,
+    amend_form: forms.Form | None = None,
+    amend_reason_form: AmendReasonForm | None = None,
+    override_form: OverrideForm | None = None,
     error: PathwayError | None = None,
     error_for: str = "",
 ) -> dict[str, Any]:
     """What the appointment's actions need; the offered actions follow the services' rules."""
-    status = appointment.status
     can_book = roles.can_book(request.user)
     can_record = roles.can_record_clinical(request.user)
-    today = clock.today()
-    on_day = clock.local_date(appointment.start_at) == today
-    started = appointment.start_at <= clock.now()
+    offered = get_appointment_actions(
+        appointment=appointment, now=clock.now(), can_book=can_book, can_record=can_record
+    )
     kind = appointment.kind
     if outcome_form is None and can_record:
         initial = {"units": appointment.planned_units} if kind == Kind.INJECTION else {}
-        outcome_form = OUTCOME_FORMS[kind](initial=initial)
+        outcome_form = outcome_form_for(appointment, initial=initial)
+    if amend_form is None and offered.amend:
+        amend_form = outcome_form_for(appointment, initial=amendments.recorded_values(appointment))
+    override_form = override_form or OverrideForm()
     return {
         "appointment": appointment,
         "phone_display": display_phone(appointment.patient.phone),
         "next": request.GET.get("next") or request.POST.get("next") or "",
-        "may_confirm": can_book and status in TRANSITIONS["confirmed"],
-        "may_check_in": can_book and status in TRANSITIONS["checked_in"] and on_day,
-        "may_no_show": can_book and status in TRANSITIONS["no_show"] and started,
-        "may_cancel": can_book and status in TRANSITIONS["cancelled"],
-        "may_move": can_book and status in MOVABLE,
-        "may_complete": can_record
-        and status in TRANSITIONS["completed"]
-        and (started or appointment.checked_in_at is not None),
+        "may_confirm": offered.confirm,
+        "may_check_in": offered.check_in,
+        "may_no_show": offered.no_show,
+        "no_show_undo_until": no_shows.get_no_show_undo_until(appointment=appointment)
+        if can_book
+        else None,
+        "may_cancel": offered.cancel,
+        "may_move": offered.move,
+        "may_complete": offered.complete,
         "cancel_form": cancel_form or CancelForm(),
         "cancel_reasons": CANCEL_REASONS,
         "outcome_form": outcome_form,
-        "outcome_template": OUTCOME_TEMPLATES[kind],
         "products": PRODUCTS,
+        "kind_words": appointment_kind_label(appointment),
+        "may_amend": offered.amend,
+        "amend_form": amend_form,
+        "amend_reason_form": amend_reason_form or AmendReasonForm(),
+        "override_reason": override_form["override_reason"],
+        "chosen_rules": override_form["override_rules"].value() or [],
+        "booking_override_words": rules_in_words(appointment.overridden_rules),
+        "record_lines": list_record_lines(appointment),
         "error": error,
         "error_for": error_for,
     }
@@ -105,7 +125,35 @@ def _status_action(
 
 confirm = _status_action(services.confirm_appointment, "confirmed")
 check_in = _status_action(services.check_in_appointment, "checked in")
-no_show = _status_action(services.mark_no_show, "marked as a no-show")
+undo_no_show = _status_action(no_shows.undo_no_show, "no-show undone")
+
+
+@require(roles.can_book)
+def no_show(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks first (a page of its own, so it works without JavaScript); marks on "yes".
+
+    The appointment's actions offer the same question inline; a POST without the
+    answer, from an old page or a double click, is asked again rather than acted on.
+    """
+    appointment = _get(pk)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            no_shows.mark_no_show(appointment=appointment, by=request.user)
+        except PathwayError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                f"{appointment.patient.full_name}: marked as a no-show. "
+                "You can undo this until the end of today.",
+            )
+        return back_to(request, reverse("appointment", args=[pk]))
+    context = _context(request, appointment)
+    if not context["may_no_show"]:
+        messages.error(request, "This appointment cannot be marked as a no-show.")
+        return back_to(request, reverse("appointment", args=[pk]))
+    context["back"] = safe_next(request, reverse("appointment", args=[pk]))
+    return page(request, "bookings/no_show_confirm.html", context)
 
 
 @require(roles.can_book)
@@ -131,14 +179,17 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def complete(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = _get(pk)
-    form = OUTCOME_FORMS[appointment.kind](request.POST)
+    form = outcome_form_for(appointment, data=request.POST)
+    override = OverrideForm(request.POST)
     error: PathwayError | None = None
-    if form.is_valid():
+    if form.is_valid() and override.is_valid():
         try:
             services.complete_appointment(
                 appointment=appointment,
                 by=request.user,
                 outcome={k: v for k, v in form.cleaned_data.items() if v not in (None, "")},
+                override_reason=override.cleaned_data["override_reason"],
+                override_rules=override.cleaned_data["override_rules"],
             )
         except PathwayError as exc:
             if exc.status == 403:
@@ -147,8 +198,53 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{appointment.get_kind_display()} for {appointment.patient.full_name} recorded.",
+                f"{appointment_kind_label(appointment)} for {appointment.patient.full_name} recorded.",
             )
             return back_to(request, reverse("appointment", args=[pk]))
-    context = _context(request, appointment, outcome_form=form, error=error, error_for="complete")
+    context = _context(
+        request,
+        appointment,
+        outcome_form=form,
+        override_form=override,
+        error=error,
+        error_for="complete",
+    )
+    return page(request, "bookings/appointment_detail.html", context, status=400)
+
+
+@require(roles.can_record_clinical)
+@require_POST
+def amend(request: HttpRequest, pk: int) -> HttpResponse:
+    """A clinician corrects a recorded outcome; what it replaced stays in the history."""
+    appointment = _get(pk)
+    form = outcome_form_for(appointment, data=request.POST)
+    why = AmendReasonForm(request.POST)
+    override = OverrideForm(request.POST)
+    error: PathwayError | None = None
+    if all([form.is_valid(), why.is_valid(), override.is_valid()]):
+        try:
+            amendments.amend_outcome(
+                appointment=appointment,
+                by=request.user,
+                changes=form.cleaned_data,
+                reason=why.cleaned_data["reason"],
+                override_reason=override.cleaned_data["override_reason"],
+                override_rules=override.cleaned_data["override_rules"],
+            )
+        except PathwayError as exc:
+            if exc.status == 403:
+                raise PermissionDenied(exc.message) from exc
+            error = exc
+        else:
+            messages.success(request, "The record is amended; the earlier values are kept.")
+            return back_to(request, reverse("appointment", args=[pk]))
+    context = _context(
+        request,
+        appointment,
+        amend_form=form,
+        amend_reason_form=why,
+        override_form=override,
+        error=error,
+        error_for="amend",
+    )
     return page(request, "bookings/appointment_detail.html", context, status=400)

@@ -14,24 +14,31 @@ from bookings import roles, services
 from bookings.booking_options import (
     SLOT_DAYS,
     DaySlots,
+    get_picker_start,
+    get_prescribed_units,
     list_kind_options,
     list_slot_days,
     next_free_slots,
 )
-from bookings.errors import OVERRIDABLE, PathwayError, SlotTaken
+from bookings.errors import PathwayError, PatientBusy, SlotTaken
 from bookings.forms import BookingForm, MoveForm
 from bookings.models import Appointment, Patient
 from bookings.phones import display_phone
 from bookings.views import calendar_url, page, require
-from scheduler import clock
+from bookings.wording import appointment_kind_label, kind_label
+from scheduler import bounds, clock
 from scheduler.models import Kind, TreatmentType
 
 
 def _first_day(request: HttpRequest) -> date:
+    """The picker's first day: from today to the last fortnight before the horizon."""
+    today = clock.today()
     try:
-        return max(date.fromisoformat(request.GET.get("from", "")), clock.today())
+        wanted = date.fromisoformat(request.GET.get("from", ""))
     except ValueError:
-        return clock.today()
+        return today
+    last_first = bounds.latest_booking_day() - timedelta(days=SLOT_DAYS - 1)
+    return max(min(wanted, last_first), today)
 
 
 def _chosen_day(request: HttpRequest, days: list[DaySlots]) -> DaySlots | None:
@@ -42,18 +49,50 @@ def _chosen_day(request: HttpRequest, days: list[DaySlots]) -> DaySlots | None:
     return next((d for d in days if d.count), None)
 
 
-def _slot_picker(request: HttpRequest, **query: Any) -> dict[str, Any]:
-    first = _first_day(request)
-    days = list_slot_days(first=first, **query)
+def _slot_picker(
+    request: HttpRequest,
+    *,
+    treatment: TreatmentType,
+    kind: str,
+    patient: Patient,
+    safety: bool,
+    moving: Appointment | None = None,
+) -> dict[str, Any]:
+    """The picker's days and slots; an injection the rules refuse yet starts when allowed."""
+    start = get_picker_start(
+        asked=_first_day(request),
+        treatment=treatment,
+        kind=kind,
+        patient=patient if safety else None,
+        moving=moving,
+    )
+    first = start.first
+    # Nothing past the booking horizon can be booked, so the picker stops there.
+    days_left = (bounds.latest_booking_day() - first).days + 1
+    days = list_slot_days(
+        first=first,
+        days=min(SLOT_DAYS, days_left),
+        treatment=treatment,
+        kind=kind,
+        patient=patient,
+        moving=moving,
+        safety=safety,
+    )
     return {
         "days": days,
         "chosen": _chosen_day(request, days),
         "first": first,
+        "wait_note": start.note,
         "earlier": first.fromordinal(first.toordinal() - SLOT_DAYS)
-        if first > clock.today()
+        if first > start.floor
         else None,
-        "later": first.fromordinal(first.toordinal() + SLOT_DAYS),
+        "later": first + timedelta(days=SLOT_DAYS) if days_left > SLOT_DAYS else None,
     }
+
+
+def _sees_all(request: HttpRequest) -> bool:
+    """A clinician may ask for the times a safety rule refuses, to override it."""
+    return request.GET.get("all") == "1" and roles.can_record_clinical(request.user)
 
 
 @require(roles.can_book)
@@ -61,7 +100,8 @@ def book(request: HttpRequest) -> HttpResponse:
     """One page that grows a step at a time; every choice is a GET parameter."""
     context: dict[str, Any] = {"treatments": TreatmentType.objects.filter(active=True)}
     patient_id = request.GET.get("patient", "")
-    if not patient_id.isdigit():
+    # isdecimal, not isdigit: "²" is a digit to Python but not a number to int().
+    if not patient_id.isdecimal():
         return page(request, "bookings/book.html", context)
     patient = get_object_or_404(Patient, pk=patient_id)
     context["patient"] = patient
@@ -77,11 +117,12 @@ def book(request: HttpRequest) -> HttpResponse:
     if kind not in allowed:
         return page(request, "bookings/book.html", context)
     context["kind"] = Kind(kind)
-    # A clinician about to override the re-injection interval sees every free slot.
-    see_all = request.GET.get("all") == "1" and roles.can_record_clinical(request.user)
+    context["kind_label"] = kind_label(Kind(kind), treatment)
+    # A clinician about to override a safety rule sees every time the patient is free.
+    see_all = _sees_all(request)
     context["see_all"] = see_all
     context.update(
-        _slot_picker(request, treatment=treatment, kind=kind, patient=None if see_all else patient)
+        _slot_picker(request, treatment=treatment, kind=kind, patient=patient, safety=not see_all)
     )
     choice: dict[str, str] = {"patient": str(patient.pk), "treatment": treatment.code, "kind": kind}
     picker = urlencode(choice | ({"all": "1"} if see_all else {}))
@@ -110,13 +151,18 @@ def confirm_url(
     return f"{reverse('book-confirm')}?{query}"
 
 
+# The fields that name the slot; the others (units, override) are typed on the page.
+SLOT_FIELDS = ("patient", "treatment", "kind", "practitioner", "start")
+
+
 @require(roles.can_book)
 def book_confirm(request: HttpRequest) -> HttpResponse:
     form = BookingForm(request.POST if request.method == "POST" else request.GET)
     context: dict[str, Any] = {"form": form}
-    if not form.is_valid():
-        return page(request, "bookings/book_confirm.html", context, status=400)
+    valid = form.is_valid()
     v = form.cleaned_data
+    if not all(name in v for name in SLOT_FIELDS):
+        return page(request, "bookings/book_confirm.html", context, status=400)
     context["summary"] = {
         "patient": v["patient"],
         "treatment": v["treatment"],
@@ -126,6 +172,14 @@ def book_confirm(request: HttpRequest) -> HttpResponse:
         "end_at": v["start"] + timedelta(minutes=v["treatment"].minutes_for(v["kind"])),
     }
     context["typical_units"] = v["treatment"].typical_units
+    context["kind_label"] = kind_label(v["kind"], v["treatment"])
+    if v["kind"] == Kind.INJECTION:
+        context["prescribed_units"] = get_prescribed_units(
+            patient=v["patient"], treatment=v["treatment"]
+        )
+    if not valid:
+        # The slot is fine: show it again with the typed units and reason and their errors.
+        return page(request, "bookings/book_confirm.html", context, status=400)
     if request.method != "POST":
         return page(request, "bookings/book_confirm.html", context)
     try:
@@ -138,8 +192,10 @@ def book_confirm(request: HttpRequest) -> HttpResponse:
             by=request.user,
             planned_units=v["planned_units"],
             override_reason=v["override_reason"],
+            override_rules=v["override_rules"],
         )
-    except SlotTaken as exc:
+    except (SlotTaken, PatientBusy) as exc:
+        # Either way the time cannot be had: offer the next ones free for both.
         context["error"] = exc
         context["alternatives"] = [
             (
@@ -162,12 +218,12 @@ def book_confirm(request: HttpRequest) -> HttpResponse:
         if exc.status == 403:
             raise PermissionDenied(exc.message) from exc
         context["error"] = exc
-        context["overridable"] = exc.code in OVERRIDABLE
+        context["chosen_rules"] = v["override_rules"]
         return page(request, "bookings/book_confirm.html", context, status=400)
     local = clock.local(appointment.start_at)
     messages.success(
         request,
-        f"Booked: {appointment.get_kind_display()} for {appointment.patient.full_name} "
+        f"Booked: {appointment_kind_label(appointment)} for {appointment.patient.full_name} "
         f"with {appointment.practitioner.name}, {local:%a} {local.day} {local:%b at %H:%M}.",
     )
     return redirect("patient", appointment.patient_id)
@@ -186,7 +242,8 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
         else (request.GET if "start" in request.GET else None)
     )
     context: dict[str, Any] = {"appointment": appointment, "form": form}
-    if form.is_bound and form.is_valid():
+    invalid = form.is_bound and not form.is_valid()
+    if form.is_bound and not invalid:
         v = form.cleaned_data
         context["new_start"] = v["start"]
         context["new_practitioner"] = v["practitioner"]
@@ -198,12 +255,13 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
                     practitioner=v["practitioner"],
                     by=request.user,
                     override_reason=v["override_reason"],
+                    override_rules=v["override_rules"],
                 )
             except PathwayError as exc:
                 if exc.status == 403:
                     raise PermissionDenied(exc.message) from exc
                 context["error"] = exc
-                context["overridable"] = exc.code in OVERRIDABLE
+                context["chosen_rules"] = v["override_rules"]
             else:
                 local = clock.local(v["start"])
                 messages.success(
@@ -212,10 +270,25 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
                     f"with {v['practitioner'].name}.",
                 )
                 return redirect(calendar_url(local.date()))
-    # The slot search would count this very appointment against its own re-injection
-    # interval, so it lists every free slot; the move service checks the rules.
-    context.update(_slot_picker(request, treatment=treatment, kind=appointment.kind, patient=None))
-    context["picker_base"] = "?"
+    # The appointment being moved is left out of its own way: its time and its place
+    # in the re-injection and dose rules are free to it.
+    see_all = _sees_all(request)
+    context["see_all"] = see_all
+    context.update(
+        _slot_picker(
+            request,
+            treatment=treatment,
+            kind=appointment.kind,
+            patient=appointment.patient,
+            safety=not see_all,
+            moving=appointment,
+        )
+    )
+    context["picker_base"] = "?all=1&" if see_all else "?"
     context["slot_link_base"] = request.path + "?"
-    status = 400 if context.get("error") else 200
+    error = context.get("error")
+    # 409 when the time is taken (by another booking or the patient's own), as in the API.
+    status = error.status if isinstance(error, PathwayError) else 200
+    if invalid:
+        status = 400
     return page(request, "bookings/move.html", context, status=status)

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from bookings import roles
 from bookings.calendar import get_day_calendar
 from bookings.views import page, require
-from scheduler import clock
+from scheduler import bounds, clock
 
 # Pixels per minute on screen: a 15-minute visit is one readable line.
 SCALE = 1.6
@@ -18,9 +18,13 @@ def _day_param(request: HttpRequest) -> tuple[date, str]:
     if not raw:
         return clock.today(), ""
     try:
-        return date.fromisoformat(raw), ""
+        day = date.fromisoformat(raw)
     except ValueError:
         return clock.today(), f"“{raw}” is not a date; showing today."
+    if not bounds.is_sane_query_date(day):
+        first, last = (bounds.spoken_date(d) for d in bounds.query_range())
+        return clock.today(), f"“{raw}” is not between {first} and {last}; showing today."
+    return day, ""
 
 
 @require(roles.can_read)

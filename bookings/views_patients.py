@@ -1,14 +1,14 @@
 """Finding, registering and showing patients."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from bookings import patients, roles, selectors
+from bookings import actions, patients, roles, selectors
 from bookings.forms import PatientEditForm, PatientForm
 from bookings.models import Patient, Status
 from bookings.phones import InvalidPhone, display_phone
-from bookings.services import MOVABLE, TRANSITIONS
 from bookings.views import page, require
 from scheduler import clock
 
@@ -58,10 +58,8 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
     form = PatientEditForm(request.POST or None, patient=patient)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data.pop("asked_in_person", None)
         try:
-            patients.update_patient(patient=patient, by=request.user, **data)
+            patients.update_patient(patient=patient, by=request.user, **form.cleaned_data)
         except InvalidPhone as exc:
             form.add_error("phone", str(exc))
         else:
@@ -103,6 +101,8 @@ def patient_page(
         "bookings/patient_detail.html",
         {
             "patient": patient,
+            # Other apps' parts of the page, named in settings so bookings never imports them.
+            "patient_panels": settings.PATIENT_PAGE_PANELS,
             "phone_display": display_phone(patient.phone),
             "courses": [
                 {
@@ -116,8 +116,8 @@ def patient_page(
             "upcoming": [
                 {
                     "a": a,
-                    "may_move": a.status in MOVABLE,
-                    "may_cancel": a.status in TRANSITIONS[Status.CANCELLED],
+                    "may_move": actions.allows(actions.MOVE, a, now),
+                    "may_cancel": actions.allows(Status.CANCELLED, a, now),
                 }
                 for a in upcoming
             ],

@@ -41,9 +41,14 @@ INSTALLED_APPS = [
     "bookings",
     "reminders",
 ]
+if DEBUG:
+    # Development tools (the clinic generator's command) never ship in production.
+    INSTALLED_APPS.append("benchmarks")
 
 MIDDLEWARE = [
     "config.request_log.RequestLogMiddleware",
+    # Before the session and authentication, which would look up a NUL-laden cookie.
+    "config.request_guard.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -182,7 +187,7 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Booking rules (SPEC §2.2); kept here so a clinic can tune them without code.
+# Booking rules (docs/rules.md#pathway); kept here so a clinic can tune them without code.
 PRESCRIPTION_VALIDITY_DAYS = env.int("PRESCRIPTION_VALIDITY_DAYS", default=365)
 COSMETIC_EXAM_VALIDITY_DAYS = env.int("COSMETIC_EXAM_VALIDITY_DAYS", default=365)
 DOSE_LIMIT_UNITS = env.int("DOSE_LIMIT_UNITS", default=400)
@@ -192,7 +197,9 @@ SLOT_GRID_MINUTES = 15
 # Celery: Redis when REDIS_URL / CELERY_BROKER_URL is set, otherwise a broker on the
 # local disk that needs no server (fine for one machine, not for a cluster).
 REDIS_URL = env.str("REDIS_URL", default="")
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+# The host part means nothing to the filesystem transport, but without one kombu warns
+# "No hostname was supplied" on every start.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost/")
 BROKER_DIR = VAR_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -255,6 +262,10 @@ CSRF_TRUSTED_ORIGINS = [_public.rstrip("/")] if _public.startswith("http") else 
 # --- Recalls and SMS ---
 # Booking changes reach reminders through these handlers (bookings never imports it).
 BOOKING_EVENT_HANDLERS = ["reminders.recalls.handle_booking_event"]
+# Templates other apps add to the patient page (bookings renders them, never imports them).
+PATIENT_PAGE_PANELS = ["reminders/_patient_follow_ups.html"]
+# Consent and opt-out changes made by staff join reminders' consent history.
+PATIENT_CONSENT_HANDLERS = ["reminders.consent.record_consent_change"]
 # `console` prints each SMS (development, demo); `twilio` sends through Twilio.
 SMS_BACKEND = env.str("SMS_BACKEND", default="console")
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")

@@ -23,3 +23,8 @@ urlpatterns = [
     path("", include("reminders.web_urls")),
     path("", include("bookings.urls")),
 ]
+
+# Error pages in the clinic's look (config/errors.py); Django's are bare text.
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"

@@ -5,7 +5,13 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from reminders.models import InboundMessage, Message, MessageStatusEvent, Recall
+from reminders.models import (
+    ConsentChange,
+    InboundMessage,
+    Message,
+    MessageStatusEvent,
+    Recall,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -56,3 +62,12 @@ class InboundMessageAdmin(ReadOnlyAdmin):
     list_filter = ["action"]
     search_fields = ["from_number", "body"]
     raw_id_fields = ["patient", "read_by"]
+
+
+@admin.register(ConsentChange)
+class ConsentChangeAdmin(ReadOnlyAdmin):
+    list_display = ["id", "at", "patient", "field", "value", "source", "asked_in_person", "by"]
+    list_filter = ["field", "source"]
+    raw_id_fields = ["patient", "by"]
+    list_select_related = ["patient", "by"]
+    show_full_result_count = False

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from bookings.permissions import BookingRole, ReadAnyRole
 from reminders import recalls, selectors, sms_selectors
 from reminders.models import Message, MessageStatus, Recall, RecallKind, RecallStatus
+from scheduler import bounds
 
 
 class RecallSerializer(serializers.ModelSerializer[Recall]):
@@ -36,8 +37,8 @@ class RecallSerializer(serializers.ModelSerializer[Recall]):
 class RecallQuerySerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=RecallStatus.choices, required=False)
     kind = serializers.ChoiceField(choices=RecallKind.choices, required=False)
-    due_before = serializers.DateField(required=False)
-    due_after = serializers.DateField(required=False)
+    due_before = serializers.DateField(required=False, validators=[bounds.validate_query_date])
+    due_after = serializers.DateField(required=False, validators=[bounds.validate_query_date])
     treatment_type = serializers.SlugField(required=False)
     patient = serializers.IntegerField(required=False, min_value=1)
     practitioner = serializers.IntegerField(

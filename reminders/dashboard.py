@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
 from bookings.phones import display_phone
 from reminders import selectors
@@ -20,7 +21,7 @@ from reminders.models import (
     RecallKind,
     RecallStatus,
 )
-from scheduler import clock
+from scheduler import bounds, clock
 from scheduler.models import Practitioner, TreatmentType
 
 CHART_WEEKS = 8
@@ -74,10 +75,16 @@ class FilterForm(forms.Form):
         choices=[("", "All follow-ups"), *RecallKind.choices],
     )
     due_after = forms.DateField(
-        label="Due from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Due from",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[bounds.validate_query_date],
     )
     due_before = forms.DateField(
-        label="Due to", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Due to",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[bounds.validate_query_date],
     )
 
     def __init__(
@@ -322,6 +329,9 @@ def rate(part: int, whole: int) -> int | None:
 @dataclass(frozen=True)
 class SmsHealth:
     counts: dict[str, int]
+    # The console backend prints a text and marks it sent; no delivery report can ever
+    # come, so a delivery rate of 0 % would only alarm. Twilio reports delivery.
+    delivery_reported: bool = field(default_factory=lambda: settings.SMS_BACKEND != "console")
 
     @property
     def delivered(self) -> int:
@@ -355,6 +365,8 @@ class SmsHealth:
 
     @property
     def delivery_rate(self) -> int | None:
+        if not self.delivery_reported:
+            return None
         return rate(self.delivered, self.attempted)
 
 

@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.parse
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -71,12 +72,21 @@ def status_callback_url(message_id: int) -> str:
     return f"{base}/webhooks/twilio/status/?m={message_id}" if base else ""
 
 
-def send(*, to: str, body: str, message_id: int) -> Sent:
+def _nothing_to_record() -> None:
+    return None
+
+
+def send(
+    *, to: str, body: str, message_id: int, before_request: Callable[[], None] = _nothing_to_record
+) -> Sent:
+    """Send one text. ``before_request`` runs just before each request that could reach
+    the provider (the caller records the hand-over; it may raise to stop the send)."""
     backend = settings.SMS_BACKEND
     if backend == "console":
+        before_request()
         return _send_console(to=to, body=body)
     if backend == "twilio":
-        return _send_twilio(to=to, body=body, message_id=message_id)
+        return _send_twilio(to=to, body=body, message_id=message_id, before_request=before_request)
     raise ValueError(f"Unknown SMS_BACKEND {backend!r}: use 'console' or 'twilio'.")
 
 
@@ -112,7 +122,9 @@ def _client(account_sid: str, auth_token: str, api_base_url: str, timeout: float
     return Client(account_sid, auth_token, http_client=http_client)
 
 
-def _send_twilio(*, to: str, body: str, message_id: int) -> Sent:
+def _send_twilio(
+    *, to: str, body: str, message_id: int, before_request: Callable[[], None]
+) -> Sent:
     client = _client(
         settings.TWILIO_ACCOUNT_SID,
         settings.TWILIO_AUTH_TOKEN,
@@ -131,6 +143,7 @@ def _send_twilio(*, to: str, body: str, message_id: int) -> Sent:
     tries = max(1, settings.SMS_SEND_TRIES)
     for attempt in range(tries):
         try:
+            before_request()
             return _create(client, params)
         except NotProcessed:
             if attempt == tries - 1:

@@ -6,12 +6,14 @@ clears the flag, and who did it and when is written on the R texts themselves
 (``read_by`` / ``read_at``), so the record stays with what the patient sent.
 """
 
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from bookings.models import Patient
+from bookings.errors import PathwayError
+from bookings.models import AuditEntry, Patient
 from reminders.models import InboundAction, InboundMessage
 from scheduler import clock
 
@@ -61,26 +63,93 @@ def count_inbox() -> int:
     return callbacks.union(unread, all=True).count()
 
 
+CALLED_BACK = "called_back"
+CALL_BACK_UNDONE = "call_back_undone"
+
+
 @transaction.atomic
 def mark_called_back(*, patient: Patient, by: Any) -> int:
     """Staff called the patient back: clear the request and say who did it and when.
 
     An R is sent by a phone, and every patient on that number was flagged by it (a
     family shares one), so one call back clears them all. Returns how many patients
-    were cleared (0 if someone else got there first).
+    were cleared (0 if someone else got there first). What was cleared is kept in the
+    audit trail, so a call back recorded by mistake can be undone the same day.
     """
     now = clock.now()
     user = by if getattr(by, "is_authenticated", False) else None
     numbers = Q(phone=patient.phone) if patient.phone else Q(pk=patient.pk)
-    cleared = Patient.objects.filter(numbers | Q(pk=patient.pk)).filter(
-        callback_requested_at__isnull=False
-    )
-    count = cleared.update(callback_requested_at=None)
+    cleared = Patient.objects.select_for_update().filter(numbers | Q(pk=patient.pk))
+    requested = {
+        pk: at
+        for pk, at in cleared.filter(callback_requested_at__isnull=False).values_list(
+            "pk", "callback_requested_at"
+        )
+    }
+    if not requested:
+        return 0
+    Patient.objects.filter(pk__in=requested).update(callback_requested_at=None)
     senders = Q(patient=patient) | (Q(from_number=patient.phone) if patient.phone else Q())
-    InboundMessage.objects.filter(
+    answered = InboundMessage.objects.filter(
         senders, action=InboundAction.CALLBACK, read_at__isnull=True
-    ).update(read_at=now, read_by=user)
-    return count
+    )
+    texts = list(answered.values_list("pk", flat=True))
+    answered.update(read_at=now, read_by=user)
+    AuditEntry.objects.create(
+        patient=patient,
+        action=CALLED_BACK,
+        by=user,
+        detail={
+            "requested_at": {str(pk): at.isoformat() for pk, at in requested.items() if at},
+            "texts": texts,
+        },
+    )
+    return len(requested)
+
+
+def _undoable_call_back(patient: Patient) -> AuditEntry | None:
+    """The patient's call back recorded today and not yet undone, if any."""
+    last = (
+        AuditEntry.objects.filter(patient=patient, action__in=(CALLED_BACK, CALL_BACK_UNDONE))
+        .order_by("-at", "-id")
+        .first()
+    )
+    if last is None or last.action != CALLED_BACK or clock.local_date(last.at) != clock.today():
+        return None
+    return last
+
+
+def can_undo_call_back(*, patient: Patient) -> bool:
+    return _undoable_call_back(patient) is not None
+
+
+@transaction.atomic
+def undo_call_back(*, patient: Patient, by: Any) -> int:
+    """A call back recorded by mistake: the patients wait again, the R texts unanswered.
+
+    Only the same clinic day, and audited. A newer R that arrived meanwhile keeps its
+    own time. Returns how many patients wait again.
+    """
+    Patient.objects.select_for_update().get(pk=patient.pk)  # one undo at a time
+    entry = _undoable_call_back(patient)
+    if entry is None:
+        raise PathwayError(
+            "invalid_transition",
+            "Only a call back recorded today can be undone.",
+        )
+    user = by if getattr(by, "is_authenticated", False) else None
+    restored = 0
+    for pk, at in entry.detail.get("requested_at", {}).items():
+        restored += Patient.objects.filter(pk=int(pk), callback_requested_at__isnull=True).update(
+            callback_requested_at=datetime.fromisoformat(at)
+        )
+    InboundMessage.objects.filter(pk__in=entry.detail.get("texts", [])).update(
+        read_at=None, read_by=None
+    )
+    AuditEntry.objects.create(
+        patient=patient, action=CALL_BACK_UNDONE, by=user, detail={"undoes": entry.pk}
+    )
+    return restored
 
 
 def mark_read(*, text: InboundMessage, by: Any) -> bool:

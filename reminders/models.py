@@ -154,6 +154,11 @@ class Message(models.Model):
         null=True, blank=True, help_text="When a send task was last put on the broker."
     )
     sending_at = models.DateTimeField(null=True, blank=True)
+    handed_over_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set just before the request to the provider: without it, nothing left.",
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -280,3 +285,34 @@ class SendPace(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: next at {self.next_free_us}"
+
+
+class ConsentField(models.TextChoices):
+    SMS_CONSENT = "sms_consent", "Consent to texts"
+    SMS_OPTED_OUT = "sms_opted_out", "Opted out of texts"
+
+
+class ConsentChange(models.Model):
+    """The history behind a patient's consent and opt-out: what changed, how, by whom.
+
+    The patient row keeps only the latest state; this keeps every step, including STOP
+    and START texts and opt-outs cleared by staff on the patient's word.
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="consent_changes")
+    field = models.CharField(max_length=16, choices=ConsentField.choices)
+    value = models.BooleanField()
+    # "front_desk", "api", "sms_stop", "sms_start", "provider" (Twilio's 21610)
+    source = models.CharField(max_length=40)
+    asked_in_person = models.BooleanField(default=False)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["patient", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.field}={self.value} for patient {self.patient_id} ({self.source})"

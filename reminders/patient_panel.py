@@ -1,7 +1,7 @@
 """What the patient page shows from reminders: texts status, call back, follow-ups, SMS.
 
-Bookings' patient page includes ``bookings/_patient_follow_ups.html``, which asks for
-this through the ``patient_follow_ups`` template tag, so bookings never imports
+Bookings' patient page includes ``reminders/_patient_follow_ups.html`` (named in the
+setting PATIENT_PAGE_PANELS), which asks for this through the ``patient_follow_ups`` template tag, so bookings never imports
 reminders. A fixed, small number of queries, each bounded, whatever the patient's
 history.
 """
@@ -101,6 +101,7 @@ class PatientPanel:
     states: list[SmsState]
     callback_requested_at: datetime | None
     last_call_back: InboundMessage | None
+    call_back_undo: bool
     recalls: list[RecallRow]
     more_recalls: bool
     messages: list[MessageRow]
@@ -121,8 +122,9 @@ def get_patient_panel(
             : RECALLS_SHOWN + 1
         ]
     )
-    # Open ones first (what staff act on), then the history, latest first.
-    recalls.sort(key=lambda r: r.status not in OPEN_RECALL_STATUSES)
+    # The latest ones, shown in date order like the rest of the page; open ones stand
+    # out by their status and their Dismiss button.
+    recalls[:RECALLS_SHOWN] = sorted(recalls[:RECALLS_SHOWN], key=lambda r: (r.due_on, r.pk))
     rows = []
     for recall in recalls[:RECALLS_SHOWN]:
         form = None
@@ -144,6 +146,7 @@ def get_patient_panel(
         states=sms_states(patient),
         callback_requested_at=patient.callback_requested_at,
         last_call_back=inbox.get_last_call_back(patient=patient),
+        call_back_undo=inbox.can_undo_call_back(patient=patient),
         recalls=rows,
         more_recalls=len(recalls) > RECALLS_SHOWN,
         messages=[

@@ -30,7 +30,7 @@ from scheduler.models import Kind
 def handle_booking_event(event: Event, appointment: Appointment) -> None:
     if event == Event.COMPLETED and appointment.kind == Kind.INJECTION:
         create_recalls_for_injection(injection=appointment)
-    elif event == Event.BOOKED:
+    elif event in (Event.BOOKED, Event.NO_SHOW_UNDONE):
         mark_recalls_booked(appointment=appointment)
     elif event in (Event.CANCELLED, Event.NO_SHOW):
         reopen_recalls(appointment=appointment)

@@ -103,7 +103,15 @@ def _send_sms(message_id: int) -> str:
 
     throttle.wait_for_turn()
     try:
-        sent = gateway.send(to=message.to, body=message.body, message_id=message.id)
+        sent = gateway.send(
+            to=message.to,
+            body=message.body,
+            message_id=message.id,
+            before_request=lambda: _hand_over(message),
+        )
+    except ClaimLost:
+        logger.warning("SMS %s: given up on while waiting, another send has it", message.id)
+        return "not_claimed"
     except gateway.NotProcessed as exc:
         if message.attempts >= settings.SMS_MAX_ATTEMPTS:
             _finish(message, MessageStatus.FAILED, error=exc)
@@ -118,13 +126,36 @@ def _send_sms(message_id: int) -> str:
     except gateway.Rejected as exc:
         _finish(message, MessageStatus.FAILED, error=exc)
         if exc.opted_out:
-            consent.opt_out_number(phone=message.to)
+            consent.opt_out_number(phone=message.to, source="provider")
         elif exc.invalid_number:
             consent.mark_number_invalid(patient_id=message.patient_id)
         return MessageStatus.FAILED
 
     _mark_sent(message, sid=sent.sid, now=now)
     return MessageStatus.SENT
+
+
+class ClaimLost(Exception):
+    """The dispatcher gave this claim up (it looked abandoned); the row is not ours."""
+
+
+def _hand_over(message: Claim) -> None:
+    """Mark the row just before the request that could reach Twilio.
+
+    A worker killed before this line sent nothing, so the dispatcher may queue the row
+    again; after it the outcome is unknown. The mark is written only while the claim is
+    still this one (same claim time and attempt), in one statement: either it lands
+    first and the dispatcher leaves the row alone, or the dispatcher took the row back
+    first and this send stops. Never both, so never twice.
+    """
+    marked = Message.objects.filter(
+        pk=message.id,
+        status=MessageStatus.SENDING,
+        sending_at=message.sending_at,
+        attempts=message.attempts,
+    ).update(handed_over_at=clock.now())
+    if marked != 1:
+        raise ClaimLost
 
 
 def reason_not_to_send(message: Claim, now: datetime) -> str:
@@ -335,6 +366,7 @@ def _put_back(
         attempts=F("attempts") if error else F("attempts") - 1,
         send_after=send_after,
         queued_at=None,
+        handed_over_at=None,  # nothing reached the provider (NotProcessed) or none tried
         error_code=error.code if error else None,
         error_message=error.message[:300] if error else "",
     )

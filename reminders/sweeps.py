@@ -13,9 +13,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 
-from bookings.models import Appointment
+from bookings.models import Appointment, Patient
 from bookings.models import Status as AppointmentStatus
-from reminders import texts
+from reminders import eligibility, texts
 from reminders.models import (
     OPEN_RECALL_STATUSES,
     RECALL_PURPOSES,
@@ -96,18 +96,14 @@ WITH stage (name, purpose, kind, due_after, due_until, body, ord) AS (VALUES {st
 candidate AS (
     SELECT r.id AS recall_id, r.patient_id, r.due_on, p.phone,
            s.name AS stage, s.purpose, s.body, s.ord,
-           CASE WHEN p.sms_opted_out THEN %(opted_out)s
-                WHEN p.phone_invalid THEN %(invalid)s
-                WHEN NOT p.sms_consent THEN %(no_consent)s
-                WHEN p.phone = '' THEN %(no_phone)s
-                ELSE '' END AS reason
-    FROM reminders_recall r
+           {reason} AS reason
+    FROM {recall} r
     JOIN stage s ON r.kind = s.kind AND r.due_on > s.due_after AND r.due_on <= s.due_until
-    JOIN bookings_patient p ON p.id = r.patient_id
+    JOIN {patient} p ON p.id = r.patient_id
     WHERE r.status = ANY(%(open)s)
-      AND NOT EXISTS (SELECT 1 FROM reminders_message m
+      AND NOT EXISTS (SELECT 1 FROM {message} m
                       WHERE m.recall_id = r.id AND m.stage = s.name)
-      AND NOT EXISTS (SELECT 1 FROM reminders_message m
+      AND NOT EXISTS (SELECT 1 FROM {message} m
                       WHERE m.patient_id = r.patient_id AND m.purpose = ANY(%(purposes)s)
                         AND m.status = %(queued)s)
 ),
@@ -118,7 +114,7 @@ ranked AS (
     FROM candidate
 ),
 inserted AS (
-    INSERT INTO reminders_message (
+    INSERT INTO {message} (
         patient_id, "to", body, purpose, recall_id, stage, appointment_id, status,
         provider_sid, error_code, error_message, attempts, send_after, created_at,
         queued_at, sending_at, sent_at, delivered_at, updated_at)
@@ -146,8 +142,9 @@ def _insert_recall_messages_sql(
         "suppressed": str(MessageStatus.SUPPRESSED),
         "send_after": send_after,
         "now": now,
-        **{key: text for key, text in zip(_REASON_KEYS, _REASONS, strict=True)},
     }
+    reason_sql, reason_params = eligibility.reason_case_sql("p")
+    params.update(reason_params)
     values = []
     for order, (stage, body) in enumerate(stages):
         values.append(
@@ -165,7 +162,14 @@ def _insert_recall_messages_sql(
             }
         )
     with connection.cursor() as cursor:
-        cursor.execute(_RECALL_MESSAGES_SQL.format(stages=", ".join(values)), params)
+        sql = _RECALL_MESSAGES_SQL.format(
+            stages=", ".join(values),
+            reason=reason_sql,
+            recall=connection.ops.quote_name(Recall._meta.db_table),
+            patient=connection.ops.quote_name(Patient._meta.db_table),
+            message=connection.ops.quote_name(Message._meta.db_table),
+        )
+        cursor.execute(sql, params)
         queued, suppressed = cursor.fetchone()
     return int(queued), int(suppressed)
 
@@ -202,7 +206,9 @@ def _insert_recall_messages_orm(
             )
         )
         for recall_id, patient_id, phone, consented, opted_out, invalid in candidates:
-            reason = _reason_not_to_text(phone, consented, opted_out, invalid)
+            reason = eligibility.reason_not_to_text(
+                phone=phone, consented=consented, opted_out=opted_out, invalid=invalid
+            )
             if not reason:
                 if patient_id in chosen:
                     continue
@@ -253,7 +259,10 @@ def queue_appointment_reminders() -> int:
     send_after = first_allowed_at(now)
     rows = []
     for appointment_id, status, start_at, patient_id, phone, *flags in appointments:
-        reason = _reason_not_to_text(phone, *flags)
+        consented, opted_out, invalid = flags
+        reason = eligibility.reason_not_to_text(
+            phone=phone, consented=consented, opted_out=opted_out, invalid=invalid
+        )
         template = (
             "appointment_reminder_confirmed"
             if status == AppointmentStatus.CONFIRMED
@@ -300,13 +309,30 @@ def dispatch_due_messages(*, limit: int | None = None) -> list[int]:
 
 
 def settle_abandoned_sends(*, now: datetime) -> int:
-    """A row still "sending" long after any task could still be at it lost its worker
-    mid-send: Twilio may have the message, so it becomes "unknown" (never resent
-    blindly) and shows up for staff instead of sitting in "sending" for ever."""
-    abandoned_before = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
-    return Message.objects.filter(
-        status=MessageStatus.SENDING, sending_at__lt=abandoned_before
-    ).update(
+    """A row still "sending" long after any task could still be at it lost its worker.
+
+    Not handed over (killed while it waited for its turn, say): nothing reached Twilio,
+    so it is queued again, and failed for staff once it has used up its attempts. Handed
+    over: Twilio may have it, so it becomes "unknown", never resent blindly. Either way
+    it shows up instead of sitting in "sending" for ever. A slow worker that still holds
+    such a claim cannot send it afterwards (see ``sending._hand_over``).
+    """
+    abandoned = Message.objects.filter(
+        status=MessageStatus.SENDING,
+        sending_at__lt=now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2),
+    )
+    never_left = abandoned.filter(handed_over_at__isnull=True)
+    settled = never_left.filter(attempts__lt=settings.SMS_MAX_ATTEMPTS).update(
+        status=MessageStatus.QUEUED,
+        send_after=now,
+        queued_at=None,
+        error_message="The worker stopped before sending; queued again.",
+    )
+    settled += never_left.update(
+        status=MessageStatus.FAILED,
+        error_message="The worker stopped before sending, too many times.",
+    )
+    return settled + abandoned.update(
         status=MessageStatus.UNKNOWN,
         error_message="The worker stopped while sending; the outcome is unknown.",
     )
@@ -327,17 +353,3 @@ def send_batch_size() -> int:
     if limit <= 0:
         return SEND_BATCH_MAX
     return max(1, min(SEND_BATCH_MAX, limit * SEND_BATCH_SECONDS))
-
-
-_REASON_KEYS = ("opted_out", "invalid", "no_consent", "no_phone")
-_REASONS = ("patient opted out", "number cannot receive texts", "no SMS consent", "no phone number")
-
-
-def _reason_not_to_text(phone: str, consented: bool, opted_out: bool, invalid: bool) -> str:
-    """Why this patient may not be texted ("" when they may); the SQL above says the same."""
-    for applies, reason in zip(
-        (opted_out, invalid, not consented, not phone), _REASONS, strict=True
-    ):
-        if applies:
-            return reason
-    return ""

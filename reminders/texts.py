@@ -3,10 +3,13 @@
 The texts name no treatment, diagnosis or product: a phone screen is not private.
 A character outside GSM-7 (a curly quote, an en dash, a non-breaking space) silently
 switches the whole SMS to UCS-2, which cuts a segment to 70 characters and doubles
-the cost, so rendering refuses such text.
+the cost, so rendering refuses such text, and a system check (``check_texts``, run
+by every ``manage.py`` command and at start-up) refuses a clinic name or phone that
+would break a text before any is sent.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -46,8 +49,42 @@ def sms_context() -> dict[str, Any]:
 
 def render(name: str, **context: Any) -> str:
     """The text of ``templates/sms/<name>.txt`` on one line, with clinic name and phone."""
-    text = render_to_string(f"sms/{name}.txt", {**sms_context(), **context})
-    return " ".join(text.split())
+    text = " ".join(render_to_string(f"sms/{name}.txt", {**sms_context(), **context}).split())
+    gsm7_length(text)  # raises NotGsm7: better no text than one at twice the price
+    return text
+
+
+def template_names() -> list[str]:
+    folder = Path(settings.BASE_DIR) / "templates" / "sms"
+    return sorted(path.stem for path in folder.glob("*.txt"))
+
+
+def check_texts() -> list[str]:
+    """What is wrong with any text as the settings render it ([] when nothing is).
+
+    Each template is rendered with the longest appointment time there is (Wednesday,
+    30 September, 12:45 PM), so a text that fits here fits for every patient.
+    """
+    longest_when = spoken_time(datetime(2026, 9, 30, 16, 45, tzinfo=UTC))
+    problems = []
+    for name in template_names():
+        try:
+            length = gsm7_length(
+                " ".join(
+                    render_to_string(
+                        f"sms/{name}.txt", {**sms_context(), "when": longest_when}
+                    ).split()
+                )
+            )
+        except NotGsm7 as exc:
+            problems.append(f"templates/sms/{name}.txt: {exc}")
+            continue
+        if length > SEGMENT_LENGTH:
+            problems.append(
+                f"templates/sms/{name}.txt: {length} characters, more than one SMS "
+                f"({SEGMENT_LENGTH})"
+            )
+    return problems
 
 
 def spoken_time(moment: datetime) -> str:

@@ -1,7 +1,6 @@
 """The managers' follow-ups dashboard (``/follow-ups/``) and its CSV exports."""
 
-import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -13,6 +12,7 @@ from django.http.response import HttpResponseBase
 from bookings import roles
 from bookings.views import page, require
 from reminders import dashboard, selectors, sms_selectors
+from reminders.csv_export import csv_response
 from reminders.dashboard import Filters, Windows
 from scheduler import clock
 from scheduler.models import Practitioner, TreatmentType
@@ -110,35 +110,8 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
 # --- CSV ---------------------------------------------------------------------------
 
 
-class _Echo:
-    """csv.writer's file: hands each line back instead of storing it."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value: object) -> object:
-    # A spreadsheet runs a cell that starts with these as a formula; names are typed by people.
-    if not isinstance(value, str):
-        return value
-    if value[:1] in ("=", "@", "\t", "\r") or (
-        value[:1] in ("+", "-") and not value[1:2].isdigit()
-    ):
-        return "'" + value
-    return value
-
-
 def _csv(name: str, header: list[str], rows: Iterable[list[object]]) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def lines() -> Iterator[str]:
-        yield writer.writerow(header)
-        for row in rows:
-            yield writer.writerow([_cell(value) for value in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{clock.today():%Y-%m-%d}.csv"'
-    return response
+    return csv_response(name=name, header=header, rows=rows)
 
 
 RECALL_HEADER = [

@@ -14,7 +14,7 @@ from bookings import roles
 from bookings.errors import PathwayError
 from bookings.models import Patient
 from bookings.phones import display_phone
-from bookings.views import back_to, page, require
+from bookings.views import back_to, page, require, safe_next
 from bookings.views_patients import patient_page
 from reminders import inbox
 from reminders.models import InboundAction, InboundMessage, Recall
@@ -41,15 +41,46 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @require(roles.can_book)
 def called_back(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks first (a page of its own, so it works without JavaScript); records on "yes".
+
+    The inbox and the patient page ask the same question inline; a POST without the
+    answer is asked again rather than acted on.
+    """
     patient = get_object_or_404(Patient, pk=pk)
+    if request.method != "POST" or request.POST.get("confirm") != "yes":
+        return page(
+            request,
+            "reminders/called_back_confirm.html",
+            {
+                "patient": patient,
+                "phone_display": display_phone(patient.phone),
+                "next": safe_next(request, reverse("inbox")),
+            },
+        )
     if inbox.mark_called_back(patient=patient, by=request.user):
-        messages.success(request, f"Call back to {patient.full_name} recorded.")
+        messages.success(
+            request,
+            f"Call back to {patient.full_name} recorded. "
+            "A mistake? Undo it on the patient's page until the end of today.",
+        )
     else:
         messages.info(request, f"{patient.full_name} was already called back.")
     return back_to(request, reverse("inbox"))
+
+
+@require_POST
+@require(roles.can_book)
+def undo_call_back(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = get_object_or_404(Patient, pk=pk)
+    try:
+        inbox.undo_call_back(patient=patient, by=request.user)
+    except PathwayError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{patient.full_name} is waiting for a call back again.")
+    return back_to(request, reverse("patient", args=[pk]))
 
 
 @require_POST

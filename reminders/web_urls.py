@@ -10,6 +10,7 @@ urlpatterns = [
     path("follow-ups/<slug:table>.csv", views.follow_ups_csv, name="follow-ups-csv"),
     path("inbox/", views_inbox.inbox_page, name="inbox"),
     path("inbox/call-backs/<int:pk>/done/", views_inbox.called_back, name="callback-done"),
+    path("inbox/call-backs/<int:pk>/undo/", views_inbox.undo_call_back, name="callback-undo"),
     path("inbox/texts/<int:pk>/read/", views_inbox.mark_read, name="inbound-read"),
     path("recalls/<int:pk>/dismiss/", views_inbox.dismiss, name="recall-dismiss"),
 ]

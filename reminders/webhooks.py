@@ -6,9 +6,10 @@ Twilio gives up after 15 seconds.
 """
 
 import logging
+import re
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -61,20 +62,69 @@ def _signed(request: HttpRequest) -> bool:
     )
 
 
+# --- what Twilio sends, made safe to store -------------------------------------------
+# Twilio retries a webhook that fails, so one odd field must never become a 500: every
+# field loses its NUL bytes (PostgreSQL text cannot hold them) and is cut to its column,
+# with a log line that names the field only (never a number or a text).
+
+SID_LENGTH = MessageStatusEvent._meta.get_field("provider_sid").max_length or 64
+STATUS_LENGTH = MessageStatusEvent._meta.get_field("status").max_length or 20
+NUMBER_LENGTH = InboundMessage._meta.get_field("from_number").max_length or 20
+BODY_LENGTH = 1600  # Twilio's own limit for one message
+# What a PositiveIntegerField holds on every database.
+ERROR_CODE_MAX = 2**31 - 1
+# "whatsapp:+1416…" (and Twilio's other channels): the address after the channel name.
+CHANNEL_PREFIX = re.compile(r"^[a-z][a-z-]*:", re.IGNORECASE)
+
+
+def clean_field(value: str, *, name: str, limit: int) -> str:
+    cleaned = value.replace("\x00", "")
+    if len(cleaned) > limit:
+        cleaned = cleaned[:limit]
+    if cleaned != value:
+        logger.info("Twilio webhook: %s had NUL bytes or was too long; stored trimmed", name)
+    return cleaned
+
+
+def clean_number(value: str, *, name: str) -> str:
+    """An E.164 number as we store them; a channel name before it is dropped."""
+    return clean_field(
+        CHANNEL_PREFIX.sub("", value.strip(), count=1), name=name, limit=NUMBER_LENGTH
+    )
+
+
+def error_code_or_none(raw: str) -> int | None:
+    """Twilio's error codes are positive numbers; anything else is dropped, not stored."""
+    text = raw.replace("\x00", "").strip()
+    if not text:
+        return None
+    code = _int_or_none(text)
+    if code is None or not 0 <= code <= ERROR_CODE_MAX:
+        logger.info("Twilio webhook: ErrorCode is not a Twilio error code; ignored")
+        return None
+    return code
+
+
 @csrf_exempt
 @require_POST
 def twilio_status(request: HttpRequest) -> HttpResponse:
     if not _signed(request):
         return HttpResponseForbidden("Invalid Twilio signature")
     sid = request.POST.get("MessageSid") or request.POST.get("SmsSid") or ""
-    provider_status = (
-        request.POST.get("MessageStatus") or request.POST.get("SmsStatus") or ""
-    ).lower()
-    error_code = _int_or_none(request.POST.get("ErrorCode"))
-    message_id = _int_or_none(request.GET.get("m"))
-    apply_status_callback(
-        sid=sid, provider_status=provider_status, error_code=error_code, message_id=message_id
-    )
+    provider_status = request.POST.get("MessageStatus") or request.POST.get("SmsStatus") or ""
+    try:
+        apply_status_callback(
+            sid=clean_field(sid, name="MessageSid", limit=SID_LENGTH),
+            provider_status=clean_field(
+                provider_status.lower(), name="MessageStatus", limit=STATUS_LENGTH
+            ),
+            error_code=error_code_or_none(request.POST.get("ErrorCode", "")),
+            message_id=_int_or_none(request.GET.get("m")),
+        )
+    except DataError:
+        # Should the cleaning above miss a case: a definite answer, not a retry loop.
+        logger.warning("Twilio status callback refused: a field could not be stored")
+        return HttpResponse(status=400)
     return HttpResponse(status=204)
 
 
@@ -96,7 +146,11 @@ def apply_status_callback(
                 provider_sid=sid, status=provider_status, error_code=error_code, message=message
             )
     except IntegrityError:
-        return "duplicate"
+        # Only the one-event-per-sid-and-status rule makes this a repeat; any other
+        # broken rule is a bug to see, not a callback to drop.
+        if MessageStatusEvent.objects.filter(provider_sid=sid, status=provider_status).exists():
+            return "duplicate"
+        raise
     new = PROVIDER_STATUS.get(provider_status)
     if message is None or new is None:
         return "ignored"
@@ -111,7 +165,7 @@ def apply_status_callback(
         changes["sent_at"] = now
     updated = Message.objects.filter(pk=message.pk, status__in=earlier).update(**changes)
     if error_code in gateway.OPTED_OUT_CODES:
-        consent.opt_out_number(phone=message.to)
+        consent.opt_out_number(phone=message.to, source="provider")
     elif error_code in gateway.INVALID_NUMBER_CODES:
         consent.mark_number_invalid(patient_id=message.patient_id)
     # One line per state change; a late, earlier status changes nothing and says so.
@@ -124,12 +178,17 @@ def apply_status_callback(
 def twilio_inbound(request: HttpRequest) -> HttpResponse:
     if not _signed(request):
         return HttpResponseForbidden("Invalid Twilio signature")
-    reply = receive_text(
-        sid=request.POST.get("MessageSid") or request.POST.get("SmsSid") or "",
-        from_number=request.POST.get("From", "").strip(),
-        to_number=request.POST.get("To", "").strip(),
-        body=request.POST.get("Body", ""),
-    )
+    sid = request.POST.get("MessageSid") or request.POST.get("SmsSid") or ""
+    try:
+        reply = receive_text(
+            sid=clean_field(sid, name="MessageSid", limit=SID_LENGTH),
+            from_number=clean_number(request.POST.get("From", ""), name="From"),
+            to_number=clean_number(request.POST.get("To", ""), name="To"),
+            body=clean_field(request.POST.get("Body", ""), name="Body", limit=BODY_LENGTH),
+        )
+    except DataError:
+        logger.warning("Twilio inbound text refused: a field could not be stored")
+        return HttpResponse(status=400)
     return HttpResponse(gateway.twiml_reply(reply), content_type="text/xml")
 
 
@@ -169,7 +228,7 @@ def receive_text(*, sid: str, from_number: str, to_number: str, body: str) -> st
         provider_sid=sid,
         from_number=from_number,
         to_number=to_number,
-        body=body[:1600],
+        body=body[:BODY_LENGTH],
         patient=patient,
         action=action,
         reply=reply,

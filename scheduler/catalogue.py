@@ -1,4 +1,4 @@
-"""The treatment catalogue the clinic starts with (SPEC §2.1).
+"""The treatment catalogue the clinic starts with (docs/rules.md#catalogue).
 
 Intervals: about three months, about six for excessive sweating. Minimum re-injection
 days follow the product labels: 12 weeks for chronic migraine, at least 90 days for

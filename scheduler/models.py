@@ -5,6 +5,19 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+# A course's recall interval, whoever sets it (docs/rules.md#catalogue): not sooner than
+# eight weeks (no product is re-injected sooner), not later than a year.
+RECALL_INTERVAL_MIN_DAYS = 56
+RECALL_INTERVAL_MAX_DAYS = 365
+RECALL_INTERVAL_IN_RANGE = Q(
+    recall_interval_days__gte=RECALL_INTERVAL_MIN_DAYS,
+    recall_interval_days__lte=RECALL_INTERVAL_MAX_DAYS,
+)
+RECALL_INTERVAL_VALIDATORS = [
+    MinValueValidator(RECALL_INTERVAL_MIN_DAYS),
+    MaxValueValidator(RECALL_INTERVAL_MAX_DAYS),
+]
+
 
 class Category(models.TextChoices):
     THERAPEUTIC = "therapeutic", "Therapeutic"
@@ -25,9 +38,7 @@ class TreatmentType(models.Model):
     name = models.CharField(max_length=120)
     category = models.CharField(max_length=12, choices=Category.choices)
     requires_prescription = models.BooleanField(default=False)
-    recall_interval_days = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(56), MaxValueValidator(365)]
-    )
+    recall_interval_days = models.PositiveSmallIntegerField(validators=RECALL_INTERVAL_VALIDATORS)
     min_reinjection_days = models.PositiveSmallIntegerField()
     review_after_days = models.PositiveSmallIntegerField(null=True, blank=True)
     exam_minutes = models.PositiveSmallIntegerField(default=30)
@@ -41,7 +52,7 @@ class TreatmentType(models.Model):
         ordering = ["category", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(recall_interval_days__gte=56, recall_interval_days__lte=365),
+                condition=RECALL_INTERVAL_IN_RANGE,
                 name="treatment_recall_interval_in_range",
             ),
             models.CheckConstraint(

@@ -1,7 +1,8 @@
 """``{% patient_follow_ups patient as panel %}``: reminders' part of the patient page.
 
 A template tag rather than a call from bookings' view, so bookings never imports
-reminders; the page's markup stays in bookings/_patient_follow_ups.html.
+reminders; the panel's markup is reminders/_patient_follow_ups.html, named in the
+setting PATIENT_PAGE_PANELS.
 """
 
 from typing import Any

@@ -9,10 +9,10 @@ import pytest
 from django.core.management import call_command
 
 from benchmarks import booking, dashboard, data, dispatch, slots, sweep
+from benchmarks.generator import generate_clinic
 from benchmarks.report import INFO, OVER, PASS, Row, table
 from benchmarks.sizes import QUICK
 from bookings.models import Appointment, Status
-from reminders.generator import generate_clinic
 from reminders.models import Recall
 from scheduler import clock
 

@@ -1,4 +1,4 @@
-"""Every rule of SPEC §3.2 reachable over the API, with its status and code."""
+"""Every rule of docs/rules.md#errors reachable over the API, with its status and code."""
 
 from datetime import date, time
 
@@ -275,7 +275,7 @@ def test_an_injection_over_the_cumulative_dose_is_refused(desk, doctor, patient)
         treatment_type="migraine",
         kind="injection",
         start=at(2026, 3, 3),
-        planned_units=60,
+        planned_units=155,
     )
     assert_rule(response, "dose_limit_exceeded")
 
@@ -320,6 +320,7 @@ def test_a_clinician_overrides_both_rules_and_the_override_is_recorded(clinician
         start=at(2026, 3, 3),
         planned_units=60,
         override_reason="  Asymmetry after the last session; approved by Dr. Adams  ",
+        override_rules=["reinjection_too_soon", "dose_limit_exceeded"],
     )
     assert response.status_code == 201, response.json()
     body = response.json()

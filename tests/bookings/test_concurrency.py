@@ -17,7 +17,7 @@ from django.db import IntegrityError, connection, connections, transaction
 from rest_framework.test import APIClient
 
 from bookings import services
-from bookings.errors import SlotTaken
+from bookings.errors import PatientBusy, SlotTaken
 from bookings.models import Appointment, Course, Status
 from scheduler.models import Kind
 from tests.bookings.support import NOW, at
@@ -89,6 +89,34 @@ def test_concurrent_service_bookings_of_one_slot_create_exactly_one(same_patient
     assert Appointment.objects.filter(practitioner=doctor).count() == 1
     # Losers that were a patient's first booking leave no course behind.
     assert Course.objects.count() == 1
+
+
+@pytest.mark.postgres
+@transactional
+def test_concurrent_bookings_of_one_patient_with_many_practitioners_create_exactly_one():
+    doctors = [PractitionerFactory() for _ in range(THREADS)]
+    user = UserFactory(username="desk", groups=["front_desk"])
+    patient = PatientFactory()
+    migraine = treatment("migraine")
+
+    def work(i: int) -> str:
+        with time_machine.travel(NOW, tick=False):
+            try:
+                services.book_appointment(
+                    patient=patient,
+                    practitioner=doctors[i],
+                    treatment=migraine,
+                    kind=Kind.EXAM,
+                    start_at=at(2026, 3, 3, 10) + timedelta(minutes=15 * (i % 2)),
+                    by=user,
+                )
+            except PatientBusy:
+                return "busy"
+        return "booked"
+
+    outcomes = run_together(work)
+    assert outcomes == {"booked": 1, "busy": THREADS - 1}
+    assert Appointment.objects.filter(patient=patient).count() == 1
 
 
 @pytest.mark.postgres

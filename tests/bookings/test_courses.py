@@ -68,3 +68,19 @@ def test_a_clinician_tailors_the_recall_interval_within_56_to_365_days():
         assert list(refused.json()) == ["recall_interval_days"]
     reset = client.patch(url, {"recall_interval_days": None}, format="json")
     assert reset.json()["effective_recall_interval_days"] == 90
+
+
+def test_the_service_refuses_an_interval_out_of_range_with_its_own_code():
+    # Every channel reaches the same service; its refusal names the rule, not a status change.
+    from bookings import services
+    from bookings.errors import PathwayError
+    from tests.factories import UserFactory
+
+    course = AppointmentFactory(start_at=at(2026, 3, 3)).course
+    for days in (55, 366):
+        with pytest.raises(PathwayError) as refused:
+            services.set_recall_interval(
+                course=course, days=days, by=UserFactory(groups=["clinician"])
+            )
+        assert refused.value.code == "recall_interval_out_of_range"
+        assert "56 to 365 days" in refused.value.message

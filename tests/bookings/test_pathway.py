@@ -1,4 +1,4 @@
-"""The care-pathway rules as pure functions: no database, no clock (SPEC §2.2)."""
+"""The care-pathway rules as pure functions: no database, no clock (docs/rules.md#pathway)."""
 
 from datetime import UTC, date, datetime, timedelta
 from itertools import count
@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bookings.errors import PathwayError
+from bookings.errors import PathwayError, RulesRefused
 from bookings.pathway import (
     CourseHistory,
     Limits,
@@ -297,9 +297,32 @@ def both_rules() -> Verdict:
     )
 
 
-def test_a_clinician_with_a_reason_overrides_both_safety_rules():
-    codes = apply_overrides(both_rules(), override_reason=" Severe relapse ", may_override=True)
+def test_a_clinician_with_a_reason_overrides_both_safety_rules_when_naming_both():
+    codes = apply_overrides(
+        both_rules(),
+        override_reason=" Severe relapse ",
+        override_rules=["dose_limit_exceeded", "reinjection_too_soon"],
+        may_override=True,
+    )
     assert codes == ["reinjection_too_soon", "dose_limit_exceeded"]
+
+
+def test_a_rule_not_named_is_still_refused_and_every_failing_rule_is_listed():
+    with pytest.raises(RulesRefused) as caught:
+        apply_overrides(
+            both_rules(),
+            override_reason="Severe relapse",
+            override_rules=["reinjection_too_soon"],
+            may_override=True,
+        )
+    assert caught.value.code == "dose_limit_exceeded"
+    assert [r.code for r in caught.value.rules] == ["reinjection_too_soon", "dose_limit_exceeded"]
+
+
+def test_a_reason_without_rules_overrides_nothing():
+    with pytest.raises(RulesRefused) as caught:
+        apply_overrides(both_rules(), override_reason="Severe relapse", may_override=True)
+    assert caught.value.code == "reinjection_too_soon"
 
 
 def test_front_desk_cannot_override_a_safety_rule():

@@ -1,4 +1,4 @@
-"""Who may call what (SPEC §3.3): every endpoint × anonymous, front desk, clinician, manager.
+"""Who may call what (docs/rules.md#roles): every endpoint × anonymous, front desk, clinician, manager.
 
 The clients authenticate the way an integrator does: a token from /auth/token/ in an
 ``Authorization: Token …`` header.

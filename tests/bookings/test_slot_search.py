@@ -56,8 +56,9 @@ def clinic():
                 )
         day += timedelta(days=1)
     Appointment.objects.bulk_create(rows)
-    # Off the grid: the next start snaps to 11:45.
-    AppointmentFactory(practitioner=doctors[0], start_at=at(2026, 3, 4, 11, 10), patient=patient)
+    # Off the grid: the next start snaps to 11:45. Another patient's, as this one is busy
+    # with Dr. 03 at 11:15.
+    AppointmentFactory(practitioner=doctors[0], start_at=at(2026, 3, 4, 11, 10))
     AppointmentFactory(
         practitioner=doctors[1],
         start_at=at(2026, 3, 3, 14),
@@ -301,3 +302,39 @@ def test_slot_json_matches_what_the_serializer_writes():
     ]
     assert slots_as_json(slots) == SlotSerializer(slots, many=True).data
     assert slots_as_json(slots)[0]["start"] == "2026-03-09T10:00:00-04:00"
+
+
+def test_the_patient_filter_hides_injections_the_dose_limit_refuses():
+    doctor = PractitionerFactory()
+    patient = PatientFactory()
+    AppointmentFactory(
+        patient=patient,
+        treatment_code="frown-lines",
+        start_at=at(2026, 2, 20, 9),
+        status=Status.COMPLETED,
+    )
+    AppointmentFactory(
+        patient=patient,
+        treatment_code="neck-pain",
+        kind=Kind.INJECTION,
+        start_at=at(2026, 2, 23, 9),
+        status=Status.COMPLETED,
+        units_given=390,
+    )
+    common = dict(
+        treatment=treatment("frown-lines"),
+        kind=Kind.INJECTION,
+        first=date(2026, 5, 14),
+        last=date(2026, 5, 19),
+        practitioner_id=doctor.pk,
+    )
+    # 390 + 20 typical units is over 400 until the neck injection is 84 days old.
+    for_patient = list_slots(**common, patient=patient)
+    assert min(s.start_at for s in for_patient) == at(2026, 5, 18, 9)
+    # Planning 10 units fits now; a clinician about to override sees every day.
+    assert min(s.start_at for s in list_slots(**common, patient=patient, planned_units=10)) == (
+        at(2026, 5, 14, 9)
+    )
+    assert min(s.start_at for s in list_slots(**common, patient=patient, safety=False)) == (
+        at(2026, 5, 14, 9)
+    )

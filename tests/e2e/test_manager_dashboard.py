@@ -39,6 +39,16 @@ def test_a_manager_sees_who_to_call_filters_by_treatment_and_downloads_the_list(
         "Chart.getChart(document.getElementById('due-chart')).data.datasets.map(d => d.label)"
     )
     assert datasets == ["Booked", "Reminded, not booked", "Not reminded yet"]
+    # Its colours are the stylesheet's, not a second copy in the script.
+    colours = page.evaluate(
+        "Chart.getChart(document.getElementById('due-chart')).data.datasets"
+        ".map(d => d.backgroundColor)"
+    )
+    variables = page.evaluate(
+        "['--chart-booked', '--chart-reminded', '--chart-pending'].map(name =>"
+        " getComputedStyle(document.documentElement).getPropertyValue(name).trim())"
+    )
+    assert colours == variables and all(colours)
     # ... and both lists name the patients to call.
     assert page.get_by_test_id("overdue-count").inner_text() == "3"
     overdue = page.locator("#overdue-table tbody tr")

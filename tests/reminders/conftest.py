@@ -59,13 +59,19 @@ def make_injection(
     """A given injection written straight to the database (no pathway checks).
 
     At 10:00, or for ``slot`` n at 00:00 + n × 10 minutes, so many injections of one
-    practitioner on one day do not overlap (PostgreSQL refuses that).
+    practitioner on one day do not overlap (PostgreSQL refuses that); a patient's next
+    one that day starts when their last one ends.
     """
     patient = patient or PatientFactory()
     course, _ = Course.objects.get_or_create(patient=patient, treatment_type=treatment(code))
     start_at = clock.at(on or clock.today(), datetime.min.time().replace(hour=10))
     if slot:
         start_at = clock.at(on or clock.today(), datetime.min.time()) + timedelta(minutes=10 * slot)
+    # Nor two of one patient: a patient is in one appointment at a time.
+    while Appointment.objects.filter(
+        patient=patient, start_at__lt=start_at + timedelta(minutes=10), end_at__gt=start_at
+    ).exists():
+        start_at += timedelta(minutes=10)
     return Appointment.objects.create(
         course=course,
         patient=patient,

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -279,10 +280,23 @@ def test_a_booking_on_the_30th_day_counts_in_clinic_time(clinic):
     assert (row["booked_in_time"], row["booked_late"]) == (1, 0)
 
 
-def test_sms_health_counts_the_last_30_days_by_status(clinic):
+def test_sms_health_counts_the_last_30_days_by_status(clinic, settings):
+    settings.SMS_BACKEND = "twilio"
     sms = page()["sms"]
     assert (sms.delivered, sms.sent, sms.failed, sms.unknown, sms.suppressed) == (2, 1, 3, 1, 1)
     assert sms.delivery_rate == 29  # 2 delivered of 7 handed to the provider
+    html = client_as("manager").get("/follow-ups/").content.decode()
+    assert "29%" in html and "of texts delivered" in html
+
+
+def test_the_console_backend_is_not_shown_a_delivery_rate_it_cannot_have(settings):
+    settings.SMS_BACKEND = "console"
+    message(patient=PatientFactory(), written_on=TODAY - timedelta(days=2), status="sent")
+    sms = page()["sms"]
+    assert sms.sent == 1 and sms.delivery_rate is None
+    html = client_as("manager").get("/follow-ups/").content.decode()
+    assert "of texts delivered" not in html and "0%" not in html
+    assert "delivery is not reported by the console backend" in html
 
 
 def test_failed_texts_are_explained_in_words(clinic):
@@ -409,8 +423,9 @@ def test_the_api_recall_list_takes_the_practitioner_filter(clinic):
 def read_csv(response) -> list[dict[str, str]]:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    body = b"".join(response.streaming_content).decode()
-    return list(csv.DictReader(io.StringIO(body)))
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
 
 
 def test_the_overdue_csv_has_every_filtered_row_in_clinic_dates(clinic):
@@ -455,7 +470,25 @@ def test_a_name_that_looks_like_a_formula_is_exported_as_text(clinic):
     ).update(first_name='=HYPERLINK("x")')
     rows = read_csv(client_as("manager").get("/follow-ups/overdue.csv"))
     assert rows[1]["Patient"].startswith("'=HYPERLINK")
-    assert rows[1]["Phone"].startswith("+1")
+    assert rows[1]["Phone"].startswith("'+1")
+
+
+@pytest.mark.parametrize("table", ["overdue", "reminded", "conversion", "failed-sms"])
+def test_a_name_starting_with_a_sign_and_a_digit_is_exported_as_text_everywhere(clinic, table):
+    for recall in clinic.recalls.values():
+        recall.patient.__class__.objects.filter(pk=recall.patient_id).update(
+            first_name='-1+1+HYPERLINK("http://x.example","Click")', last_name="Gagné"
+        )
+    body = b"".join(client_as("manager").get(f"/follow-ups/{table}.csv").streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")
+    for row in csv.reader(io.StringIO(body.decode("utf-8-sig"))):
+        for cell in row:
+            if re.fullmatch(r"-?\d+", cell):
+                continue  # a number we computed (days overdue may be negative)
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+    if table != "conversion":  # the only export without patients' names
+        assert "'-1+1+HYPERLINK" in body.decode("utf-8-sig")
+        assert "Gagné" in body.decode("utf-8-sig")
 
 
 def test_recalls_that_are_not_open_never_appear_in_the_lists(clinic):

@@ -1,4 +1,4 @@
-"""The dashboard's query count does not grow with the number of recalls (SPEC §5)."""
+"""The dashboard's query count does not grow with the number of recalls (docs/performance.md)."""
 
 from datetime import date, time, timedelta
 

@@ -311,6 +311,7 @@ def test_a_send_whose_worker_died_becomes_unknown_for_staff_and_is_never_resent(
     Message.objects.filter(pk=lost.pk).update(
         status=MessageStatus.SENDING,
         sending_at=now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2 + 1),
+        handed_over_at=now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2),
     )
     Message.objects.filter(pk=busy.pk).update(status=MessageStatus.SENDING, sending_at=now)
     assert dispatch_due_messages() == []

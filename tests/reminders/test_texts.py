@@ -68,3 +68,22 @@ def test_a_clinic_name_with_an_apostrophe_is_not_html_escaped(settings):
 
 def test_appointment_times_are_spoken_in_clinic_time():
     assert texts.spoken_time(datetime(2025, 3, 10, 13, 5, tzinfo=UTC)) == "Mon Mar 10 at 9:05 AM"
+
+
+def test_rendering_refuses_a_text_outside_gsm7(settings):
+    settings.SMS_CLINIC_NAME = "Clinique C\u00f4t\u00e9"
+    with pytest.raises(texts.NotGsm7):
+        texts.render("recall_due")
+
+
+def test_the_start_up_check_names_each_text_a_setting_breaks(settings):
+    from django.core.checks import run_checks
+
+    assert [e.id for e in run_checks() if e.id == "reminders.E001"] == []
+    settings.SMS_CLINIC_NAME = "Clinique C\u00f4t\u00e9"
+    errors = [e for e in run_checks() if e.id == "reminders.E001"]
+    assert len(errors) == len(TEMPLATES)
+    assert "'ô' is not a GSM-7 character" in errors[0].msg
+    settings.SMS_CLINIC_NAME = "The Very Long Named Family and Cosmetic Skin Care Clinic Ltd"
+    too_long = [e.msg for e in run_checks() if e.id == "reminders.E001"]
+    assert too_long and all("more than one SMS (160)" in msg for msg in too_long)

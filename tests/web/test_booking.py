@@ -123,7 +123,14 @@ def test_a_clinician_overrides_the_reinjection_rule_with_a_reason(
     refused = client.post("/book/confirm/", post)
     assert "You may override this rule" in refused.content.decode()
     assert 'name="override_reason"' in refused.content.decode()
-    response = client.post("/book/confirm/", {**post, "override_reason": "Asymmetry to correct"})
+    response = client.post(
+        "/book/confirm/",
+        {
+            **post,
+            "override_reason": "Asymmetry to correct",
+            "override_rules": "reinjection_too_soon",
+        },
+    )
     assert response.status_code == 302
     booked = Appointment.objects.get(start_at=at(4, 10))
     assert booked.overridden_rules == ["reinjection_too_soon"]
@@ -166,7 +173,7 @@ def test_moving_into_a_taken_time_says_so_and_keeps_the_choice(
         f"/appointments/{appointment.pk}/move/",
         {"practitioner": doctor.pk, "start": at(3, 11).isoformat()},
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     html = response.content.decode()
     assert "That time was just taken" in html
     assert "Move to Tuesday 3 March 2026 at 11:00" in html

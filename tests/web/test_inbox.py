@@ -36,7 +36,9 @@ def test_called_back_clears_the_request_and_says_who(client_for, patient, users)
     r = InboundMessage.objects.create(
         from_number=patient.phone, body="R", patient=patient, action=InboundAction.CALLBACK
     )
-    response = client_for("front_desk").post(f"/inbox/call-backs/{patient.pk}/done/")
+    response = client_for("front_desk").post(
+        f"/inbox/call-backs/{patient.pk}/done/", {"confirm": "yes"}
+    )
     assert response.status_code == 302 and response.url == "/inbox/"
     patient.refresh_from_db()
     r.refresh_from_db()
@@ -127,5 +129,5 @@ def test_no_inbox_link_before_logging_in():
 def test_managers_see_the_inbox_link_without_a_count_to_act_on(client_for, patient):
     patient.callback_requested_at = clock.now()
     patient.save()
-    page = client_for("manager").get("/manager/").content.decode()
+    page = client_for("manager").get("/follow-ups/").content.decode()
     assert 'href="/inbox/"' in page and 'class="badge empty"' in page

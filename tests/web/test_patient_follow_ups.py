@@ -67,7 +67,8 @@ def test_a_call_back_request_shows_with_its_button_and_then_who_called(client_fo
     page = show(client, patient)
     assert "Asked for a call back" in page and f"/inbox/call-backs/{patient.pk}/done/" in page
     response = client.post(
-        f"/inbox/call-backs/{patient.pk}/done/", {"next": f"/patients/{patient.pk}/"}
+        f"/inbox/call-backs/{patient.pk}/done/",
+        {"next": f"/patients/{patient.pk}/", "confirm": "yes"},
     )
     assert response.url == f"/patients/{patient.pk}/"
     page = show(client, patient)
@@ -146,3 +147,19 @@ def test_the_patient_page_costs_the_same_queries_however_long_the_history(client
             from_number=patient.phone, body=f"hi {n}", patient=patient, action="other"
         )
     assert queries() == before
+
+
+def test_follow_ups_are_listed_in_date_order(client_for):
+    patient = PatientFactory()
+    make_recall(patient, due_on=datetime(2026, 5, 4).date(), code="neck-pain")
+    make_recall(
+        patient,
+        due_on=datetime(2026, 1, 12).date(),
+        code="migraine",
+        status=RecallStatus.DISMISSED,
+        dismissed_reason="Moved away",
+    )
+    make_recall(patient, due_on=datetime(2026, 3, 16).date(), code="bruxism")
+    page = show(client_for("front_desk"), patient)
+    dates = [page.index(day) for day in ("Mon 12 Jan 2026", "Mon 16 Mar 2026", "Mon 4 May 2026")]
+    assert dates == sorted(dates)

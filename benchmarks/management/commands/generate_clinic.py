@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from reminders.generator import generate_clinic
+from benchmarks.generator import generate_clinic
 
 
 class Command(BaseCommand):

@@ -1,0 +1,82 @@
+"""An appointment's overrides and amendments in plain words, for the staff pages.
+
+Staff never see a rule's code (docs/rules.md#pathway): the audit trail keeps codes, so
+that what was overridden stays exact, and this module says them in the clinic's words.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bookings.models import Appointment, AuditEntry
+
+RULE_WORDS = {
+    "reinjection_too_soon": "the re-injection interval",
+    "dose_limit_exceeded": "the cumulative dose limit",
+    "units_over_prescription": "the prescription's units per session",
+}
+
+FIELD_WORDS = {
+    "diagnosis": "diagnosis",
+    "notes": "notes",
+    "product": "product",
+    "units": "units given",
+    "lot": "lot",
+    "units_per_session": "units per session",
+    "sessions": "sessions",
+    "valid_until": "valid until",
+}
+
+WHEN_WORDS = {"recorded": "when recording", "amended": "when amending", "moved": "when moving"}
+
+
+def rules_in_words(codes: Iterable[str]) -> str:
+    words = [RULE_WORDS.get(code, "a safety rule") for code in codes]
+    if len(words) > 1:
+        return f"{', '.join(words[:-1])} and {words[-1]}"
+    return words[0] if words else ""
+
+
+@dataclass(frozen=True)
+class RecordLine:
+    at: datetime
+    by: str
+    words: str
+    reason: str
+
+
+def _by(entry: AuditEntry) -> str:
+    user = entry.by
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _value(value: Any) -> str:
+    return "(empty)" if value in (None, "") else str(value)
+
+
+def _line(entry: AuditEntry) -> RecordLine:
+    detail = entry.detail
+    if entry.action == "override":
+        when = WHEN_WORDS.get(detail.get("when", ""), "when booking")
+        words = f"Overrode {rules_in_words(detail.get('rules', []))} {when}"
+    else:
+        before, after = detail.get("before", {}), detail.get("after", {})
+        changes = "; ".join(
+            f"{FIELD_WORDS.get(name, name)} {_value(before.get(name))} → {_value(value)}"
+            for name, value in after.items()
+        )
+        words = f"Amended: {changes}"
+    return RecordLine(entry.at, _by(entry), words, str(detail.get("reason", "")))
+
+
+def list_record_lines(appointment: Appointment) -> list[RecordLine]:
+    """Overrides and amendments, oldest first: the earlier values stay readable."""
+    entries = (
+        AuditEntry.objects.filter(appointment=appointment, action__in=("override", "amended"))
+        .select_related("by")
+        .order_by("at", "id")
+    )
+    return [_line(e) for e in entries]

@@ -1,0 +1,63 @@
+"""The demo clinic has work today and tomorrow whatever the hour a newcomer starts it."""
+
+from datetime import datetime, time, timedelta
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.test import Client
+
+from bookings.demo import seed
+from bookings.models import LIVE_STATUSES, Appointment, Status
+from scheduler import clock
+from tests.web.conftest import TZ
+
+pytestmark = pytest.mark.django_db
+
+# A Wednesday in the clinic's zone; the hours a newcomer is likely to try it, and worse.
+HOURS = [time(19, 0), time(23, 30), time(3, 0), time(7, 10), time(12, 0)]
+
+
+def on(day) -> list[Appointment]:
+    start = clock.at(day, time(0))
+    return list(
+        Appointment.objects.filter(
+            start_at__gte=start, start_at__lt=start + timedelta(days=1), status__in=LIVE_STATUSES
+        ).select_related("patient")
+    )
+
+
+@pytest.mark.parametrize("hour", HOURS, ids=lambda t: t.strftime("%H%M"))
+def test_today_and_tomorrow_have_work_at_any_hour(hour):
+    with time_machine.travel(datetime.combine(datetime(2026, 3, 4), hour, tzinfo=TZ), tick=False):
+        seed("demo-pass-1")
+        today = clock.today()
+        todays, tomorrows = on(today), on(today + timedelta(days=1))
+        assert len(todays) >= 4, [str(a) for a in todays]
+        assert len(tomorrows) >= 2
+        # Something to act on today: check in (or record) one, mark or undo a no-show.
+        assert any(a.status in (Status.BOOKED, Status.CONFIRMED) for a in todays)
+
+        client = Client()
+        client.force_login(Appointment.objects.first().created_by)
+        page = client.get("/calendar/").content.decode()
+        assert sum(a.patient.last_name in page for a in todays) == len(todays)
+
+
+@pytest.mark.parametrize("hour", [time(19, 0), time(23, 30)], ids=["1900", "2330"])
+def test_after_clinic_hours_a_visit_of_today_can_still_be_walked(hour):
+    with time_machine.travel(datetime.combine(datetime(2026, 3, 4), hour, tzinfo=TZ), tick=False):
+        seed("demo-pass-1")
+        started = [a for a in on(clock.today()) if a.start_at <= clock.now()]
+        kinds = {(a.kind, a.status) for a in started}
+        assert ("exam", Status.BOOKED) in kinds  # check in, then record the diagnosis
+        assert ("exam", Status.CHECKED_IN) in kinds
+        assert ("injection", Status.CONFIRMED) in kinds
+
+
+def test_seeding_twice_changes_nothing():
+    with time_machine.travel(datetime(2026, 3, 4, 19, tzinfo=TZ), tick=False):
+        call_command("seed_demo", "--password", "demo-pass-1", stdout=None)
+        count = Appointment.objects.count()
+        call_command("seed_demo", "--if-empty")
+        assert Appointment.objects.count() == count
