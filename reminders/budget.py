@@ -1,0 +1,179 @@
+"""How many texts a patient may get: one budget for every text the clinic starts.
+
+The healthcare exemption that lets a clinic text without written consent caps it at
+one text a day and three a week per patient (``SMS_MAX_PER_DAY`` per clinic day,
+``SMS_MAX_PER_WEEK`` per rolling 7 days; 0 turns a limit off). Every purpose counts
+against the same budget, in order of importance; answers to the patient's own texts
+(HELP, C, R, a staff reply) do not (docs/rules.md#texts).
+
+The decision is made once, when a send claims its row, while it holds a lock on the
+patient: two workers sending to one patient take turns, so the second one sees the
+first one's text and waits (never over the budget). A text that must wait stays in
+the outbox with its reason and the moment it may go: never dropped.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import F
+
+from bookings.models import Patient
+from reminders.models import Message, MessageStatus, Purpose
+from reminders.windows import QuietHours, day_bounds, next_send_at
+from scheduler import clock
+
+WEEK = timedelta(days=7)
+# A text that stands aside for a more important one tries again after this: the
+# dispatcher's next round, by when the important one has gone (or is waiting itself).
+STAND_ASIDE = timedelta(seconds=60)
+WAITING = "Waiting:"  # how a budget reason starts, so a later claim can clear it
+
+# Lower goes first. A purpose not listed (a new one) counts, as the least important.
+PRIORITY: dict[str, int] = {
+    Purpose.APPOINTMENT_REMINDER: 0,
+    Purpose.BOOKING_CONFIRMATION: 1,
+    Purpose.WAITLIST_OFFER: 2,
+    Purpose.RECALL_DUE_SOON: 3,
+    Purpose.RECALL_DUE: 3,
+    Purpose.RECALL_OVERDUE: 3,
+    Purpose.REVIEW: 3,
+}
+LEAST_IMPORTANT = max(PRIORITY.values())
+# Answers to a text the patient sent: outside the budget (they asked).
+ANSWERS = frozenset({Purpose.STAFF_REPLY})
+
+# Statuses that mean "this text went (or may have gone) to the patient".
+TEXTED = (
+    MessageStatus.SENDING,
+    MessageStatus.SENT,
+    MessageStatus.DELIVERED,
+    MessageStatus.UNDELIVERED,
+    MessageStatus.UNKNOWN,
+)
+
+
+def counts(purpose: str) -> bool:
+    return purpose not in ANSWERS
+
+
+def priority(purpose: str) -> int:
+    return PRIORITY.get(purpose, LEAST_IMPORTANT)
+
+
+def more_important(purpose: str) -> list[str]:
+    """The purposes that go before this one when both are due."""
+    rank = priority(purpose)
+    return [str(p) for p, r in PRIORITY.items() if r < rank]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """May the text go now; if not, from when, and why (in words for staff)."""
+
+    send: bool
+    wait_until: datetime | None = None
+    reason: str = ""
+
+
+def decide(
+    *,
+    now: datetime,
+    texted_at: list[datetime],
+    more_important_waiting: bool,
+    per_day: int,
+    per_week: int,
+    quiet: QuietHours,
+) -> Verdict:
+    """The budget as a pure function of the patient's texts of the last 7 days."""
+    if more_important_waiting:
+        return Verdict(
+            send=False,
+            wait_until=now + STAND_ASIDE,
+            reason=f"{WAITING} a more important text to this patient goes first.",
+        )
+    at = next_allowed_at(
+        now=now, texted_at=texted_at, per_day=per_day, per_week=per_week, quiet=quiet
+    )
+    if at <= now:
+        return Verdict(send=True)
+    day_start, day_end = day_bounds(clock.local_date(now), clock.clinic_tz())
+    today = sum(1 for t in texted_at if day_start <= t < day_end)
+    if per_day and today >= per_day:
+        limit = f"{per_day} text{'s' if per_day > 1 else ''} a day"
+    else:
+        limit = f"{per_week} texts in 7 days"
+    local = clock.local(at)
+    return Verdict(
+        send=False,
+        wait_until=at,
+        reason=f"{WAITING} this patient's limit of {limit} is reached; "
+        f"goes {local:%a} {local.day} {local:%b %H:%M}.",
+    )
+
+
+def next_allowed_at(
+    *, now: datetime, texted_at: list[datetime], per_day: int, per_week: int, quiet: QuietHours
+) -> datetime:
+    """The first moment from ``now`` on with room in the day, the week and the window."""
+    tz = clock.clinic_tz()
+    at = now
+    # Each round moves past one limit; a handful settles any combination of them.
+    for _ in range(per_week + 8):
+        at = next_send_at(at, quiet, tz)
+        day_start, day_end = day_bounds(clock.local_date(at), tz)
+        if per_day and sum(1 for t in texted_at if day_start <= t < day_end) >= per_day:
+            at = day_end
+            continue
+        window = sorted(t for t in texted_at if t > at - WEEK)
+        if per_week and len(window) >= per_week:
+            at = window[len(window) - per_week] + WEEK
+            continue
+        return at
+    return at
+
+
+def lock_patient(patient_id: int) -> None:
+    """Hold the patient until the transaction ends: one budget decision at a time.
+
+    PostgreSQL: a row lock. SQLite has no row locks, so take its write lock now (a
+    no-op write) rather than at the claim, after the counting.
+    """
+    if connection.vendor == "sqlite":
+        Patient.objects.filter(pk=patient_id).update(id=F("id"))
+        return
+    list(Patient.objects.select_for_update().filter(pk=patient_id).values_list("pk"))
+
+
+def check(*, patient_id: int, message_id: int, purpose: str, now: datetime) -> Verdict:
+    """Lock the patient and decide; call inside the transaction that then claims.
+
+    Two indexed queries over this one patient's rows, whatever the outbox's size.
+    """
+    lock_patient(patient_id)
+    texted_at = list(
+        Message.objects.filter(patient_id=patient_id, status__in=TEXTED, sending_at__gt=now - WEEK)
+        .exclude(purpose__in=ANSWERS)
+        .exclude(pk=message_id)
+        .values_list("sending_at", flat=True)
+    )
+    before = more_important(purpose)
+    waiting = bool(before) and (
+        Message.objects.filter(
+            patient_id=patient_id,
+            status=MessageStatus.QUEUED,
+            send_after__lte=now,
+            purpose__in=before,
+        )
+        .exclude(pk=message_id)
+        .exists()
+    )
+    return decide(
+        now=now,
+        texted_at=[t for t in texted_at if t is not None],
+        more_important_waiting=waiting,
+        per_day=settings.SMS_MAX_PER_DAY,
+        per_week=settings.SMS_MAX_PER_WEEK,
+        quiet=QuietHours.parse(settings.SMS_QUIET_HOURS),
+    )
