@@ -7,7 +7,7 @@ against the same budget, in order of importance; answers to the patient's own te
 (HELP, C, R, a staff reply) do not (docs/rules.md#texts).
 
 The decision is made once, when a send claims its row, while it holds a lock on the
-patient: two workers sending to one patient take turns, so the second one sees the
+patient (``hold_patient_of``, then ``check``, then the claim, in one transaction): two workers sending to one patient take turns, so the second one sees the
 first one's text and waits (never over the budget). A text that must wait stays in
 the outbox with its reason and the moment it may go: never dropped.
 """
@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Value
 
 from bookings.models import Patient
 from reminders.models import Message, MessageStatus, Purpose
@@ -134,45 +134,63 @@ def next_allowed_at(
     return at
 
 
-def lock_patient(patient_id: int) -> None:
-    """Hold the patient until the transaction ends: one budget decision at a time.
+def hold_patient_of(*, message_id: int, now: datetime) -> tuple[int, str] | None:
+    """Lock the patient of a queued, due message until the transaction ends: one budget
+    decision per patient at a time. Returns the patient's id and the message's purpose,
+    or None when the message is no longer waiting (another send took it).
 
-    PostgreSQL: a row lock. SQLite has no row locks, so take its write lock now (a
-    no-op write) rather than at the claim, after the counting.
+    PostgreSQL: the patient row, locked in the same statement that reads the message.
+    SQLite has no row locks, so take its write lock now (a no-op write) rather than at
+    the claim, after the counting.
     """
+    due = Patient.objects.filter(
+        messages__pk=message_id,
+        messages__status=MessageStatus.QUEUED,
+        messages__send_after__lte=now,
+    )
     if connection.vendor == "sqlite":
-        Patient.objects.filter(pk=patient_id).update(id=F("id"))
-        return
-    list(Patient.objects.select_for_update().filter(pk=patient_id).values_list("pk"))
+        head = due.values_list("pk", "messages__purpose").first()
+        if head is not None:
+            Patient.objects.filter(pk=head[0]).update(id=F("id"))
+        return head
+    rows = list(due.select_for_update(of=("self",)).values_list("pk", "messages__purpose"))
+    return rows[0] if rows else None
 
 
 def check(*, patient_id: int, message_id: int, purpose: str, now: datetime) -> Verdict:
-    """Lock the patient and decide; call inside the transaction that then claims.
+    """Decide for a patient held by ``hold_patient_of``, in the same transaction.
 
-    Two indexed queries over this one patient's rows, whatever the outbox's size.
+    One indexed query over this one patient's rows, whatever the outbox's size: the
+    texts of the last 7 days, and any more important text due now.
     """
-    lock_patient(patient_id)
-    texted_at = list(
+    texted = (
         Message.objects.filter(patient_id=patient_id, status__in=TEXTED, sending_at__gt=now - WEEK)
         .exclude(purpose__in=ANSWERS)
         .exclude(pk=message_id)
-        .values_list("sending_at", flat=True)
+        .annotate(waiting=Value(False))
+        .order_by()  # SQLite allows no ORDER BY inside a UNION
+        .values_list("sending_at", "waiting")
     )
     before = more_important(purpose)
-    waiting = bool(before) and (
-        Message.objects.filter(
-            patient_id=patient_id,
-            status=MessageStatus.QUEUED,
-            send_after__lte=now,
-            purpose__in=before,
+    if before:
+        texted = texted.union(
+            Message.objects.filter(
+                patient_id=patient_id,
+                status=MessageStatus.QUEUED,
+                send_after__lte=now,
+                purpose__in=before,
+            )
+            .exclude(pk=message_id)
+            .annotate(waiting=Value(True))
+            .order_by()
+            .values_list("send_after", "waiting"),
+            all=True,
         )
-        .exclude(pk=message_id)
-        .exists()
-    )
+    rows = list(texted)
     return decide(
         now=now,
-        texted_at=[t for t in texted_at if t is not None],
-        more_important_waiting=waiting,
+        texted_at=[at for at, waiting in rows if not waiting and at is not None],
+        more_important_waiting=any(waiting for _, waiting in rows),
         per_day=settings.SMS_MAX_PER_DAY,
         per_week=settings.SMS_MAX_PER_WEEK,
         quiet=QuietHours.parse(settings.SMS_QUIET_HOURS),

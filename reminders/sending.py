@@ -174,11 +174,7 @@ def _claim_within_budget(message_id: int, now: datetime) -> Claim | str | None:
     goes back to the outbox with its reason and the moment it may go.
     """
     with transaction.atomic():
-        head = (
-            Message.objects.filter(pk=message_id, status=MessageStatus.QUEUED, send_after__lte=now)
-            .values_list("patient_id", "purpose")
-            .first()
-        )
+        head = budget.hold_patient_of(message_id=message_id, now=now)
         if head is None:
             return None
         patient_id, purpose = head

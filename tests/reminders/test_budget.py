@@ -1,6 +1,7 @@
 """One text budget per patient: a day's and a week's limit, in order of importance."""
 
 import threading
+import time as time_module
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -217,7 +218,18 @@ def test_another_patients_texts_do_not_count(sms_settings):
         (Purpose.APPOINTMENT_REMINDER, Purpose.WAITLIST_OFFER),
     ],
 )
-def test_two_workers_racing_for_one_patients_texts_never_send_over_the_budget(twilio, purposes):
+def test_two_workers_racing_for_one_patients_texts_never_send_over_the_budget(
+    twilio, purposes, monkeypatch
+):
+    # Each decision takes a while, as on a busy database: without the lock on the
+    # patient both workers would decide within that pause and both send.
+    decide = budget.decide
+
+    def slow_decide(**facts):
+        time_module.sleep(0.05)
+        return decide(**facts)
+
+    monkeypatch.setattr(budget, "decide", slow_decide)
     patients = [PatientFactory() for _ in range(12)]
     pairs = [
         (make_message(p, purpose=purposes[0]).pk, make_message(p, purpose=purposes[1]).pk)
