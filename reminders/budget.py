@@ -13,11 +13,12 @@ the outbox with its reason and the moment it may go: never dropped.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, Value
+from django.db.models import F
+from django.utils.dateparse import parse_datetime
 
 from bookings.models import Patient
 from reminders.models import Message, MessageStatus, Purpose
@@ -134,6 +135,46 @@ def next_allowed_at(
     return at
 
 
+# Plain SQL, the same text on PostgreSQL and SQLite: this runs for every text sent,
+# and building the equivalent ORM queries cost more than running them (about 1 ms
+# against 0.1 ms). The tables' names come from the models.
+_HOLD_SQL = """
+SELECT m.patient_id, m.purpose FROM {message} m JOIN {patient} p ON p.id = m.patient_id
+WHERE m.id = %s AND m.status = %s AND m.send_after <= %s{lock}
+"""
+_FACTS_SQL = """
+SELECT sending_at, 0 FROM {message}
+WHERE patient_id = %s AND status IN ({texted}) AND sending_at > %s AND id <> %s
+  AND purpose NOT IN ({answers})
+UNION ALL
+SELECT send_after, 1 FROM {message}
+WHERE patient_id = %s AND status = %s AND send_after <= %s AND id <> %s
+  AND purpose IN ({before})
+"""
+
+
+def _sql(template: str, **lists: int) -> str:
+    return template.format(
+        message=connection.ops.quote_name(Message._meta.db_table),
+        patient=connection.ops.quote_name(Patient._meta.db_table),
+        lock=" FOR UPDATE OF p" if connection.vendor == "postgresql" else "",
+        **{name: ", ".join(["%s"] * max(1, n)) for name, n in lists.items()},
+    )
+
+
+def _db_time(moment: datetime) -> str | datetime:
+    value = connection.ops.adapt_datetimefield_value(moment)
+    assert isinstance(value, str | datetime)
+    return value
+
+
+def _aware(value: object) -> datetime:
+    """A datetime from the database as Django reads it (SQLite gives text, naive UTC)."""
+    moment = parse_datetime(value) if isinstance(value, str) else value
+    assert isinstance(moment, datetime)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def hold_patient_of(*, message_id: int, now: datetime) -> tuple[int, str] | None:
     """Lock the patient of a queued, due message until the transaction ends: one budget
     decision per patient at a time. Returns the patient's id and the message's purpose,
@@ -143,18 +184,14 @@ def hold_patient_of(*, message_id: int, now: datetime) -> tuple[int, str] | None
     SQLite has no row locks, so take its write lock now (a no-op write) rather than at
     the claim, after the counting.
     """
-    due = Patient.objects.filter(
-        messages__pk=message_id,
-        messages__status=MessageStatus.QUEUED,
-        messages__send_after__lte=now,
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(_HOLD_SQL), [message_id, MessageStatus.QUEUED.value, _db_time(now)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
     if connection.vendor == "sqlite":
-        head = due.values_list("pk", "messages__purpose").first()
-        if head is not None:
-            Patient.objects.filter(pk=head[0]).update(id=F("id"))
-        return head
-    rows = list(due.select_for_update(of=("self",)).values_list("pk", "messages__purpose"))
-    return rows[0] if rows else None
+        Patient.objects.filter(pk=row[0]).update(id=F("id"))
+    return int(row[0]), str(row[1])
 
 
 def check(*, patient_id: int, message_id: int, purpose: str, now: datetime) -> Verdict:
@@ -163,33 +200,21 @@ def check(*, patient_id: int, message_id: int, purpose: str, now: datetime) -> V
     One indexed query over this one patient's rows, whatever the outbox's size: the
     texts of the last 7 days, and any more important text due now.
     """
-    texted = (
-        Message.objects.filter(patient_id=patient_id, status__in=TEXTED, sending_at__gt=now - WEEK)
-        .exclude(purpose__in=ANSWERS)
-        .exclude(pk=message_id)
-        .annotate(waiting=Value(False))
-        .order_by()  # SQLite allows no ORDER BY inside a UNION
-        .values_list("sending_at", "waiting")
-    )
-    before = more_important(purpose)
-    if before:
-        texted = texted.union(
-            Message.objects.filter(
-                patient_id=patient_id,
-                status=MessageStatus.QUEUED,
-                send_after__lte=now,
-                purpose__in=before,
-            )
-            .exclude(pk=message_id)
-            .annotate(waiting=Value(True))
-            .order_by()
-            .values_list("send_after", "waiting"),
-            all=True,
-        )
-    rows = list(texted)
+    texted = [str(s) for s in TEXTED]
+    answers = [str(p) for p in ANSWERS]
+    # An empty list would be "IN ()": a purpose nobody has stands in for none.
+    before = more_important(purpose) or [""]
+    params: list[str | int | datetime] = [
+        patient_id, *texted, _db_time(now - WEEK), message_id, *answers,
+        patient_id, MessageStatus.QUEUED.value, _db_time(now), message_id, *before,
+    ]  # fmt: skip
+    sql = _sql(_FACTS_SQL, texted=len(texted), answers=len(answers), before=len(before))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     return decide(
         now=now,
-        texted_at=[at for at, waiting in rows if not waiting and at is not None],
+        texted_at=[_aware(at) for at, waiting in rows if not waiting and at is not None],
         more_important_waiting=any(waiting for _, waiting in rows),
         per_day=settings.SMS_MAX_PER_DAY,
         per_week=settings.SMS_MAX_PER_WEEK,
