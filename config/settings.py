@@ -281,6 +281,10 @@ require_sms_settings(os.environ)
 SMS_CLINIC_NAME = env.str("SMS_CLINIC_NAME", default=CLINIC_NAME)
 SMS_MAX_PER_SECOND = env.int("SMS_MAX_PER_SECOND", default=1)
 SMS_QUIET_HOURS = env.str("SMS_QUIET_HOURS", default="20:00-09:00")
+# One budget per patient for every text the clinic starts (the healthcare exemption's
+# caps); answers to the patient's own texts are not counted. docs/rules.md#texts
+SMS_MAX_PER_DAY = env.int("SMS_MAX_PER_DAY", default=1)
+SMS_MAX_PER_WEEK = env.int("SMS_MAX_PER_WEEK", default=3)
 SMS_HTTP_TIMEOUT_SECONDS = env.float("SMS_HTTP_TIMEOUT_SECONDS", default=10.0)
 SMS_SEND_TRIES = env.int("SMS_SEND_TRIES", default=3)
 SMS_RETRY_BACKOFF_SECONDS = env.float("SMS_RETRY_BACKOFF_SECONDS", default=1.0)
