@@ -7,7 +7,8 @@ against the same budget, in order of importance; answers to the patient's own te
 (HELP, C, R, a staff reply) do not (docs/rules.md#texts).
 
 The decision is made once, when a send claims its row, while it holds a lock on the
-patient (``hold_patient_of``, then ``check``, then the claim, in one transaction): two workers sending to one patient take turns, so the second one sees the
+patient (the claim takes it, ``check`` counts, and an over-budget claim is undone, in
+one transaction): two workers sending to one patient take turns, so the second one sees the
 first one's text and waits (never over the budget). A text that must wait stays in
 the outbox with its reason and the moment it may go: never dropped.
 """
@@ -17,10 +18,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F
 from django.utils.dateparse import parse_datetime
 
-from bookings.models import Patient
 from reminders.models import Message, MessageStatus, Purpose
 from reminders.windows import QuietHours, day_bounds, next_send_at
 from scheduler import clock
@@ -136,12 +135,8 @@ def next_allowed_at(
 
 
 # Plain SQL, the same text on PostgreSQL and SQLite: this runs for every text sent,
-# and building the equivalent ORM queries cost more than running them (about 1 ms
-# against 0.1 ms). The tables' names come from the models.
-_HOLD_SQL = """
-SELECT m.patient_id, m.purpose FROM {message} m JOIN {patient} p ON p.id = m.patient_id
-WHERE m.id = %s AND m.status = %s AND m.send_after <= %s{lock}
-"""
+# and building the equivalent ORM query cost more than running it (about 1 ms
+# against 0.1 ms). The table's name comes from the model.
 _FACTS_SQL = """
 SELECT sending_at, 0 FROM {message}
 WHERE patient_id = %s AND status IN ({texted}) AND sending_at > %s AND id <> %s
@@ -156,8 +151,6 @@ WHERE patient_id = %s AND status = %s AND send_after <= %s AND id <> %s
 def _sql(template: str, **lists: int) -> str:
     return template.format(
         message=connection.ops.quote_name(Message._meta.db_table),
-        patient=connection.ops.quote_name(Patient._meta.db_table),
-        lock=" FOR UPDATE OF p" if connection.vendor == "postgresql" else "",
         **{name: ", ".join(["%s"] * max(1, n)) for name, n in lists.items()},
     )
 
@@ -175,27 +168,9 @@ def _aware(value: object) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def hold_patient_of(*, message_id: int, now: datetime) -> tuple[int, str] | None:
-    """Lock the patient of a queued, due message until the transaction ends: one budget
-    decision per patient at a time. Returns the patient's id and the message's purpose,
-    or None when the message is no longer waiting (another send took it).
-
-    PostgreSQL: the patient row, locked in the same statement that reads the message.
-    SQLite has no row locks, so take its write lock now (a no-op write) rather than at
-    the claim, after the counting.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(_sql(_HOLD_SQL), [message_id, MessageStatus.QUEUED.value, _db_time(now)])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    if connection.vendor == "sqlite":
-        Patient.objects.filter(pk=row[0]).update(id=F("id"))
-    return int(row[0]), str(row[1])
-
-
 def check(*, patient_id: int, message_id: int, purpose: str, now: datetime) -> Verdict:
-    """Decide for a patient held by ``hold_patient_of``, in the same transaction.
+    """Decide for a patient whose text the caller has just claimed, holding the patient
+    (``sending._claim_within_budget``), in the same transaction.
 
     One indexed query over this one patient's rows, whatever the outbox's size: the
     texts of the last 7 days, and any more important text due now.

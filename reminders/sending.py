@@ -166,28 +166,32 @@ OVER_BUDGET = "over_budget"
 
 
 def _claim_within_budget(message_id: int, now: datetime) -> Claim | str | None:
-    """Claim the row if the patient's text budget has room, all under one patient lock.
+    """Claim the row, holding its patient, and keep it only if their text budget has room.
 
-    The budget is decided and the row claimed in one transaction that holds the
-    patient, so of two workers sending this patient's texts the second waits and
-    then counts the first one's claim (docs/rules.md#texts). A row that must wait
-    goes back to the outbox with its reason and the moment it may go.
+    Claim, budget and (when over) the way back to the queue are one transaction that
+    holds the patient (PostgreSQL: a row lock taken by the claim; SQLite: the write
+    lock the claim takes), so of two workers sending this patient's texts the second
+    waits, then counts the first one's claim (docs/rules.md#texts). A row over the
+    budget goes back to the outbox with its reason and the moment it may go.
     """
     with transaction.atomic():
-        head = budget.hold_patient_of(message_id=message_id, now=now)
-        if head is None:
-            return None
-        patient_id, purpose = head
-        if budget.counts(purpose):
-            verdict = budget.check(
-                patient_id=patient_id, message_id=message_id, purpose=purpose, now=now
-            )
-            if not verdict.send:
-                Message.objects.filter(pk=message_id, status=MessageStatus.QUEUED).update(
-                    send_after=verdict.wait_until, queued_at=None, error_message=verdict.reason
-                )
-                return OVER_BUDGET
-        return _claim(message_id, now)
+        claim = _claim(message_id, now)
+        if claim is None or not budget.counts(claim.purpose):
+            return claim
+        verdict = budget.check(
+            patient_id=claim.patient_id, message_id=claim.id, purpose=claim.purpose, now=now
+        )
+        if verdict.send:
+            return claim
+        Message.objects.filter(pk=claim.id, status=MessageStatus.SENDING).update(
+            status=MessageStatus.QUEUED,
+            attempts=F("attempts") - 1,  # no attempt was made
+            sending_at=None,
+            send_after=verdict.wait_until,
+            queued_at=None,
+            error_message=verdict.reason,
+        )
+        return OVER_BUDGET
 
 
 def _claim(message_id: int, now: datetime) -> Claim | None:
@@ -248,8 +252,10 @@ def _claim(message_id: int, now: datetime) -> Claim | None:
     )
 
 
-# The claim and the load in one round trip (PostgreSQL): the UPDATE decides who sends,
-# the SELECT reads the patient, recall and appointment as they were when it started.
+# The claim, the lock on its patient and the load in one round trip (PostgreSQL): the
+# UPDATE decides who sends; the patient row is locked until the transaction ends (the
+# text budget is counted after this statement, so it sees every earlier claim) and
+# read as it is now; the recall and appointment as they were when the statement began.
 _CLAIM_SQL = """
 WITH claimed AS (
     UPDATE reminders_message
@@ -258,11 +264,16 @@ WITH claimed AS (
                              ELSE error_message END
     WHERE id = %(id)s AND status = 'queued' AND send_after <= %(now)s
     RETURNING id, patient_id, "to", body, purpose, recall_id, appointment_id, attempts
+),
+held AS (
+    SELECT p.id, p.sms_opted_out, p.phone_invalid, p.sms_consent
+    FROM bookings_patient p JOIN claimed c ON p.id = c.patient_id
+    FOR UPDATE OF p
 )
 SELECT c.id, c.patient_id, c."to", c.body, c.purpose, c.recall_id, c.attempts,
        p.sms_opted_out, p.phone_invalid, p.sms_consent, r.status, a.status, a.start_at
 FROM claimed c
-JOIN bookings_patient p ON p.id = c.patient_id
+JOIN held p ON p.id = c.patient_id
 LEFT JOIN reminders_recall r ON r.id = c.recall_id
 LEFT JOIN bookings_appointment a ON a.id = c.appointment_id
 """
