@@ -24,6 +24,7 @@ from bookings.forms import (
     outcome_form_for,
 )
 from bookings.models import Appointment
+from bookings.next_step import get_course_next_booking
 from bookings.phones import display_phone
 from bookings.views import back_to, header, page, require, safe_next
 from bookings.wording import appointment_kind_label
@@ -100,7 +101,9 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = _get(pk)
     context = _context(request, appointment)
     if request.htmx:  # type: ignore[attr-defined]
-        # The calendar opens this in its side panel.
+        # The calendar opens this in its side panel, with the course's next booking a click away.
+        if roles.can_book(request.user):
+            context["next_booking"] = get_course_next_booking(course=appointment.course)
         return render(request, "bookings/_appointment_panel.html", {**header(request), **context})
     return page(request, "bookings/appointment_detail.html", context)
 

@@ -16,6 +16,7 @@ from bookings.booking_options import (
     DaySlots,
     get_picker_start,
     get_prescribed_units,
+    get_usual_practitioner_id,
     list_kind_options,
     list_slot_days,
     next_free_slots,
@@ -57,6 +58,7 @@ def _slot_picker(
     patient: Patient,
     safety: bool,
     moving: Appointment | None = None,
+    usual_id: int | None = None,
 ) -> dict[str, Any]:
     """The picker's days and slots; an injection the rules refuse yet starts when allowed."""
     start = get_picker_start(
@@ -77,8 +79,10 @@ def _slot_picker(
         patient=patient,
         moving=moving,
         safety=safety,
+        usual_id=usual_id,
     )
     return {
+        "usual_id": usual_id,
         "days": days,
         "chosen": _chosen_day(request, days),
         "first": first,
@@ -121,8 +125,16 @@ def book(request: HttpRequest) -> HttpResponse:
     # A clinician about to override a safety rule sees every time the patient is free.
     see_all = _sees_all(request)
     context["see_all"] = see_all
+    usual_id = get_usual_practitioner_id(patient=patient, treatment=treatment, kind=kind)
     context.update(
-        _slot_picker(request, treatment=treatment, kind=kind, patient=patient, safety=not see_all)
+        _slot_picker(
+            request,
+            treatment=treatment,
+            kind=kind,
+            patient=patient,
+            safety=not see_all,
+            usual_id=usual_id,
+        )
     )
     choice: dict[str, str] = {"patient": str(patient.pk), "treatment": treatment.code, "kind": kind}
     picker = urlencode(choice | ({"all": "1"} if see_all else {}))
@@ -282,6 +294,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
             patient=appointment.patient,
             safety=not see_all,
             moving=appointment,
+            usual_id=appointment.practitioner_id,
         )
     )
     context["picker_base"] = "?all=1&" if see_all else "?"

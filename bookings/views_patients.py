@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from bookings import actions, patients, roles, selectors
 from bookings.forms import PatientEditForm, PatientForm
 from bookings.models import Patient, Status
+from bookings.next_step import get_next_booking
 from bookings.phones import InvalidPhone, display_phone
 from bookings.views import page, require
 from scheduler import clock
@@ -110,6 +111,9 @@ def patient_page(
                     "step_code": steps[c.pk][0],
                     "step": steps[c.pk][1],
                     "prescription": prescriptions.get(c.pk),
+                    "next": get_next_booking(
+                        patient_id=patient.pk, treatment=c.treatment_type, step_code=steps[c.pk][0]
+                    ),
                 }
                 for c in courses
             ],
