@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Case, Q, Value, When
 
 from bookings import pathway
+from bookings.day_parts import in_part
 from bookings.errors import PathwayError
 from bookings.models import LIVE_STATUSES, Appointment, Course, Patient
 from bookings.next_injection import first_safe_day
@@ -146,12 +147,14 @@ def list_slot_days(
     moving: Appointment | None = None,
     safety: bool = True,
     usual_id: int | None = None,
+    part: str = "",
 ) -> list[DaySlots]:
     """Free slots from ``first`` over ``days`` days, by day and then practitioner.
 
     With a patient, only what the booking service would accept (``safety=False`` keeps the
     times an override could allow); ``moving`` never counts against itself. The patient's
-    usual practitioner (``usual_id``) comes first each day, the rest by name.
+    usual practitioner (``usual_id``) comes first each day, the rest by name; ``part``
+    keeps only the starts in that part of the day (``bookings.day_parts``).
     """
     last = first + timedelta(days=days - 1)
     slots = list_slots(
@@ -165,6 +168,8 @@ def list_slot_days(
         planned_units=_planned_units(treatment, moving),
         safety=safety,
     )
+    if part:
+        slots = [s for s in slots if in_part(part=part, start=clock.local(s.start_at).time())]
     practitioners = Practitioner.objects.in_bulk({s.practitioner_id for s in slots})
     grouped: dict[date, dict[int, list[Slot]]] = {}
     for s in slots:

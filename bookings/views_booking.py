@@ -21,6 +21,7 @@ from bookings.booking_options import (
     list_slot_days,
     next_free_slots,
 )
+from bookings.day_parts import PARTS, is_part
 from bookings.errors import PathwayError, PatientBusy, SlotTaken
 from bookings.forms import BookingForm, MoveForm
 from bookings.models import Appointment, Patient
@@ -29,6 +30,7 @@ from bookings.views import calendar_url, page, require
 from bookings.wording import appointment_kind_label, kind_label
 from scheduler import bounds, clock
 from scheduler.models import Kind, TreatmentType
+from scheduler.selectors import list_qualified_practitioners
 
 
 def _first_day(request: HttpRequest) -> date:
@@ -60,7 +62,15 @@ def _slot_picker(
     moving: Appointment | None = None,
     usual_id: int | None = None,
 ) -> dict[str, Any]:
-    """The picker's days and slots; an injection the rules refuse yet starts when allowed."""
+    """The picker's days and slots; an injection the rules refuse yet starts when allowed.
+
+    ``with`` (a qualified practitioner's id) and ``part`` (of the day) narrow the times; a
+    value that names nothing offered is dropped, so an old or edited link still works.
+    """
+    choices = list(list_qualified_practitioners(treatment, kind).prefetch_related(None))
+    with_id = {str(p.pk): p.pk for p in choices}.get(request.GET.get("with", ""))
+    part = request.GET.get("part", "")
+    part = part if is_part(part) else ""
     start = get_picker_start(
         asked=_first_day(request),
         treatment=treatment,
@@ -80,8 +90,16 @@ def _slot_picker(
         moving=moving,
         safety=safety,
         usual_id=usual_id,
+        practitioner_id=with_id,
+        part=part,
     )
+    filters = {"with": str(with_id)} if with_id else {}
     return {
+        "filters": filters | ({"part": part} if part else {}),
+        "practitioner_choices": choices,
+        "parts": [(code, words[0]) for code, words in PARTS.items()],
+        "chosen_with": with_id,
+        "chosen_part": part,
         "usual_id": usual_id,
         "days": days,
         "chosen": _chosen_day(request, days),
@@ -137,8 +155,9 @@ def book(request: HttpRequest) -> HttpResponse:
         )
     )
     choice: dict[str, str] = {"patient": str(patient.pk), "treatment": treatment.code, "kind": kind}
-    picker = urlencode(choice | ({"all": "1"} if see_all else {}))
-    context["picker_base"] = f"?{picker}&"
+    base = choice | ({"all": "1"} if see_all else {})
+    context["picker_hidden"] = list(base.items())
+    context["picker_base"] = f"?{urlencode(base | context['filters'])}&"
     context["slot_link_base"] = f"{reverse('book-confirm')}?{urlencode(choice)}&"
     return page(request, "bookings/book.html", context)
 
@@ -297,7 +316,10 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
             usual_id=appointment.practitioner_id,
         )
     )
-    context["picker_base"] = "?all=1&" if see_all else "?"
+    base = {"all": "1"} if see_all else {}
+    context["picker_hidden"] = list(base.items())
+    query = urlencode(base | context["filters"])
+    context["picker_base"] = f"?{query}&" if query else "?"
     context["slot_link_base"] = request.path + "?"
     error = context.get("error")
     # 409 when the time is taken (by another booking or the patient's own), as in the API.

@@ -106,7 +106,7 @@ def test_the_button_opens_the_picker_on_the_first_allowed_day_with_the_usual_inj
     assert "Next injection from Mon 30 Mar 2026" in html
     assert "Free on Monday 30 March" in html
     # The nurse gave the last injection: first on the day, though "Dr." sorts before.
-    assert html.index("Nurse Zoe Young") < html.index("Dr. Amelia Hart")
+    assert html.index("<dt>Nurse Zoe Young") < html.index("<dt>Dr. Amelia Hart")
     assert 'Nurse Zoe Young <span class="muted">(usual)</span>' in html
 
 
