@@ -9,6 +9,7 @@ from bookings import (
     views_authorizations,
     views_booking,
     views_calendar,
+    views_notes,
     views_patients,
 )
 
@@ -21,6 +22,12 @@ urlpatterns = [
     path("patients/new/", views_patients.patient_register, name="patient-register"),
     path("patients/<int:pk>/", views_patients.patient_detail, name="patient"),
     path("patients/<int:pk>/edit/", views_patients.patient_edit, name="patient-edit"),
+    path("patients/<int:pk>/notes/", views_notes.patient_note_add, name="patient-note-add"),
+    path(
+        "appointments/<int:pk>/notes/",
+        views_notes.appointment_note_add,
+        name="appointment-note-add",
+    ),
     path("courses/<int:pk>/funding/", views_authorizations.course_funding, name="course-funding"),
     path(
         "courses/<int:pk>/authorizations/",

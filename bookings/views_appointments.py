@@ -20,6 +20,7 @@ from bookings.forms import (
     PRODUCTS,
     AmendReasonForm,
     CancelForm,
+    NoteForm,
     OverrideForm,
     outcome_form_for,
 )
@@ -91,6 +92,8 @@ def _context(
         "chosen_rules": override_form["override_rules"].value() or [],
         "booking_override_words": rules_in_words(appointment.overridden_rules),
         "record_lines": list_record_lines(appointment),
+        "staff_notes": list(appointment.staff_notes.select_related("by")),
+        "note_form": NoteForm(),
         "error": error,
         "error_for": error_for,
     }
