@@ -18,6 +18,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("calendar/", views_calendar.day_calendar, name="calendar"),
+    path("calendar/week/", views_calendar.week_calendar, name="calendar-week"),
     path("patients/", views_patients.patient_search, name="patients"),
     path("patients/new/", views_patients.patient_register, name="patient-register"),
     path("patients/<int:pk>/", views_patients.patient_detail, name="patient"),

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from bookings import roles, services
+from bookings.booking_at import get_chosen_time, only_qualified, treatment_ids
 from bookings.booking_options import (
     SLOT_DAYS,
     DaySlots,
@@ -120,7 +121,13 @@ def _sees_all(request: HttpRequest) -> bool:
 @require(roles.can_book)
 def book(request: HttpRequest) -> HttpResponse:
     """One page that grows a step at a time; every choice is a GET parameter."""
-    context: dict[str, Any] = {"treatments": TreatmentType.objects.filter(active=True)}
+    treatments = TreatmentType.objects.filter(active=True)
+    # A time clicked on the week view travels with every step (bookings/booking_at.py).
+    at, at_problem = get_chosen_time(request)
+    ids = treatment_ids(at) if at is not None else set()
+    if at is not None:
+        treatments = treatments.filter(pk__in=ids)
+    context: dict[str, Any] = {"treatments": treatments, "at": at, "at_problem": at_problem}
     patient_id = request.GET.get("patient", "")
     # isdecimal, not isdigit: "²" is a digit to Python but not a number to int().
     if not patient_id.isdecimal():
@@ -133,11 +140,24 @@ def book(request: HttpRequest) -> HttpResponse:
         return page(request, "bookings/book.html", context)
     context["treatment"] = treatment
     options = list_kind_options(patient=patient, treatment=treatment)
+    if at is not None:
+        options = only_qualified(options, chosen=at, treatment=treatment, ids=ids)
     context["kind_options"] = options
     allowed = {o.kind.value for o in options if o.allowed}
     kind = request.GET.get("kind", "")
     if kind not in allowed:
         return page(request, "bookings/book.html", context)
+    if at is not None:
+        # The time is chosen already: straight to the confirm page, which checks it all.
+        return redirect(
+            confirm_url(
+                patient=patient,
+                treatment=treatment,
+                kind=kind,
+                practitioner_id=at.practitioner.pk,
+                start_at=at.start_at,
+            )
+        )
     context["kind"] = Kind(kind)
     context["kind_label"] = kind_label(Kind(kind), treatment)
     # A clinician about to override a safety rule sees every time the patient is free.

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 
 from bookings import actions, patients, roles, selectors
 from bookings.duplicates import list_possible_duplicates
@@ -27,8 +28,12 @@ def _results(request: HttpRequest) -> dict[str, object]:
         "query": query,
         "patients": found[:RESULTS],
         "more": len(found) > RESULTS,
-        # The booking flow reuses the search to pick its patient.
+        # The booking flow reuses the search to pick its patient, keeping a time chosen
+        # on the week view (checked again by the booking page).
         "pick_for_booking": request.GET.get("for") == "booking",
+        "booking_query": urlencode({k: request.GET[k] for k in ("with", "at") if k in request.GET})
+        if request.GET.get("for") == "booking"
+        else "",
     }
 
 
