@@ -11,7 +11,8 @@ from typing import Any
 from django.db import transaction
 
 from bookings import roles
-from bookings.errors import PathwayError
+from bookings.errors import FieldRefused, PathwayError
+from bookings.injection_record import settle_injection
 from bookings.models import LIVE_STATUSES, Appointment, AuditEntry, Prescription, Status
 from bookings.outcomes import check_recorded_units
 from bookings.roles import Actor, recorded_by
@@ -21,7 +22,7 @@ from scheduler.models import Kind
 AMENDABLE: dict[str, tuple[str, ...]] = {
     Kind.EXAM: ("diagnosis", "notes"),
     Kind.PRESCRIPTION: ("units_per_session", "sessions", "valid_until"),
-    Kind.INJECTION: ("product", "units", "lot", "notes"),
+    Kind.INJECTION: ("units", "lot", "vial", "sites", "notes"),
     Kind.REVIEW: ("notes",),
 }
 
@@ -43,20 +44,47 @@ def recorded_values(appointment: Appointment) -> dict[str, Any]:
         }
     values = {
         "diagnosis": appointment.diagnosis,
-        "product": appointment.product,
         "units": appointment.units_given,
-        "lot": appointment.lot,
+        # The lot and vial by id, as the completion takes them; rows from before lots
+        # were kept have none (their typed lot number stays on the appointment).
+        "lot": appointment.product_lot_id,
+        "vial": appointment.vial_id,
+        "sites": appointment.site_units,
         "notes": appointment.notes,
     }
     return {name: values[name] for name in AMENDABLE[appointment.kind]}
 
 
-def _apply(appointment: Appointment, after: dict[str, Any]) -> None:
-    for name in ("product", "lot"):
-        if name in after and not str(after[name]).strip():
-            raise PathwayError("invalid_transition", f"The {name} cannot be left empty.")
+def _apply_injection(appointment: Appointment, after: dict[str, Any]) -> None:
     if "units" in after and after["units"] < 1:
-        raise PathwayError("invalid_transition", "Units given must be at least 1.")
+        raise FieldRefused("units", "Units given must be at least 1.")
+    record = {"lot", "vial", "sites"} & set(after)
+    if appointment.product_lot_id is None and "lot" not in after:
+        if record:
+            raise FieldRefused(
+                "lot", "Choose the lot: this record has only a lot number typed before lots."
+            )
+    elif record or "units" in after:
+        lot_changes = "lot" in after and after["lot"] != appointment.product_lot_id
+        settle_injection(
+            appointment=appointment,
+            lot=after.get("lot", appointment.product_lot_id),
+            vial=after.get("vial", None if lot_changes else appointment.vial_id),
+            sites=after.get("sites", appointment.site_units),
+            units=after.get("units", appointment.units_given or 0),
+            drawn_before=(appointment.vial, appointment.units_given or 0),
+        )
+    if "units" in after:
+        appointment.units_given = after["units"]
+    if "notes" in after:
+        appointment.notes = str(after["notes"]).strip()
+    appointment.save()
+
+
+def _apply(appointment: Appointment, after: dict[str, Any]) -> None:
+    if appointment.kind == Kind.INJECTION:
+        _apply_injection(appointment, after)
+        return
     if (
         "diagnosis" in after
         and not str(after["diagnosis"]).strip()
@@ -131,7 +159,18 @@ def amend_outcome(
             "invalid_transition", "Nothing to amend: every value is the same as recorded."
         )
     before = {name: _as_json(current[name]) for name in after}
+    typed_before = {"lot": appointment.lot, "product": appointment.product}
     _apply(appointment, after)
+    after_json = {name: _as_json(value) for name, value in after.items()}
+    if "lot" in after:
+        # The trail names lots as people read them, with the row's id beside.
+        typed_after = {"lot": appointment.lot, "product": appointment.product}
+        for name in ("lot", "product"):
+            if name == "lot" or typed_before[name] != typed_after[name]:
+                before[name], after_json[name] = typed_before[name], typed_after[name]
+        before["lot_id"], after_json["lot_id"] = current["lot"], appointment.product_lot_id
+        if current["vial"] != appointment.vial_id:
+            before["vial"], after_json["vial"] = current["vial"], appointment.vial_id
     overridden: list[str] = []
     if "units" in after:
         overridden = check_recorded_units(
@@ -146,7 +185,7 @@ def amend_outcome(
         by=recorded_by(by),
         detail={
             "before": before,
-            "after": {name: _as_json(value) for name, value in after.items()},
+            "after": after_json,
             "reason": reason.strip(),
         },
     )

@@ -26,6 +26,8 @@ FIELD_WORDS = {
     "product": "product",
     "units": "units given",
     "lot": "lot",
+    "vial": "vial",
+    "sites": "sites",
     "units_per_session": "units per session",
     "sessions": "sessions",
     "valid_until": "valid until",
@@ -56,7 +58,14 @@ def _by(entry: AuditEntry) -> str:
     return user.get_full_name() or user.get_username()
 
 
+# Kept in the trail for exactness, not said: the lot's number is said instead.
+UNSAID = {"lot_id"}
+
+
 def _value(value: Any) -> str:
+    if isinstance(value, list):
+        units = sum(int(row.get("units", 0)) for row in value)
+        return f"{len(value)} sites, {units} units" if value else "(none)"
     return "(empty)" if value in (None, "") else str(value)
 
 
@@ -70,6 +79,7 @@ def _line(entry: AuditEntry) -> RecordLine:
         changes = "; ".join(
             f"{FIELD_WORDS.get(name, name)} {_value(before.get(name))} → {_value(value)}"
             for name, value in after.items()
+            if name not in UNSAID
         )
         words = f"Amended: {changes}"
     return RecordLine(entry.at, _by(entry), words, str(detail.get("reason", "")))

@@ -32,6 +32,8 @@ RULE_CODES = frozenset(
         "authorization_required",
         "authorization_expired",
         "authorization_exhausted",
+        "product_expired",
+        "invalid_input",
     }
 )
 
@@ -100,3 +102,18 @@ class PatientBusy(PathwayError):
         "Please choose another time.",
     ) -> None:
         super().__init__("patient_busy", message, status=409)
+
+
+class FieldRefused(PathwayError):
+    """A value that cannot be right, answered like a malformed field: ``{"<field>": ["…"]}``.
+
+    Raised where the check needs the database (an unknown lot, a vial of another lot),
+    so the API and the pages say it exactly as they say a field's own error.
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__("invalid_input", message)
+        self.field = field
+
+    def as_json(self) -> dict[str, object]:
+        return {self.field: [self.message]}

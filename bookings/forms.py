@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import QueryDict
 
 from bookings.errors import OVERRIDABLE, PathwayError
+from bookings.forms_injection import InjectionOutcomeForm
 from bookings.models import Appointment, Patient
 from bookings.patients import check_opt_out_change
 from bookings.phones import InvalidPhone, display_phone, normalize_phone
@@ -256,22 +257,6 @@ PRODUCTS = [
 ]
 
 
-class InjectionOutcomeForm(forms.Form):
-    product = forms.CharField(
-        max_length=80,
-        label="Product",
-        widget=forms.TextInput(attrs={"list": "products", "autocomplete": "off"}),
-    )
-    units = forms.IntegerField(
-        min_value=1,
-        max_value=bounds.MAX_UNITS,
-        error_messages={"max_value": bounds.TOO_MANY_UNITS},
-        label="Units given",
-    )
-    lot = forms.CharField(max_length=40, label="Lot number")
-    notes = forms.CharField(required=False, label="Notes", widget=forms.Textarea(attrs={"rows": 2}))
-
-
 class ReviewOutcomeForm(forms.Form):
     notes = forms.CharField(
         required=False, label="Review notes", widget=forms.Textarea(attrs={"rows": 3})
@@ -281,7 +266,6 @@ class ReviewOutcomeForm(forms.Form):
 OUTCOME_FORMS: dict[str, type[forms.Form]] = {
     Kind.EXAM: ExamOutcomeForm,
     Kind.PRESCRIPTION: PrescriptionOutcomeForm,
-    Kind.INJECTION: InjectionOutcomeForm,
     Kind.REVIEW: ReviewOutcomeForm,
 }
 
@@ -293,6 +277,9 @@ def outcome_form_for(
     initial: dict[str, Any] | None = None,
 ) -> forms.Form:
     """The kind's outcome form; a cosmetic exam is a consultation with no diagnosis asked."""
+    if appointment.kind == Kind.INJECTION:
+        # Its lots, vials and sites depend on the appointment's date and treatment.
+        return InjectionOutcomeForm(data, appointment=appointment, initial=initial)
     form = OUTCOME_FORMS[appointment.kind](data, initial=initial)
     treatment = appointment.course.treatment_type
     if appointment.kind == Kind.EXAM and not treatment.requires_prescription:

@@ -13,6 +13,8 @@ from scheduler.models import (
     RECALL_INTERVAL_IN_RANGE,
     RECALL_INTERVAL_VALIDATORS,
     Kind,
+    Lot,
+    OpenedVial,
     Practitioner,
     TreatmentType,
 )
@@ -172,6 +174,16 @@ class Appointment(models.Model):
     product = models.CharField(max_length=80, blank=True)
     units_given = models.PositiveSmallIntegerField(null=True, blank=True)
     lot = models.CharField(max_length=40, blank=True)
+    # The lot as a row (docs/rules.md#lots-and-the-injection-record); rows recorded
+    # before lots were kept have only the text above.
+    product_lot = models.ForeignKey(
+        Lot, null=True, blank=True, on_delete=models.PROTECT, related_name="injections"
+    )
+    vial = models.ForeignKey(
+        OpenedVial, null=True, blank=True, on_delete=models.PROTECT, related_name="injections"
+    )
+    # [{"site": <code>, "units": n}, …] from the treatment's template, adding up to units_given.
+    site_units = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True)
     cancel_reason = models.CharField(max_length=200, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -200,6 +212,12 @@ class Appointment(models.Model):
             models.Index(fields=["practitioner", "start_at"]),
             models.Index(fields=["patient", "start_at"]),
             models.Index(fields=["start_at"]),
+            # A lot's recall list: only injections carry a lot.
+            models.Index(
+                fields=["product_lot", "start_at"],
+                condition=Q(product_lot__isnull=False),
+                name="appointment_lot_recall_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,8 @@ from typing import Any
 from django.conf import settings
 
 from bookings import pathway, roles
-from bookings.errors import PathwayError
+from bookings.errors import FieldRefused, PathwayError
+from bookings.injection_record import settle_injection
 from bookings.models import Appointment, Prescription, Status
 from bookings.roles import Actor, recorded_by
 from bookings.selectors import get_course_history, limits
@@ -81,12 +82,18 @@ def _complete_prescription(appointment: Appointment, by: Actor, outcome: dict[st
 
 
 def _complete_injection(appointment: Appointment, by: Actor, outcome: dict[str, Any]) -> None:
-    appointment.product = str(_require(outcome, "product", "product")).strip()
+    # The product is the lot's: a recall finds the injection by the lot's row
+    # (docs/rules.md#lots-and-the-injection-record).
     units = int(_require(outcome, "units", "units given"))
     if units < 1:
-        raise PathwayError("invalid_transition", "Units given must be at least 1.")
-    appointment.units_given = units
-    appointment.lot = str(_require(outcome, "lot", "lot number")).strip()
+        raise FieldRefused("units", "Units given must be at least 1.")
+    settle_injection(
+        appointment=appointment,
+        lot=outcome.get("lot"),
+        vial=outcome.get("vial"),
+        sites=outcome.get("sites"),
+        units=units,
+    )
     appointment.notes = str(outcome.get("notes") or "")
 
 

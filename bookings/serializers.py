@@ -8,6 +8,7 @@ from rest_framework import serializers
 from bookings.errors import OVERRIDABLE
 from bookings.models import Appointment, Course, Patient
 from bookings.phones import InvalidPhone, normalize_phone
+from bookings.serializers_lots import lot_field, sites_field, vial_field
 from bookings.start_fields import ClinicStartField
 from scheduler import bounds
 from scheduler.models import Kind, Practitioner, TreatmentType
@@ -190,21 +191,23 @@ class CompleteSerializer(serializers.Serializer[Any]):
     valid_until = serializers.DateField(
         required=False, validators=[bounds.validate_prescription_end]
     )
-    product = serializers.CharField(required=False, max_length=80)
     units = serializers.IntegerField(
         required=False,
         min_value=1,
         max_value=bounds.MAX_UNITS,
         error_messages={"max_value": bounds.TOO_MANY_UNITS},
     )
-    lot = serializers.CharField(required=False, max_length=40)
+    # The product is the lot's (docs/rules.md#lots-and-the-injection-record).
+    lot = lot_field()
+    vial = vial_field()
+    sites = sites_field()
     notes = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     override_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     override_rules = override_rules_field()
 
     REQUIRED = {
         Kind.PRESCRIPTION: ("units_per_session", "sessions"),
-        Kind.INJECTION: ("product", "units", "lot"),
+        Kind.INJECTION: ("units", "lot"),
     }
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -264,6 +267,9 @@ class AppointmentSerializer(serializers.ModelSerializer[Appointment]):
             "product",
             "units_given",
             "lot",
+            "product_lot",
+            "vial",
+            "site_units",
             "notes",
             "cancel_reason",
             "created_at",

@@ -9,6 +9,7 @@ from bookings import (
     views_authorizations,
     views_booking,
     views_calendar,
+    views_lots,
     views_notes,
     views_patients,
 )
@@ -59,4 +60,10 @@ urlpatterns = [
         "appointments/<int:pk>/complete/", views_appointments.complete, name="appointment-complete"
     ),
     path("appointments/<int:pk>/amend/", views_appointments.amend, name="appointment-amend"),
+    path("lots/", views_lots.lot_list, name="lots"),
+    path("lots/new/", views_lots.lot_add, name="lot-add"),
+    path("lots/<int:pk>/open-vial/", views_lots.vial_open, name="vial-open"),
+    path("lots/<int:pk>/recall/", views_lots.lot_recall, name="lot-recall"),
+    path("lots/<int:pk>/recall.csv", views_lots.lot_recall_csv, name="lot-recall-csv"),
+    path("vials/<int:pk>/close/", views_lots.vial_close, name="vial-close"),
 ]

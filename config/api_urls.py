@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from bookings.api import AppointmentViewSet, CourseViewSet, PatientViewSet, SlotsView
 from bookings.api_authorizations import AuthorizationViewSet
 from bookings.api_catalogue import PractitionerViewSet, TreatmentTypeViewSet
+from bookings.api_lots import LotViewSet
 from config.api_auth import TokenView
 
 router = DefaultRouter()
@@ -15,6 +16,7 @@ router.register("patients", PatientViewSet, basename="patient")
 router.register("appointments", AppointmentViewSet, basename="appointment")
 router.register("courses", CourseViewSet, basename="course")
 router.register("authorizations", AuthorizationViewSet, basename="authorization")
+router.register("lots", LotViewSet, basename="lot")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -189,6 +189,8 @@ SPECTACULAR_SETTINGS = {
 
 # Booking rules (docs/rules.md#pathway); kept here so a clinic can tune them without code.
 PRESCRIPTION_VALIDITY_DAYS = env.int("PRESCRIPTION_VALIDITY_DAYS", default=365)
+# How long a reconstituted vial keeps (docs/rules.md#lots-and-the-injection-record).
+VIAL_USE_HOURS = env.int("VIAL_USE_HOURS", default=24)
 COSMETIC_EXAM_VALIDITY_DAYS = env.int("COSMETIC_EXAM_VALIDITY_DAYS", default=365)
 DOSE_LIMIT_UNITS = env.int("DOSE_LIMIT_UNITS", default=400)
 DOSE_WINDOW_DAYS = env.int("DOSE_WINDOW_DAYS", default=84)

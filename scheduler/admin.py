@@ -1,6 +1,20 @@
 from django.contrib import admin
 
-from scheduler.models import Practitioner, TimeOff, TreatmentType, WorkingHours
+from scheduler.models import (
+    InjectionSite,
+    Lot,
+    OpenedVial,
+    Practitioner,
+    TimeOff,
+    TreatmentType,
+    WorkingHours,
+)
+
+
+class InjectionSiteInline(admin.TabularInline[InjectionSite, TreatmentType]):
+    # The treatment's site template, edited where the treatment is.
+    model = InjectionSite
+    extra = 0
 
 
 @admin.register(TreatmentType)
@@ -17,6 +31,7 @@ class TreatmentTypeAdmin(admin.ModelAdmin[TreatmentType]):
     ]
     list_filter = ["category", "active"]
     search_fields = ["name", "code"]
+    inlines = [InjectionSiteInline]
 
 
 class WorkingHoursInline(admin.TabularInline[WorkingHours, Practitioner]):
@@ -41,3 +56,30 @@ class PractitionerAdmin(admin.ModelAdmin[Practitioner]):
 class TimeOffAdmin(admin.ModelAdmin[TimeOff]):
     list_display = ["practitioner", "start_at", "end_at", "reason"]
     list_filter = ["practitioner"]
+
+
+@admin.register(InjectionSite)
+class InjectionSiteAdmin(admin.ModelAdmin[InjectionSite]):
+    list_display = ["treatment_type", "position", "code", "name", "default_units"]
+    list_filter = ["treatment_type"]
+
+
+class OpenedVialInline(admin.TabularInline[OpenedVial, Lot]):
+    model = OpenedVial
+    extra = 0
+    fields = ["opened_at", "use_by_at", "diluent_ml", "units_drawn", "closed_at", "discarded_units"]
+    # Drawn units follow the injections recorded; typing them here would break the stock.
+    readonly_fields = ["units_drawn"]
+
+
+@admin.register(Lot)
+class LotAdmin(admin.ModelAdmin[Lot]):
+    list_display = ["product", "lot_number", "expires_on", "vials_received", "units_per_vial"]
+    search_fields = ["product", "lot_number"]
+    inlines = [OpenedVialInline]
+
+
+@admin.register(OpenedVial)
+class OpenedVialAdmin(admin.ModelAdmin[OpenedVial]):
+    list_display = ["lot", "opened_at", "use_by_at", "units_drawn", "closed_at", "discarded_units"]
+    readonly_fields = ["units_drawn"]

@@ -160,3 +160,103 @@ class TimeOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.practitioner}: {self.start_at:%Y-%m-%d %H:%M} – {self.end_at:%Y-%m-%d %H:%M}"
+
+
+class InjectionSite(models.Model):
+    """One site of a treatment's template, e.g. the left temporalis of the migraine pattern.
+
+    Records keep the site's code and their own units, so editing a template later never
+    rewrites what was given (docs/rules.md#lots-and-the-injection-record).
+    """
+
+    treatment_type = models.ForeignKey(
+        TreatmentType, on_delete=models.CASCADE, related_name="injection_sites"
+    )
+    code = models.SlugField(max_length=40)
+    name = models.CharField(max_length=80)
+    position = models.PositiveSmallIntegerField(default=0)
+    default_units = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["treatment_type", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["treatment_type", "code"], name="injection_site_code_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Lot(models.Model):
+    """A batch of product as delivered: what a recall names (docs/rules.md#lots-and-the-injection-record)."""
+
+    product = models.CharField(max_length=80)
+    lot_number = models.CharField(max_length=40)
+    expires_on = models.DateField()
+    vials_received = models.PositiveIntegerField()
+    units_per_vial = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["expires_on", "product", "lot_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "lot_number"], name="lot_number_unique"),
+            models.CheckConstraint(condition=Q(vials_received__gte=1), name="lot_vials_positive"),
+            models.CheckConstraint(
+                condition=Q(units_per_vial__gte=1), name="lot_units_per_vial_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} lot {self.lot_number}"
+
+    @property
+    def units_received(self) -> int:
+        return self.vials_received * self.units_per_vial
+
+
+class OpenedVial(models.Model):
+    """A vial reconstituted for use: it keeps for a set time, then what is left is discarded."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="vials")
+    opened_at = models.DateTimeField()
+    use_by_at = models.DateTimeField()
+    diluent_ml = models.DecimalField(max_digits=4, decimal_places=1)
+    units_drawn = models.PositiveSmallIntegerField(default=0)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    discarded_units = models.PositiveSmallIntegerField(default=0)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(use_by_at__gt=models.F("opened_at")), name="vial_use_by_after_opened"
+            ),
+            models.CheckConstraint(condition=Q(diluent_ml__gt=0), name="vial_diluent_positive"),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(closed_at__gte=models.F("opened_at")),
+                name="vial_closed_after_opened",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=False) | Q(discarded_units=0),
+                name="vial_discards_only_when_closed",
+            ),
+        ]
+        indexes = [models.Index(fields=["lot", "closed_at"])]
+
+    def __str__(self) -> str:
+        return f"Vial of {self.lot} opened {self.opened_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def units_left(self) -> int:
+        return max(self.lot.units_per_vial - self.units_drawn - self.discarded_units, 0)
+
+    @property
+    def units_per_tenth_ml(self) -> float:
+        """What the injector draws per 0.1 mL: the label's units over the diluent added."""
+        return round(self.lot.units_per_vial / float(self.diluent_ml) / 10, 2)

@@ -66,13 +66,16 @@ def _ensure_reference_data() -> None:
 
     from bookings.roles import ROLES
     from scheduler.catalogue import SEED_CATALOGUE
-    from scheduler.models import TreatmentType
+    from scheduler.models import InjectionSite, TreatmentType
+    from scheduler.sites import seed_sites
 
     if not TreatmentType.objects.exists():
         TreatmentType.objects.bulk_create(
             TreatmentType(**row, requires_prescription=row["category"] == "therapeutic")
             for row in SEED_CATALOGUE
         )
+    if not InjectionSite.objects.exists():
+        seed_sites(site_model=InjectionSite, treatment_model=TreatmentType)
     for name in ROLES:
         Group.objects.get_or_create(name=name)
 

@@ -1,6 +1,6 @@
 """Factories for the clinic's rows. Treatment types come from the seeded catalogue."""
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 import factory
 from django.contrib.auth.models import Group, User
@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from bookings.models import Appointment, Course, Patient, Prescription, Status
 from scheduler.clock import local_date
-from scheduler.models import Kind, Practitioner, Role, TreatmentType, WorkingHours
+from scheduler.models import Kind, Lot, Practitioner, Role, TreatmentType, WorkingHours
 
 
 def treatment(code: str) -> TreatmentType:
@@ -118,3 +118,17 @@ class PrescriptionFactory(factory.django.DjangoModelFactory):
     sessions = 4
     written_on = factory.LazyAttribute(lambda o: local_date(o.appointment.start_at))
     valid_until = factory.LazyAttribute(lambda o: o.written_on + timedelta(days=365))
+
+
+class LotFactory(factory.django.DjangoModelFactory):
+    """A lot of 100-unit vials that keeps well past the tests' dates."""
+
+    class Meta:
+        model = Lot
+        django_get_or_create = ("product", "lot_number")
+
+    product = "Botox"
+    lot_number = factory.Sequence(lambda n: f"C{3709 + n}")
+    expires_on = date(2030, 12, 31)
+    vials_received = 10
+    units_per_vial = 100

@@ -14,6 +14,7 @@ from tests.bookings.test_api_rules import (
 )
 from tests.factories import (
     AppointmentFactory,
+    LotFactory,
     PatientFactory,
     PractitionerFactory,
     PrescriptionFactory,
@@ -250,9 +251,8 @@ def injection_today(patient, code: str = "migraine", hour: int = 7, planned: int
 
 
 def record(client, appointment, units: int, **extra):
-    return act(
-        client, appointment.pk, "complete", product="Botox", units=units, lot="C3709", **extra
-    )
+    lot = extra.pop("lot", None) or LotFactory(lot_number="C3709").pk
+    return act(client, appointment.pk, "complete", units=units, lot=lot, **extra)
 
 
 def test_recording_units_over_the_prescription_is_refused(clinician):
@@ -331,15 +331,17 @@ def recorded_injection(clinician, units: int = 150):
 
 def test_a_clinician_amends_an_injection_and_the_earlier_values_stay_in_the_audit(clinician):
     injection = recorded_injection(clinician)
+    first = Appointment.objects.get(pk=injection.pk).product_lot_id
+    other = LotFactory(lot_number="C3710")
     response = act(
-        clinician, injection.pk, "amend", units=140, lot="C3710", reason="Typo in the lot"
+        clinician, injection.pk, "amend", units=140, lot=other.pk, reason="Typo in the lot"
     )
     assert response.status_code == 200, response.json()
     body = response.json()
     assert (body["units_given"], body["lot"], body["product"]) == (140, "C3710", "Botox")
     amended = AuditEntry.objects.get(appointment=injection, action="amended")
-    assert amended.detail["before"] == {"units": 150, "lot": "C3709"}
-    assert amended.detail["after"] == {"units": 140, "lot": "C3710"}
+    assert amended.detail["before"] == {"units": 150, "lot": "C3709", "lot_id": first}
+    assert amended.detail["after"] == {"units": 140, "lot": "C3710", "lot_id": other.pk}
     assert amended.detail["reason"] == "Typo in the lot"
     assert amended.by == clinician.user
 

@@ -16,7 +16,13 @@ from playwright.sync_api import Page, expect
 
 from bookings import services
 from bookings.models import Appointment, Status
-from tests.factories import PatientFactory, PractitionerFactory, UserFactory, treatment
+from tests.factories import (
+    LotFactory,
+    PatientFactory,
+    PractitionerFactory,
+    UserFactory,
+    treatment,
+)
 
 TZ = ZoneInfo("America/Toronto")
 PASSWORD = "pw-for-tests-1"
@@ -129,6 +135,7 @@ def test_front_desk_and_clinician_take_a_migraine_patient_from_registration_to_i
         )
         UserFactory(username="manager", first_name="Morgan", groups=["manager"])
         PractitionerFactory(name="Dr. Amelia Hart", user=clinician_user)
+        lot = LotFactory(product="Botox (onabotulinumtoxinA)", lot_number="C7421A")
         busy_day(day, clinician_user)
         assert desk_user.pk
 
@@ -231,8 +238,7 @@ def test_front_desk_and_clinician_take_a_migraine_patient_from_registration_to_i
         open_in_panel(doctor, base, day, "Eleanor Vance", "Injection")
         panel = doctor.locator("#panel")
         expect(panel.get_by_label("Units given")).to_have_value("155")
-        panel.get_by_label("Product").fill("Botox (onabotulinumtoxinA)")
-        panel.get_by_label("Lot number").fill("C7421A")
+        panel.get_by_label("Lot:", exact=True).select_option(str(lot.pk))
         shot(doctor, "calendar-clinician-panel")
         panel.get_by_role("button", name="Complete").click()
         expect(doctor.locator(".messages")).to_contain_text("Injection for Eleanor Vance recorded")

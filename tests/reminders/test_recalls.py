@@ -13,7 +13,13 @@ from reminders.models import Message, MessageStatus, Recall, RecallKind, RecallS
 from reminders.recalls import dismiss_recall, handle_booking_event
 from reminders.sweeps import sweep_recalls
 from scheduler import clock
-from tests.factories import PatientFactory, PractitionerFactory, UserFactory, treatment
+from tests.factories import (
+    LotFactory,
+    PatientFactory,
+    PractitionerFactory,
+    UserFactory,
+    treatment,
+)
 
 from .conftest import make_injection, make_message, make_recall
 
@@ -51,7 +57,7 @@ def give_cosmetic_injection(patient, practitioner, clinician, day: date):
         return services.complete_appointment(
             appointment=injection,
             by=clinician,
-            outcome={"product": "onabotulinumtoxinA", "units": 20, "lot": "C1234"},
+            outcome={"units": 20, "lot": LotFactory(lot_number="C1234").pk},
         )
 
 

@@ -13,7 +13,7 @@ from twilio.request_validator import RequestValidator
 from bookings.models import Appointment, Patient, Prescription, Status
 from reminders.models import MessageStatusEvent
 from scheduler.models import Kind
-from tests.factories import AppointmentFactory, PatientFactory, PrescriptionFactory
+from tests.factories import AppointmentFactory, LotFactory, PatientFactory, PrescriptionFactory
 from tests.web.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -325,7 +325,7 @@ def test_units_given_above_the_limit_are_refused_by_the_outcome_form(
     )
     response = client_for("clinician").post(
         f"/appointments/{injection.pk}/complete/",
-        {"product": "Botox (onabotulinumtoxinA)", "units": "40000", "lot": "C1234"},
+        {"units": "40000", "lot": str(LotFactory(lot_number="C1234").pk)},
     )
     assert response.status_code == 400
     assert "600" in response.content.decode()

@@ -9,7 +9,7 @@ import time_machine
 
 from bookings.models import Appointment, AuditEntry, Status
 from scheduler.models import Kind
-from tests.factories import AppointmentFactory, PrescriptionFactory
+from tests.factories import AppointmentFactory, LotFactory, PrescriptionFactory
 from tests.web.conftest import TZ, at
 from tests.web.test_booking import booking_post, injected_today
 
@@ -155,13 +155,14 @@ def test_recording_over_the_prescription_asks_a_clinician_to_tick_and_give_a_rea
         injection = injection_to_record(patient)
         client = client_for("clinician")
         url = f"/appointments/{injection.pk}/complete/"
-        given = {"product": "Botox", "units": "300", "lot": "C3709"}
+        lot = LotFactory(lot_number="C3709")
+        given = {"units": "300", "lot": str(lot.pk)}
         refused = client.post(url, given)
         assert refused.status_code == 400
         html = refused.content.decode()
         assert "more than the prescription&#x27;s 155 units per session" in html
         assert 'name="override_rules" value="units_over_prescription"' in html
-        assert 'value="C3709"' in html
+        assert f'value="{lot.pk}" selected' in html
         injection.refresh_from_db()
         assert injection.status == Status.BOOKED
         confirmed = client.post(
@@ -179,15 +180,16 @@ def test_a_clinician_amends_a_record_and_the_page_keeps_the_earlier_values(clien
     with time_machine.travel(at(2, 9, 40), tick=False):
         injection = injection_to_record(patient)
         client = client_for("clinician")
-        given = {"product": "Botox", "units": "150", "lot": "C3709"}
+        given = {"units": "150", "lot": str(LotFactory(lot_number="C3709").pk)}
+        other = str(LotFactory(lot_number="C3710").pk)
         assert client.post(f"/appointments/{injection.pk}/complete/", given).status_code == 302
         page = client.get(f"/appointments/{injection.pk}/").content.decode()
         assert "Amend the record" in page
         url = f"/appointments/{injection.pk}/amend/"
-        no_reason = client.post(url, {**given, "lot": "C3710"})
+        no_reason = client.post(url, {**given, "lot": other})
         assert no_reason.status_code == 400
         assert "Say why the record is amended." in no_reason.content.decode()
-        amended = client.post(url, {**given, "lot": "C3710", "reason": "Lot misread"})
+        amended = client.post(url, {**given, "lot": other, "reason": "Lot misread"})
         assert amended.status_code == 302
         html = client.get(f"/appointments/{injection.pk}/").content.decode()
     injection.refresh_from_db()

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("bookings", "0006_authorizations"),
+        ("bookings", "0007_injection_lots"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
