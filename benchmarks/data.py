@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 
-from bookings.models import Appointment, Course, Patient, Status
+from bookings.models import Appointment, Course, Funding, Patient, Status
 from scheduler import clock
 from scheduler.models import Kind, Practitioner, TreatmentType, WorkingHours
 
@@ -202,6 +202,7 @@ def fill_recalls(
             # are indexes and still hold.
             cursor.execute("SET LOCAL session_replication_role = replica")
         params["staff"] = [p.pk for p in staff]
+        params["self_pay"] = str(Funding.SELF_PAY)
         cursor.execute(
             """
             INSERT INTO bookings_patient (first_name, last_name, date_of_birth, phone, email,
@@ -220,8 +221,9 @@ def fill_recalls(
         cursor.execute(
             """
             INSERT INTO bookings_course (patient_id, treatment_type_id, recall_interval_days,
-                created_at)
-            SELECT %(p0)s + c / %(m)s, (%(types)s::bigint[])[1 + c %% %(m)s], NULL, now()
+                created_at, funding)
+            SELECT %(p0)s + c / %(m)s, (%(types)s::bigint[])[1 + c %% %(m)s], NULL, now(),
+                %(self_pay)s
             FROM generate_series(0, %(nc)s - 1) AS c ORDER BY c
             """,
             params,

@@ -31,6 +31,10 @@ class Sizes:
     # Follow-ups dashboard.
     dashboard_counts: tuple[int, ...] = (100_000, 1_000_000)
     dashboard_runs: int = 7
+    # SMS text budget: the outbox on record, over this many patients.
+    budget_messages: int = 1_000_000
+    budget_patients: int = 50_000
+    budget_runs: int = 300
 
 
 FULL = Sizes()
@@ -54,4 +58,7 @@ QUICK = Sizes(
     sms_http_samples=10,
     dashboard_counts=(1_000, 3_000),
     dashboard_runs=2,
+    budget_messages=5_000,
+    budget_patients=500,
+    budget_runs=20,
 )

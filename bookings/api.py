@@ -41,9 +41,12 @@ def _int_param(request: Request, name: str) -> int | None:
     if raw in (None, ""):
         return None
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError as exc:
         raise ValidationError({name: ["Enter a whole number."]}) from exc
+    if not 1 <= value <= bounds.MAX_ID:
+        raise ValidationError({name: ["No record has this number."]})
+    return value
 
 
 def _date_param(request: Request, name: str) -> date | None:

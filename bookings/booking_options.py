@@ -7,9 +7,12 @@ the API use; nothing here decides a rule of its own.
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.db.models import Case, Q, Value, When
+
 from bookings import pathway
+from bookings.day_parts import in_part
 from bookings.errors import PathwayError
-from bookings.models import Appointment, Course, Patient
+from bookings.models import LIVE_STATUSES, Appointment, Course, Patient
 from bookings.next_injection import first_safe_day
 from bookings.selectors import get_course_history, get_current_prescription, limits, list_slots
 from bookings.wording import kind_label
@@ -143,11 +146,15 @@ def list_slot_days(
     practitioner_id: int | None = None,
     moving: Appointment | None = None,
     safety: bool = True,
+    usual_id: int | None = None,
+    part: str = "",
 ) -> list[DaySlots]:
     """Free slots from ``first`` over ``days`` days, by day and then practitioner.
 
     With a patient, only what the booking service would accept (``safety=False`` keeps the
-    times an override could allow); ``moving`` never counts against itself.
+    times an override could allow); ``moving`` never counts against itself. The patient's
+    usual practitioner (``usual_id``) comes first each day, the rest by name; ``part``
+    keeps only the starts in that part of the day (``bookings.day_parts``).
     """
     last = first + timedelta(days=days - 1)
     slots = list_slots(
@@ -161,6 +168,8 @@ def list_slot_days(
         planned_units=_planned_units(treatment, moving),
         safety=safety,
     )
+    if part:
+        slots = [s for s in slots if in_part(part=part, start=clock.local(s.start_at).time())]
     practitioners = Practitioner.objects.in_bulk({s.practitioner_id for s in slots})
     grouped: dict[date, dict[int, list[Slot]]] = {}
     for s in slots:
@@ -179,12 +188,33 @@ def list_slot_days(
                         (practitioners[pid], sorted(ss, key=lambda s: s.start_at))
                         for pid, ss in per.items()
                     ),
-                    key=lambda pair: (pair[0].name, pair[0].pk),
+                    key=lambda pair: (pair[0].pk != usual_id, pair[0].name, pair[0].pk),
                 ),
             )
         )
         day += timedelta(days=1)
     return result
+
+
+def get_usual_practitioner_id(
+    *, patient: Patient, treatment: TreatmentType, kind: str
+) -> int | None:
+    """Who the patient usually sees for this: the latest live visit of the same course and
+    kind, else of the same course, else any. One query."""
+    same_course = Q(course__treatment_type=treatment)
+    return (
+        Appointment.objects.filter(patient=patient, status__in=LIVE_STATUSES)
+        .order_by(
+            Case(
+                When(same_course & Q(kind=kind), then=Value(0)),
+                When(same_course, then=Value(1)),
+                default=Value(2),
+            ),
+            "-start_at",
+        )
+        .values_list("practitioner_id", flat=True)
+        .first()
+    )
 
 
 def next_free_slots(

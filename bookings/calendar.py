@@ -66,7 +66,7 @@ def _windows(practitioner: Practitioner, day: date) -> list[Interval]:
     ]
 
 
-def _minus(windows: list[Interval], off: list[Interval]) -> list[Interval]:
+def subtract(windows: list[Interval], off: list[Interval]) -> list[Interval]:
     left = []
     for start, end in windows:
         pieces = [(start, end)]
@@ -111,7 +111,7 @@ def get_day_calendar(*, day: date, show_cancelled: bool = False) -> DayCalendar:
     shown: list[tuple[Practitioner, list[Interval], list[Interval]]] = []
     for p in practitioners:
         off = [(max(s, day_start), min(e, day_end)) for s, e in off_by_practitioner.get(p.pk, [])]
-        working = _minus(_windows(p, day), off) if p.active else []
+        working = subtract(_windows(p, day), off) if p.active else []
         if working or by_practitioner.get(p.pk):
             shown.append((p, working, off))
 

@@ -39,12 +39,51 @@ class PatientForm(forms.Form):
         required=False,
         label="The patient agrees to receive appointment and recall text messages",
     )
+    preferred_name = forms.CharField(
+        required=False, max_length=80, label="Preferred name (optional)"
+    )
+    address = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Address (optional)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    health_card_number = forms.CharField(
+        required=False, max_length=40, label="Health card number (optional)"
+    )
+    insurance_member_number = forms.CharField(
+        required=False, max_length=40, label="Insurance member number (optional)"
+    )
+    alerts = forms.CharField(
+        required=False,
+        max_length=300,
+        label="Alerts (optional)",
+        help_text="Shown on the calendar: allergies, needle-phobic, needs an interpreter, …",
+    )
 
     def clean_phone(self) -> str:
         try:
             return normalize_phone(self.cleaned_data["phone"])
         except InvalidPhone as exc:
             raise forms.ValidationError(str(exc)) from exc
+
+
+class PatientRegisterForm(PatientForm):
+    """Registration, which warns of a possible duplicate until it is ticked away."""
+
+    different_person = forms.BooleanField(
+        required=False,
+        label="I checked: this is a different person, register them",
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        max_length=2000,
+        label="Add a note",
+        error_messages={"required": "Write the note before adding it."},
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class PatientEditForm(PatientForm):
@@ -70,6 +109,11 @@ class PatientEditForm(PatientForm):
                 "email": patient.email,
                 "sms_consent": patient.sms_consent,
                 "sms_opted_out": patient.sms_opted_out,
+                "preferred_name": patient.preferred_name,
+                "address": patient.address,
+                "health_card_number": patient.health_card_number,
+                "insurance_member_number": patient.insurance_member_number,
+                "alerts": patient.alerts,
             },
         )
         super().__init__(*args, **kwargs)

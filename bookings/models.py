@@ -46,6 +46,16 @@ class Patient(models.Model):
         default=False, help_text="The SMS provider said this number cannot receive texts."
     )
     callback_requested_at = models.DateTimeField(null=True, blank=True)
+    # The record the front desk keeps; none of it is ever texted.
+    preferred_name = models.CharField(max_length=80, blank=True)
+    address = models.CharField(max_length=500, blank=True)
+    health_card_number = models.CharField(max_length=40, blank=True)
+    insurance_member_number = models.CharField(max_length=40, blank=True)
+    alerts = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Shown wherever the patient appears: allergies, needle-phobic, …",
+    )
     # The names folded (bookings.folding): what search compares. On PostgreSQL a
     # trigram index (migration 0005) serves its "contains" lookups. The database
     # default keeps raw SQL writers (the benchmarks' bulk loader) working.
@@ -317,3 +327,33 @@ class Authorization(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payer} {self.number} ({self.valid_from} to {self.valid_until})"
+
+
+class Note(models.Model):
+    """A free note by staff: about the patient, or about one appointment when it names one.
+
+    Notes are added, never edited, so who wrote what and when stays as it was.
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="notes")
+    appointment = models.ForeignKey(
+        Appointment, null=True, blank=True, on_delete=models.PROTECT, related_name="staff_notes"
+    )
+    text = models.TextField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The writer's role when they wrote it: a later change of groups does not rewrite the past.
+    by_role = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=[("front_desk", "Front desk"), ("clinician", "Clinician"), ("manager", "Manager")],
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["patient", "-at"]), models.Index(fields=["appointment"])]
+
+    def __str__(self) -> str:
+        return f"Note on patient {self.patient_id} at {self.at:%Y-%m-%d %H:%M}"

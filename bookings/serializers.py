@@ -74,6 +74,11 @@ class PatientSerializer(serializers.ModelSerializer[Patient]):
             "sms_opted_out",
             "asked_in_person",
             "phone_invalid",
+            "preferred_name",
+            "address",
+            "health_card_number",
+            "insurance_member_number",
+            "alerts",
             "created_at",
         ]
         read_only_fields = ["sms_consent_at", "sms_consent_source", "phone_invalid", "created_at"]

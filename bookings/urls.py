@@ -10,6 +10,7 @@ from bookings import (
     views_booking,
     views_calendar,
     views_lots,
+    views_notes,
     views_patients,
 )
 
@@ -18,10 +19,17 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("calendar/", views_calendar.day_calendar, name="calendar"),
+    path("calendar/week/", views_calendar.week_calendar, name="calendar-week"),
     path("patients/", views_patients.patient_search, name="patients"),
     path("patients/new/", views_patients.patient_register, name="patient-register"),
     path("patients/<int:pk>/", views_patients.patient_detail, name="patient"),
     path("patients/<int:pk>/edit/", views_patients.patient_edit, name="patient-edit"),
+    path("patients/<int:pk>/notes/", views_notes.patient_note_add, name="patient-note-add"),
+    path(
+        "appointments/<int:pk>/notes/",
+        views_notes.appointment_note_add,
+        name="appointment-note-add",
+    ),
     path("courses/<int:pk>/funding/", views_authorizations.course_funding, name="course-funding"),
     path(
         "courses/<int:pk>/authorizations/",

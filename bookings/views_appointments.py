@@ -20,10 +20,12 @@ from bookings.forms import (
     PRODUCTS,
     AmendReasonForm,
     CancelForm,
+    NoteForm,
     OverrideForm,
     outcome_form_for,
 )
 from bookings.models import Appointment
+from bookings.next_step import get_course_next_booking
 from bookings.phones import display_phone
 from bookings.views import back_to, header, page, require, safe_next
 from bookings.wording import appointment_kind_label
@@ -90,6 +92,8 @@ def _context(
         "chosen_rules": override_form["override_rules"].value() or [],
         "booking_override_words": rules_in_words(appointment.overridden_rules),
         "record_lines": list_record_lines(appointment),
+        "staff_notes": list(appointment.staff_notes.select_related("by")),
+        "note_form": NoteForm(),
         "error": error,
         "error_for": error_for,
     }
@@ -100,7 +104,9 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = _get(pk)
     context = _context(request, appointment)
     if request.htmx:  # type: ignore[attr-defined]
-        # The calendar opens this in its side panel.
+        # The calendar opens this in its side panel, with the course's next booking a click away.
+        if roles.can_book(request.user):
+            context["next_booking"] = get_course_next_booking(course=appointment.course)
         return render(request, "bookings/_appointment_panel.html", {**header(request), **context})
     return page(request, "bookings/appointment_detail.html", context)
 

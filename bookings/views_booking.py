@@ -11,15 +11,18 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from bookings import roles, services
+from bookings.booking_at import get_chosen_time, only_qualified, treatment_ids
 from bookings.booking_options import (
     SLOT_DAYS,
     DaySlots,
     get_picker_start,
     get_prescribed_units,
+    get_usual_practitioner_id,
     list_kind_options,
     list_slot_days,
     next_free_slots,
 )
+from bookings.day_parts import PARTS, is_part
 from bookings.errors import PathwayError, PatientBusy, SlotTaken
 from bookings.forms import BookingForm, MoveForm
 from bookings.models import Appointment, Patient
@@ -28,6 +31,7 @@ from bookings.views import calendar_url, page, require
 from bookings.wording import appointment_kind_label, kind_label
 from scheduler import bounds, clock
 from scheduler.models import Kind, TreatmentType
+from scheduler.selectors import list_qualified_practitioners
 
 
 def _first_day(request: HttpRequest) -> date:
@@ -57,8 +61,17 @@ def _slot_picker(
     patient: Patient,
     safety: bool,
     moving: Appointment | None = None,
+    usual_id: int | None = None,
 ) -> dict[str, Any]:
-    """The picker's days and slots; an injection the rules refuse yet starts when allowed."""
+    """The picker's days and slots; an injection the rules refuse yet starts when allowed.
+
+    ``with`` (a qualified practitioner's id) and ``part`` (of the day) narrow the times; a
+    value that names nothing offered is dropped, so an old or edited link still works.
+    """
+    choices = list(list_qualified_practitioners(treatment, kind).prefetch_related(None))
+    with_id = {str(p.pk): p.pk for p in choices}.get(request.GET.get("with", ""))
+    part = request.GET.get("part", "")
+    part = part if is_part(part) else ""
     start = get_picker_start(
         asked=_first_day(request),
         treatment=treatment,
@@ -77,8 +90,18 @@ def _slot_picker(
         patient=patient,
         moving=moving,
         safety=safety,
+        usual_id=usual_id,
+        practitioner_id=with_id,
+        part=part,
     )
+    filters = {"with": str(with_id)} if with_id else {}
     return {
+        "filters": filters | ({"part": part} if part else {}),
+        "practitioner_choices": choices,
+        "parts": [(code, words[0]) for code, words in PARTS.items()],
+        "chosen_with": with_id,
+        "chosen_part": part,
+        "usual_id": usual_id,
         "days": days,
         "chosen": _chosen_day(request, days),
         "first": first,
@@ -98,7 +121,13 @@ def _sees_all(request: HttpRequest) -> bool:
 @require(roles.can_book)
 def book(request: HttpRequest) -> HttpResponse:
     """One page that grows a step at a time; every choice is a GET parameter."""
-    context: dict[str, Any] = {"treatments": TreatmentType.objects.filter(active=True)}
+    treatments = TreatmentType.objects.filter(active=True)
+    # A time clicked on the week view travels with every step (bookings/booking_at.py).
+    at, at_problem = get_chosen_time(request)
+    ids = treatment_ids(at) if at is not None else set()
+    if at is not None:
+        treatments = treatments.filter(pk__in=ids)
+    context: dict[str, Any] = {"treatments": treatments, "at": at, "at_problem": at_problem}
     patient_id = request.GET.get("patient", "")
     # isdecimal, not isdigit: "²" is a digit to Python but not a number to int().
     if not patient_id.isdecimal():
@@ -111,22 +140,44 @@ def book(request: HttpRequest) -> HttpResponse:
         return page(request, "bookings/book.html", context)
     context["treatment"] = treatment
     options = list_kind_options(patient=patient, treatment=treatment)
+    if at is not None:
+        options = only_qualified(options, chosen=at, treatment=treatment, ids=ids)
     context["kind_options"] = options
     allowed = {o.kind.value for o in options if o.allowed}
     kind = request.GET.get("kind", "")
     if kind not in allowed:
         return page(request, "bookings/book.html", context)
+    if at is not None:
+        # The time is chosen already: straight to the confirm page, which checks it all.
+        return redirect(
+            confirm_url(
+                patient=patient,
+                treatment=treatment,
+                kind=kind,
+                practitioner_id=at.practitioner.pk,
+                start_at=at.start_at,
+            )
+        )
     context["kind"] = Kind(kind)
     context["kind_label"] = kind_label(Kind(kind), treatment)
     # A clinician about to override a safety rule sees every time the patient is free.
     see_all = _sees_all(request)
     context["see_all"] = see_all
+    usual_id = get_usual_practitioner_id(patient=patient, treatment=treatment, kind=kind)
     context.update(
-        _slot_picker(request, treatment=treatment, kind=kind, patient=patient, safety=not see_all)
+        _slot_picker(
+            request,
+            treatment=treatment,
+            kind=kind,
+            patient=patient,
+            safety=not see_all,
+            usual_id=usual_id,
+        )
     )
     choice: dict[str, str] = {"patient": str(patient.pk), "treatment": treatment.code, "kind": kind}
-    picker = urlencode(choice | ({"all": "1"} if see_all else {}))
-    context["picker_base"] = f"?{picker}&"
+    base = choice | ({"all": "1"} if see_all else {})
+    context["picker_hidden"] = list(base.items())
+    context["picker_base"] = f"?{urlencode(base | context['filters'])}&"
     context["slot_link_base"] = f"{reverse('book-confirm')}?{urlencode(choice)}&"
     return page(request, "bookings/book.html", context)
 
@@ -282,9 +333,13 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
             patient=appointment.patient,
             safety=not see_all,
             moving=appointment,
+            usual_id=appointment.practitioner_id,
         )
     )
-    context["picker_base"] = "?all=1&" if see_all else "?"
+    base = {"all": "1"} if see_all else {}
+    context["picker_hidden"] = list(base.items())
+    query = urlencode(base | context["filters"])
+    context["picker_base"] = f"?{query}&" if query else "?"
     context["slot_link_base"] = request.path + "?"
     error = context.get("error")
     # 409 when the time is taken (by another booking or the patient's own), as in the API.

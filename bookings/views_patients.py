@@ -4,10 +4,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 
 from bookings import actions, patients, roles, selectors
-from bookings.forms import PatientEditForm, PatientForm
+from bookings.duplicates import list_possible_duplicates
+from bookings.forms import NoteForm, PatientEditForm, PatientRegisterForm
 from bookings.models import Patient, Status
+from bookings.next_step import get_next_booking
 from bookings.phones import InvalidPhone, display_phone
 from bookings.views import page, require
 from scheduler import clock
@@ -25,8 +28,12 @@ def _results(request: HttpRequest) -> dict[str, object]:
         "query": query,
         "patients": found[:RESULTS],
         "more": len(found) > RESULTS,
-        # The booking flow reuses the search to pick its patient.
+        # The booking flow reuses the search to pick its patient, keeping a time chosen
+        # on the week view (checked again by the booking page).
         "pick_for_booking": request.GET.get("for") == "booking",
+        "booking_query": urlencode({k: request.GET[k] for k in ("with", "at") if k in request.GET})
+        if request.GET.get("for") == "booking"
+        else "",
     }
 
 
@@ -40,15 +47,35 @@ def patient_search(request: HttpRequest) -> HttpResponse:
 
 @require(roles.can_book)
 def patient_register(request: HttpRequest) -> HttpResponse:
-    form = PatientForm(request.POST or None, initial={"last_name": request.GET.get("q", "")})
+    form = PatientRegisterForm(
+        request.POST or None, initial={"last_name": request.GET.get("q", "")}
+    )
+    duplicates: list[Patient] = []
     if request.method == "POST" and form.is_valid():
-        patient = patients.register_patient(by=request.user, **form.cleaned_data)
-        messages.success(request, f"{patient.full_name} is registered.")
-        return redirect("patient", patient.pk)
+        fields = dict(form.cleaned_data)
+        different = fields.pop("different_person")
+        duplicates = list_possible_duplicates(
+            first_name=fields["first_name"],
+            last_name=fields["last_name"],
+            date_of_birth=fields["date_of_birth"],
+            phone=fields["phone"],
+        )
+        if not duplicates or different:
+            patient = patients.register_patient(by=request.user, **fields)
+            messages.success(request, f"{patient.full_name} is registered.")
+            return redirect("patient", patient.pk)
+        # Nothing is written; the form comes back as typed, with the look-alikes.
+        form.add_error(
+            "different_person",
+            "This may be a patient already registered (below). Open their page instead, "
+            "or tick this if it is someone else.",
+        )
+        for patient in duplicates:
+            patient.phone_display = display_phone(patient.phone)  # type: ignore[attr-defined]
     return page(
         request,
         "bookings/patient_form.html",
-        {"form": form},
+        {"form": form, "duplicates": duplicates},
         status=400 if form.is_bound else 200,
     )
 
@@ -110,6 +137,9 @@ def patient_page(
                     "step_code": steps[c.pk][0],
                     "step": steps[c.pk][1],
                     "prescription": prescriptions.get(c.pk),
+                    "next": get_next_booking(
+                        patient_id=patient.pk, treatment=c.treatment_type, step_code=steps[c.pk][0]
+                    ),
                 }
                 for c in courses
             ],
@@ -122,6 +152,8 @@ def patient_page(
                 for a in upcoming
             ],
             "past": [a for a in appointments if a.pk not in upcoming_ids],
+            "notes": list(patient.notes.select_related("by", "appointment")),
+            "note_form": NoteForm(),
             **(extra or {}),
         },
         status=status,

@@ -164,7 +164,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "config.pagination.ListPagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "config.api_error_codes.exception_handler",
 }
@@ -283,6 +283,10 @@ require_sms_settings(os.environ)
 SMS_CLINIC_NAME = env.str("SMS_CLINIC_NAME", default=CLINIC_NAME)
 SMS_MAX_PER_SECOND = env.int("SMS_MAX_PER_SECOND", default=1)
 SMS_QUIET_HOURS = env.str("SMS_QUIET_HOURS", default="20:00-09:00")
+# One budget per patient for every text the clinic starts (the healthcare exemption's
+# caps); answers to the patient's own texts are not counted. docs/rules.md#texts
+SMS_MAX_PER_DAY = env.int("SMS_MAX_PER_DAY", default=1)
+SMS_MAX_PER_WEEK = env.int("SMS_MAX_PER_WEEK", default=3)
 SMS_HTTP_TIMEOUT_SECONDS = env.float("SMS_HTTP_TIMEOUT_SECONDS", default=10.0)
 SMS_SEND_TRIES = env.int("SMS_SEND_TRIES", default=3)
 SMS_RETRY_BACKOFF_SECONDS = env.float("SMS_RETRY_BACKOFF_SECONDS", default=1.0)

@@ -40,9 +40,12 @@ class RecallQuerySerializer(serializers.Serializer[Any]):
     due_before = serializers.DateField(required=False, validators=[bounds.validate_query_date])
     due_after = serializers.DateField(required=False, validators=[bounds.validate_query_date])
     treatment_type = serializers.SlugField(required=False)
-    patient = serializers.IntegerField(required=False, min_value=1)
+    patient = serializers.IntegerField(required=False, min_value=1, max_value=bounds.MAX_ID)
     practitioner = serializers.IntegerField(
-        required=False, min_value=1, help_text="Who gave the injection the recall came from."
+        required=False,
+        min_value=1,
+        max_value=bounds.MAX_ID,
+        help_text="Who gave the injection the recall came from.",
     )
 
 
@@ -63,7 +66,10 @@ class SummaryQuerySerializer(serializers.Serializer[Any]):
     treatment_type = serializers.SlugField(required=False)
     kind = serializers.ChoiceField(choices=RecallKind.choices, required=False)
     practitioner = serializers.IntegerField(
-        required=False, min_value=1, help_text="Who gave the injection the recall came from."
+        required=False,
+        min_value=1,
+        max_value=bounds.MAX_ID,
+        help_text="Who gave the injection the recall came from.",
     )
 
 
@@ -87,7 +93,7 @@ class MessageSerializer(serializers.ModelSerializer[Message]):
 
 
 class MessageQuerySerializer(serializers.Serializer[Any]):
-    patient = serializers.IntegerField(required=False, min_value=1)
+    patient = serializers.IntegerField(required=False, min_value=1, max_value=bounds.MAX_ID)
     status = serializers.ChoiceField(choices=MessageStatus.choices, required=False)
 
 

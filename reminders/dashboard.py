@@ -55,6 +55,8 @@ def describe_sms_problem(status: str, error_code: int | None, error_message: str
         return f"{words} ({error_code})"
     if status == MessageStatus.SUPPRESSED:
         return error_message or "no reason recorded"
+    if status == MessageStatus.QUEUED:
+        return error_message  # why it waits (the patient's text limit), if it does
     if status == MessageStatus.UNKNOWN:
         return "sent, but the outcome is uncertain"
     if status in (MessageStatus.FAILED, MessageStatus.UNDELIVERED):

@@ -106,6 +106,9 @@ class Purpose(models.TextChoices):
     RECALL_OVERDUE = "recall_overdue", "Recall: overdue"
     REVIEW = "review", "Review invitation"
     APPOINTMENT_REMINDER = "appointment_reminder", "Appointment reminder"
+    BOOKING_CONFIRMATION = "booking_confirmation", "Booking confirmation"
+    WAITLIST_OFFER = "waitlist_offer", "Waitlist offer"
+    STAFF_REPLY = "staff_reply", "Reply from staff"
 
 
 RECALL_PURPOSES = (
@@ -162,6 +165,13 @@ class Message(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # A staff reply: the patient's text it answers (if any) and who wrote it.
+    in_reply_to = models.ForeignKey(
+        "InboundMessage", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -190,6 +200,8 @@ class Message(models.Model):
                 name="message_dispatch_idx",
             ),
             models.Index(fields=["patient", "-created_at"]),
+            # The per-patient text budget: this patient's texts of the last 7 days.
+            models.Index(fields=["patient", "sending_at"], name="message_budget_idx"),
             models.Index(fields=["status", "-created_at"]),
             # The dashboard's SMS health: counts by status over the last days, index only.
             models.Index(fields=["created_at", "status"], name="message_health_idx"),

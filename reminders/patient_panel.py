@@ -19,9 +19,11 @@ from reminders.models import (
     Message,
     Recall,
 )
+from reminders.replies import ThreadEntry, get_thread, reason_not_to_reply
 from scheduler import clock
 
 RECALLS_SHOWN = 20
+THREAD_ON_PATIENT_PAGE = 8
 MESSAGES_SHOWN = 10
 REPLIES_SHOWN = 5
 
@@ -106,6 +108,8 @@ class PatientPanel:
     more_recalls: bool
     messages: list[MessageRow]
     replies: list[InboundMessage]
+    thread: list[ThreadEntry] = field(default_factory=list)
+    cannot_reply: str = ""
     dismiss_reasons: list[str] = field(default_factory=lambda: DISMISS_REASONS)
 
 
@@ -116,7 +120,7 @@ def get_patient_panel(
     dismiss_recall_id: int | None = None,
     may_dismiss: bool = False,
 ) -> PatientPanel:
-    """Four bounded queries: recalls, messages, replies, the last call back."""
+    """Six bounded queries: recalls, messages, replies, the last call back, the thread."""
     recalls = list(
         patient.recalls.select_related("treatment_type", "dismissed_by").order_by("-due_on", "-id")[
             : RECALLS_SHOWN + 1
@@ -157,4 +161,6 @@ def get_patient_panel(
             for m in messages
         ],
         replies=replies,
+        thread=get_thread(patient=patient, limit=THREAD_ON_PATIENT_PAGE),
+        cannot_reply=reason_not_to_reply(patient),
     )

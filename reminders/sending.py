@@ -5,33 +5,23 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import Case, F, Q, Value, When
+from django.db import connection, transaction
+from django.db.models import Case, F, Value, When
 from django.db.models.functions import Coalesce
 
 from bookings.models import Status as AppointmentStatus
-from reminders import consent, gateway, throttle
+from reminders import budget, consent, eligibility, gateway, throttle
 from reminders.models import (
     OPEN_RECALL_STATUSES,
-    RECALL_PURPOSES,
     Message,
     MessageStatus,
     Recall,
     RecallStatus,
 )
-from reminders.windows import QuietHours, day_bounds, next_day_opening, next_send_at
+from reminders.windows import QuietHours, next_send_at
 from scheduler import clock
 
 logger = logging.getLogger(__name__)
-
-# Statuses that count as "this patient was texted" for the one-a-day rule.
-TEXTED = (
-    MessageStatus.SENDING,
-    MessageStatus.SENT,
-    MessageStatus.DELIVERED,
-    MessageStatus.UNDELIVERED,
-    MessageStatus.UNKNOWN,
-)
 
 
 def quiet_hours() -> QuietHours:
@@ -60,16 +50,14 @@ class Claim:
     recall_status: str | None
     appointment_status: str | None
     appointment_start_at: datetime | None
-    # False only when no other recall SMS of the patient is queued or went out today, so
-    # none can have been claimed before this one: the check below can be skipped.
-    may_clash_today: bool = True
 
 
 def send_sms(*, message_id: int) -> str:
     """Send a queued message once; any second call (a redelivered task) changes nothing.
 
     Returns what happened, for logs and tests: the message's new status, ``deferred``
-    or ``not_claimed``. Logs one line with the message id only: no number, no text.
+    (quiet hours, a retry later), ``over_budget`` (the patient's text limit; it waits
+    in the outbox with its reason) or ``not_claimed``. Logs one line with the message id only: no number, no text.
     """
     outcome = _send_sms(message_id)
     logger.info("SMS %s: %s", message_id, outcome)
@@ -85,21 +73,14 @@ def _send_sms(message_id: int) -> str:
         )
         return "deferred"
 
-    message = _claim(message_id, now)
-    if message is None:
-        return "not_claimed"
+    message = _claim_within_budget(message_id, now)
+    if message is None or isinstance(message, str):
+        return message or "not_claimed"
 
     reason = reason_not_to_send(message, now)
     if reason:
         _finish(message, MessageStatus.SUPPRESSED, error_message=reason)
         return MessageStatus.SUPPRESSED
-    if (
-        message.purpose in RECALL_PURPOSES
-        and message.may_clash_today
-        and _texted_earlier_today(message, now)
-    ):
-        _put_back(message, send_after=next_day_opening(now, quiet_hours(), clock.clinic_tz()))
-        return "deferred"
 
     throttle.wait_for_turn()
     try:
@@ -159,14 +140,14 @@ def _hand_over(message: Claim) -> None:
 
 
 def reason_not_to_send(message: Claim, now: datetime) -> str:
-    if message.opted_out:
-        return "patient opted out"
-    if message.phone_invalid:
-        return "number cannot receive texts"
-    if not message.consented:
-        return "no SMS consent"
-    if not message.to:
-        return "no phone number"
+    reason = eligibility.reason_not_to_text(
+        phone=message.to,
+        consented=message.consented,
+        opted_out=message.opted_out,
+        invalid=message.phone_invalid,
+    )
+    if reason:
+        return reason
     if message.recall_status is not None and message.recall_status not in OPEN_RECALL_STATUSES:
         return f"recall {message.recall_status}"
     if message.appointment_status is not None:
@@ -181,29 +162,48 @@ def reason_not_to_send(message: Claim, now: datetime) -> str:
     return ""
 
 
+OVER_BUDGET = "over_budget"
+
+
+def _claim_within_budget(message_id: int, now: datetime) -> Claim | str | None:
+    """Claim the row, holding its patient, and keep it only if their text budget has room.
+
+    Claim, budget and (when over) the way back to the queue are one transaction that
+    holds the patient (PostgreSQL: a row lock taken by the claim; SQLite: the write
+    lock the claim takes), so of two workers sending this patient's texts the second
+    waits, then counts the first one's claim (docs/rules.md#texts). A row over the
+    budget goes back to the outbox with its reason and the moment it may go.
+    """
+    with transaction.atomic():
+        claim = _claim(message_id, now)
+        if claim is None or not budget.counts(claim.purpose):
+            return claim
+        verdict = budget.check(
+            patient_id=claim.patient_id, message_id=claim.id, purpose=claim.purpose, now=now
+        )
+        if verdict.send:
+            return claim
+        Message.objects.filter(pk=claim.id, status=MessageStatus.SENDING).update(
+            status=MessageStatus.QUEUED,
+            attempts=F("attempts") - 1,  # no attempt was made
+            sending_at=None,
+            send_after=verdict.wait_until,
+            queued_at=None,
+            error_message=verdict.reason,
+        )
+        return OVER_BUDGET
+
+
 def _claim(message_id: int, now: datetime) -> Claim | None:
     """Exactly one caller moves the row out of "queued"; it also gets what it needs to know."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            day_start, day_end = day_bounds(clock.local_date(now), clock.clinic_tz())
-            cursor.execute(
-                _CLAIM_SQL,
-                {
-                    "id": message_id,
-                    "now": now,
-                    "recall_purposes": [str(p) for p in RECALL_PURPOSES],
-                    "texted": [str(s) for s in TEXTED],
-                    "day_start": day_start,
-                    "day_end": day_end,
-                },
-            )
+            cursor.execute(_CLAIM_SQL, {"id": message_id, "now": now, "waiting": budget.WAITING})
             row = cursor.fetchone()
         if row is None:
             return None
         (id_, patient_id, to, body, purpose, recall_id, attempts, *flags) = row
-        opted_out, phone_invalid, consented, recall_status, appointment_status, start_at, clash = (
-            flags
-        )
+        opted_out, phone_invalid, consented, recall_status, appointment_status, start_at = flags
         return Claim(
             id=id_,
             patient_id=patient_id,
@@ -219,11 +219,18 @@ def _claim(message_id: int, now: datetime) -> Claim | None:
             recall_status=recall_status,
             appointment_status=appointment_status,
             appointment_start_at=start_at,
-            may_clash_today=clash,
         )
     claimed = Message.objects.filter(
         pk=message_id, status=MessageStatus.QUEUED, send_after__lte=now
-    ).update(status=MessageStatus.SENDING, sending_at=now, attempts=F("attempts") + 1)
+    ).update(
+        status=MessageStatus.SENDING,
+        sending_at=now,
+        attempts=F("attempts") + 1,
+        error_message=Case(
+            When(error_message__startswith=budget.WAITING, then=Value("")),
+            default=F("error_message"),
+        ),
+    )
     if claimed != 1:
         return None
     message = Message.objects.select_related("patient", "recall", "appointment").get(pk=message_id)
@@ -245,54 +252,31 @@ def _claim(message_id: int, now: datetime) -> Claim | None:
     )
 
 
-# The claim and the load in one round trip (PostgreSQL): the UPDATE decides who sends,
-# the SELECT reads the patient, recall and appointment as they were when it started.
-# That snapshot cannot see a claim committed meanwhile, so it only tells whether the
-# one-a-day check (a statement of its own, after this one) is needed at all.
+# The claim, the lock on its patient and the load in one round trip (PostgreSQL): the
+# UPDATE decides who sends; the patient row is locked until the transaction ends (the
+# text budget is counted after this statement, so it sees every earlier claim) and
+# read as it is now; the recall and appointment as they were when the statement began.
 _CLAIM_SQL = """
 WITH claimed AS (
     UPDATE reminders_message
-    SET status = 'sending', sending_at = %(now)s, attempts = attempts + 1
+    SET status = 'sending', sending_at = %(now)s, attempts = attempts + 1,
+        error_message = CASE WHEN starts_with(error_message, %(waiting)s) THEN ''
+                             ELSE error_message END
     WHERE id = %(id)s AND status = 'queued' AND send_after <= %(now)s
     RETURNING id, patient_id, "to", body, purpose, recall_id, appointment_id, attempts
+),
+held AS (
+    SELECT p.id, p.sms_opted_out, p.phone_invalid, p.sms_consent
+    FROM bookings_patient p JOIN claimed c ON p.id = c.patient_id
+    FOR UPDATE OF p
 )
 SELECT c.id, c.patient_id, c."to", c.body, c.purpose, c.recall_id, c.attempts,
-       p.sms_opted_out, p.phone_invalid, p.sms_consent, r.status, a.status, a.start_at,
-       EXISTS (
-           SELECT 1 FROM reminders_message o
-           WHERE o.patient_id = c.patient_id AND o.id <> c.id
-             AND o.purpose = ANY(%(recall_purposes)s)
-             AND (o.status = 'queued' OR (o.status = ANY(%(texted)s)
-                  AND o.sending_at >= %(day_start)s AND o.sending_at < %(day_end)s))
-       )
+       p.sms_opted_out, p.phone_invalid, p.sms_consent, r.status, a.status, a.start_at
 FROM claimed c
-JOIN bookings_patient p ON p.id = c.patient_id
+JOIN held p ON p.id = c.patient_id
 LEFT JOIN reminders_recall r ON r.id = c.recall_id
 LEFT JOIN bookings_appointment a ON a.id = c.appointment_id
 """
-
-
-def _texted_earlier_today(message: Claim, now: datetime) -> bool:
-    """Another recall SMS to this patient claimed today before this one (the earlier wins).
-
-    A statement of its own after the claim committed, so two claims at once see each other.
-    """
-    start, end = day_bounds(clock.local_date(now), clock.clinic_tz())
-    return (
-        Message.objects.filter(
-            patient_id=message.patient_id,
-            purpose__in=RECALL_PURPOSES,
-            status__in=TEXTED,
-            sending_at__gte=start,
-            sending_at__lt=end,
-        )
-        .filter(
-            Q(sending_at__lt=message.sending_at)
-            | Q(sending_at=message.sending_at, id__lt=message.id)
-        )
-        .exclude(pk=message.id)
-        .exists()
-    )
 
 
 def _mark_sent(message: Claim, *, sid: str, now: datetime) -> None:

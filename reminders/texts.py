@@ -44,7 +44,12 @@ def gsm7_length(text: str) -> int:
 
 
 def sms_context() -> dict[str, Any]:
-    return {"clinic_name": settings.SMS_CLINIC_NAME, "clinic_phone": settings.CLINIC_PHONE}
+    return {
+        "clinic_name": settings.SMS_CLINIC_NAME,
+        "clinic_phone": settings.CLINIC_PHONE,
+        "per_day": settings.SMS_MAX_PER_DAY,
+        "per_week": settings.SMS_MAX_PER_WEEK,
+    }
 
 
 def render(name: str, **context: Any) -> str:

@@ -4,6 +4,8 @@ Every action is a plain POST that redirects back (so it works without JavaScript
 htmx posts the same forms and swaps in just the part of the page that changed.
 """
 
+from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -16,10 +18,11 @@ from bookings.models import Patient
 from bookings.phones import display_phone
 from bookings.views import back_to, page, require, safe_next
 from bookings.views_patients import patient_page
-from reminders import inbox
+from reminders import inbox, replies, texts
 from reminders.models import InboundAction, InboundMessage, Recall
 from reminders.patient_panel import DismissForm
 from reminders.recalls import dismiss_recall
+from scheduler import clock
 
 
 @require(roles.can_read)
@@ -120,3 +123,72 @@ def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
         extra={"dismiss_form": form, "dismiss_recall_id": recall.pk},
         status=400,
     )
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Reply",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        strip=True,
+        error_messages={"required": "Write a reply first."},
+    )
+    in_reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+@require(roles.can_read)
+def thread(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = get_object_or_404(Patient, pk=pk)
+    answering = request.GET.get("reply_to", "")
+    form = ReplyForm(initial={"in_reply_to": answering if answering.isdigit() else None})
+    return _thread_page(request, patient, form)
+
+
+def _thread_page(
+    request: HttpRequest, patient: Patient, form: ReplyForm, status: int = 200
+) -> HttpResponse:
+    return page(
+        request,
+        "reminders/thread.html",
+        {
+            "patient": patient,
+            "phone_display": display_phone(patient.phone),
+            "entries": replies.get_thread(patient=patient),
+            "reply_form": form,
+            # After a refused POST the form stays, with the reason and what was typed.
+            "cannot_reply": "" if form.is_bound else replies.reason_not_to_reply(patient),
+            "limit": texts.SEGMENT_LENGTH - len(settings.SMS_CLINIC_NAME) - 2,
+            "next": safe_next(request, reverse("thread", args=[patient.pk])),
+        },
+        status=status,
+    )
+
+
+@require_POST
+@require(roles.can_book)
+def reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a reply; a refusal comes back on the thread page with what was typed."""
+    patient = get_object_or_404(Patient, pk=pk)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        answered = InboundMessage.objects.filter(
+            pk=form.cleaned_data["in_reply_to"] or 0, patient=patient
+        ).first()
+        try:
+            message = replies.send_reply(
+                patient=patient, words=form.cleaned_data["body"], by=request.user,
+                in_reply_to=answered,
+            )  # fmt: skip
+        except replies.ReplyRefused as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            when = clock.local(message.send_after)
+            if message.send_after > clock.now():
+                messages.success(
+                    request,
+                    f"Reply to {patient.full_name} written; it goes at {when:%H:%M} "
+                    "when quiet hours end.",
+                )
+            else:
+                messages.success(request, f"Reply to {patient.full_name} sent.")
+            return back_to(request, reverse("thread", args=[pk]))
+    return _thread_page(request, patient, form, status=400)

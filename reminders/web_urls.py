@@ -13,5 +13,7 @@ urlpatterns = [
     path("inbox/call-backs/<int:pk>/done/", views_inbox.called_back, name="callback-done"),
     path("inbox/call-backs/<int:pk>/undo/", views_inbox.undo_call_back, name="callback-undo"),
     path("inbox/texts/<int:pk>/read/", views_inbox.mark_read, name="inbound-read"),
+    path("inbox/patients/<int:pk>/", views_inbox.thread, name="thread"),
+    path("inbox/patients/<int:pk>/reply/", views_inbox.reply, name="thread-reply"),
     path("recalls/<int:pk>/dismiss/", views_inbox.dismiss, name="recall-dismiss"),
 ]

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 from bookings.errors import PathwayError
 from bookings.models import Appointment, Patient
 from bookings.models import Status as AppointmentStatus
-from reminders import consent, gateway, texts
+from reminders import consent, gateway, keywords, texts
+from reminders.keywords import Intent
 from reminders.models import (
     InboundAction,
     InboundMessage,
@@ -28,13 +29,6 @@ from reminders.models import (
 from scheduler import clock
 
 logger = logging.getLogger(__name__)
-
-OPT_OUT_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
-# YES is one of Twilio's own opt-in words: mirror its block list, whatever we reply.
-OPT_IN_WORDS = frozenset({"START", "UNSTOP", "YES"})
-HELP_WORDS = frozenset({"HELP", "INFO"})
-CONFIRM_WORDS = frozenset({"C", "CONFIRM"})
-CALLBACK_WORDS = frozenset({"R"})
 
 # Twilio's statuses as ours, with a rank: a callback may only move a message forward.
 PROVIDER_STATUS = {
@@ -192,38 +186,40 @@ def twilio_inbound(request: HttpRequest) -> HttpResponse:
     return HttpResponse(gateway.twiml_reply(reply), content_type="text/xml")
 
 
-def keyword(body: str) -> str:
-    """The keyword of a one-word text (``" stop. "`` → ``STOP``), else empty."""
-    words = body.strip().upper().split()
-    return words[0].strip(".!") if len(words) == 1 else ""
-
-
 @transaction.atomic
 def receive_text(*, sid: str, from_number: str, to_number: str, body: str) -> str:
-    """Act on a patient's text and return the reply (empty: no reply)."""
+    """Act on a patient's text and return the reply (empty: no reply).
+
+    A number we do not know is kept for staff like any other text, never an error.
+    """
     if sid and InboundMessage.objects.filter(provider_sid=sid).exists():
         return ""  # Twilio retried a webhook we already handled.
     patient = Patient.objects.filter(phone=from_number).order_by("id").first()
-    word = keyword(body)
+    intent = keywords.read_intent(body)
     reply = ""
-    if word in OPT_OUT_WORDS:
+    if intent == Intent.OPT_OUT:
         action = InboundAction.OPT_OUT
-        consent.opt_out_number(phone=from_number)  # Twilio itself confirms a STOP
-    elif word in OPT_IN_WORDS:
+        consent.opt_out_number(phone=from_number)
+        # Twilio confirms its own words; the rest (REVOKE, "stop texting me") it passes
+        # on without blocking, so the one confirmation the rules allow is ours to send.
+        if patient is not None and not keywords.provider_confirms_opt_out(body):
+            reply = texts.render("opted_out")
+    elif intent == Intent.OPT_IN:
         action = InboundAction.OPT_IN
         consent.opt_in_number(phone=from_number)
-    elif word in HELP_WORDS:
+    elif intent == Intent.HELP:
         action = InboundAction.HELP
         reply = texts.render("help")
-    elif word in CONFIRM_WORDS:
+    elif intent == Intent.CONFIRM:
         action, reply = _confirm_next_appointment(from_number)
-    elif word in CALLBACK_WORDS and patient is not None:
+    elif intent == Intent.CALLBACK and patient is not None:
         action = InboundAction.CALLBACK
         Patient.objects.filter(phone=from_number).update(callback_requested_at=clock.now())
         reply = texts.render("callback")
     else:
         action = InboundAction.OTHER
-        reply = texts.render("received") if patient is not None else ""
+        if patient is not None and not patient.sms_opted_out:
+            reply = texts.render("received")
     InboundMessage.objects.create(
         provider_sid=sid,
         from_number=from_number,

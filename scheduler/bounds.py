@@ -19,6 +19,9 @@ NUL = "\x00"
 
 # Units in one session (planned, given or prescribed). Far above any real dose, and
 # far below what the smallint columns hold, so a typo is refused before the database.
+# Ids are 64-bit on PostgreSQL and SQLite; a larger number can name no row, and SQLite
+# cannot even compare it (a 500), so it is refused as the field's error.
+MAX_ID = 2**63 - 1
 MAX_UNITS = 600
 MAX_SESSIONS = 20
 TOO_MANY_UNITS = f"Enter at most {MAX_UNITS} units: no session uses more."

@@ -8,7 +8,7 @@ from datetime import date, time, timedelta
 import pytest
 from django.core.management import call_command
 
-from benchmarks import booking, dashboard, data, dispatch, slots, sweep
+from benchmarks import booking, dashboard, data, dispatch, slots, sweep, text_budget
 from benchmarks.generator import generate_clinic
 from benchmarks.report import INFO, OVER, PASS, Row, table
 from benchmarks.sizes import QUICK
@@ -29,6 +29,9 @@ TINY = replace(
     sms_http_samples=2,
     dashboard_counts=(200, 400),
     dashboard_runs=1,
+    budget_messages=400,
+    budget_patients=50,
+    budget_runs=3,
 )
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -74,6 +77,14 @@ def test_dashboard_bench_reads_the_summary_and_lists():
     rows = dashboard.run(TINY)
     _well_formed(rows)
     assert rows[-1].what.startswith(("queries independent", "dashboard page"))
+
+
+def test_text_budget_bench_claims_with_the_same_statements_at_any_size():
+    rows = text_budget.run(TINY)
+    _well_formed(rows)
+    # The claim and the 7-day read, and an UPDATE when a patient must wait.
+    assert all(r.values["queries"] <= 3 for r in rows[:-1])
+    assert rows[-1].verdict == PASS
 
 
 def _fingerprint() -> list[tuple[object, ...]]:

@@ -108,9 +108,11 @@ def test_a_patient_with_two_recalls_due_gets_one_recall_sms_a_day(sms_settings):
         sweep_recalls()
         second = Message.objects.get(status=MessageStatus.QUEUED)
         # Queued again the same day, it waits for tomorrow's window rather than go out now.
-        assert send_sms(message_id=second.pk) == "deferred"
+        assert send_sms(message_id=second.pk) == "over_budget"
     second.refresh_from_db()
     assert clock.local(second.send_after) == clock.at(DUE + timedelta(days=1), time(0))
+    assert second.status == MessageStatus.QUEUED
+    assert second.error_message.startswith("Waiting: this patient's limit of 1 text a day")
 
 
 def test_patients_without_consent_opted_out_or_with_a_bad_number_are_suppressed():

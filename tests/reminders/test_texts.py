@@ -35,7 +35,8 @@ def test_each_sms_template_names_the_clinic_and_a_way_to_call_without_health_wor
     text = texts.render(name, when="Mon Jun 2 at 9:30 AM")
     assert "Lakeshore Clinic" in text
     assert "+1 416 555 0199" in text
-    if name != "confirmed":  # a reply to the patient's own text, not a new message
+    # A reply to the patient's own text, or the confirmation that they are out.
+    if name not in ("confirmed", "opted_out"):
         assert "Reply STOP to opt out" in text
     without_name = text.replace("Lakeshore Clinic", "").lower()
     assert not [word for word in HEALTH_WORDS if word in without_name]

@@ -7,7 +7,7 @@ import time_machine
 from django.core.management import call_command
 from django.test import Client
 
-from bookings.demo import seed
+from benchmarks.demo import seed
 from bookings.models import LIVE_STATUSES, Appointment, Status
 from scheduler import clock
 from tests.web.conftest import TZ

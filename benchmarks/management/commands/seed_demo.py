@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from bookings.demo import already_seeded, seed
+from benchmarks.demo import already_seeded, seed
 
 
 class Command(BaseCommand):

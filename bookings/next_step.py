@@ -1,0 +1,68 @@
+"""The "Book the next …" buttons: the appointment a course needs next, one click away.
+
+The kind is read from the course's pathway step (``pathway.next_step``), so a button
+only offers what the booking page will accept; the page then opens the slot picker on
+the first day the rules allow (``booking_options.get_picker_start``) with the patient's
+usual practitioner first. The mapping is pure; the
+last function reads one course's step for the calendar's side panel.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from bookings.models import Course
+from bookings.selectors import get_course_overviews
+from bookings.wording import kind_label
+from scheduler.models import Kind, TreatmentType
+
+# A step that waits on something already booked (the prescription visit, the injection)
+# offers no button: the next booking needs that visit's outcome first.
+_AFTER_EXAM = {True: Kind.PRESCRIPTION, False: Kind.INJECTION}
+STEP_KINDS: dict[str, Kind] = {
+    "needs_exam": Kind.EXAM,
+    "needs_prescription": Kind.PRESCRIPTION,
+    "prescription_expired": Kind.PRESCRIPTION,
+    "no_sessions_left": Kind.PRESCRIPTION,
+    "waiting_interval": Kind.INJECTION,
+    "ready_for_injection": Kind.INJECTION,
+}
+
+
+@dataclass(frozen=True)
+class NextBooking:
+    kind: Kind
+    label: str  # what the button says: "Book the injection"
+    url: str
+
+
+def next_kind(*, step_code: str, requires_prescription: bool) -> Kind | None:
+    """The kind a course at ``step_code`` books next, or None while it waits on a visit."""
+    if step_code == "exam_booked":
+        # A prescription may be booked once the exam is; a cosmetic injection needs the
+        # consultation booked before it, which it is.
+        return _AFTER_EXAM[requires_prescription]
+    return STEP_KINDS.get(step_code)
+
+
+def get_next_booking(
+    *, patient_id: int, treatment: TreatmentType, step_code: str
+) -> NextBooking | None:
+    kind = next_kind(step_code=step_code, requires_prescription=treatment.requires_prescription)
+    if kind is None:
+        return None
+    query = urlencode({"patient": str(patient_id), "treatment": treatment.code, "kind": str(kind)})
+    return NextBooking(
+        kind,
+        f"Book the {kind_label(kind, treatment).lower()}",
+        f"{reverse('book')}?{query}",
+    )
+
+
+def get_course_next_booking(*, course: Course) -> NextBooking | None:
+    """The button for one course (the calendar's side panel). Two queries."""
+    steps, _ = get_course_overviews([course])
+    return get_next_booking(
+        patient_id=course.patient_id, treatment=course.treatment_type, step_code=steps[course.pk][0]
+    )

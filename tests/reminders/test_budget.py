@@ -1,0 +1,261 @@
+"""One text budget per patient: a day's and a week's limit, in order of importance."""
+
+import threading
+import time as time_module
+from datetime import date, datetime, time, timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+
+from bookings.models import Status
+from reminders import budget
+from reminders.dashboard import describe_sms_problem
+from reminders.models import Message, MessageStatus, Purpose
+from reminders.sending import send_sms
+from reminders.windows import QuietHours
+from scheduler import clock
+from tests.factories import PatientFactory
+
+from .conftest import make_injection, make_message
+
+MONDAY = date(2026, 3, 2)
+NINE = time(9)
+NO_QUIET = QuietHours.parse("")
+QUIET = QuietHours.parse("20:00-09:00")
+
+
+def at(day: date, hour: time = NINE) -> datetime:
+    return clock.at(day, hour)
+
+
+# --- the rule alone, no database ---------------------------------------------------------
+
+
+def test_a_first_text_of_the_day_may_go():
+    verdict = budget.decide(
+        now=at(MONDAY), texted_at=[], more_important_waiting=False, per_day=1, per_week=3,
+        quiet=QUIET,
+    )  # fmt: skip
+    assert verdict.send
+
+
+def test_a_second_text_the_same_day_waits_for_the_next_days_window():
+    verdict = budget.decide(
+        now=at(MONDAY, time(15)), texted_at=[at(MONDAY)], more_important_waiting=False,
+        per_day=1, per_week=3, quiet=QUIET,
+    )  # fmt: skip
+    assert not verdict.send
+    assert verdict.wait_until == at(MONDAY + timedelta(days=1))
+    assert (
+        verdict.reason
+        == "Waiting: this patient's limit of 1 text a day is reached; goes Tue 3 Mar 09:00."
+    )
+
+
+def test_the_week_is_a_rolling_seven_days():
+    sent = [at(MONDAY, time(10)), at(MONDAY + timedelta(days=1)), at(MONDAY + timedelta(days=2))]
+    verdict = budget.decide(
+        now=at(MONDAY + timedelta(days=3)), texted_at=sent, more_important_waiting=False,
+        per_day=1, per_week=3, quiet=QUIET,
+    )  # fmt: skip
+    assert not verdict.send
+    assert verdict.wait_until == at(MONDAY + timedelta(days=7), time(10))
+    assert "3 texts in 7 days" in verdict.reason
+
+
+def test_a_week_freed_in_quiet_hours_waits_for_the_window():
+    sent = [
+        at(MONDAY, time(19, 59)),
+        at(MONDAY + timedelta(days=1)),
+        at(MONDAY + timedelta(days=2)),
+    ]
+    when = budget.next_allowed_at(
+        now=at(MONDAY + timedelta(days=3)), texted_at=sent, per_day=1, per_week=3,
+        quiet=QuietHours.parse("19:00-09:00"),
+    )  # fmt: skip
+    assert when == at(MONDAY + timedelta(days=8))
+
+
+def test_a_more_important_text_due_now_goes_first():
+    verdict = budget.decide(
+        now=at(MONDAY), texted_at=[], more_important_waiting=True, per_day=1, per_week=3,
+        quiet=QUIET,
+    )  # fmt: skip
+    assert not verdict.send
+    assert "more important" in verdict.reason
+
+
+def test_zero_turns_a_limit_off():
+    sent = [at(MONDAY, time(h)) for h in (9, 10, 11, 12)]
+    assert budget.decide(
+        now=at(MONDAY, time(13)), texted_at=sent, more_important_waiting=False, per_day=0,
+        per_week=0, quiet=QUIET,
+    ).send  # fmt: skip
+
+
+def test_importance_runs_reminder_confirmation_offer_recall():
+    order = sorted(
+        [Purpose.RECALL_DUE, Purpose.WAITLIST_OFFER, Purpose.APPOINTMENT_REMINDER,
+         Purpose.BOOKING_CONFIRMATION],
+        key=budget.priority,
+    )  # fmt: skip
+    assert order == [
+        Purpose.APPOINTMENT_REMINDER,
+        Purpose.BOOKING_CONFIRMATION,
+        Purpose.WAITLIST_OFFER,
+        Purpose.RECALL_DUE,
+    ]
+    assert not budget.counts(Purpose.STAFF_REPLY)
+    assert budget.counts("a purpose added later")
+
+
+# --- the outbox, with a frozen clock ----------------------------------------------------
+
+
+def send_all_due(*, reverse: bool = True) -> None:
+    """What the dispatcher and a worker do, least important first (the worst order)."""
+    for _ in range(3):
+        due = Message.objects.filter(status=MessageStatus.QUEUED, send_after__lte=clock.now())
+        ids = sorted(due.values_list("pk", "purpose"), key=lambda row: budget.priority(row[1]))
+        for pk, _purpose in reversed(ids) if reverse else ids:
+            send_sms(message_id=pk)
+
+
+@pytest.mark.django_db
+def test_four_texts_due_one_day_go_one_a_day_in_order_of_importance_and_none_is_lost(
+    sms_settings,
+):
+    sms_settings.SMS_QUIET_HOURS = "20:00-09:00"
+    sms_settings.SMS_MAX_PER_DAY = 1
+    sms_settings.SMS_MAX_PER_WEEK = 3
+    with time_machine.travel(at(MONDAY, time(8)), tick=False):
+        patient = PatientFactory()
+        appointment = make_injection(patient, on=MONDAY + timedelta(days=1), status=Status.BOOKED)
+        for purpose in (
+            Purpose.RECALL_DUE,
+            Purpose.WAITLIST_OFFER,
+            Purpose.BOOKING_CONFIRMATION,
+        ):
+            make_message(patient, purpose=purpose, send_after=at(MONDAY))
+        make_message(
+            patient,
+            purpose=Purpose.APPOINTMENT_REMINDER,
+            appointment=appointment,
+            send_after=at(MONDAY),
+        )
+    sent_on: dict[str, date] = {}
+    for day in range(14):
+        for hour in (NINE, time(13), time(19)):
+            with time_machine.travel(at(MONDAY + timedelta(days=day), hour), tick=False):
+                send_all_due()
+    for message in Message.objects.all():
+        assert message.status == MessageStatus.SENT, message.purpose
+        sent_on[message.purpose] = clock.local_date(message.sending_at)
+    assert sent_on == {
+        Purpose.APPOINTMENT_REMINDER: MONDAY,
+        Purpose.BOOKING_CONFIRMATION: MONDAY + timedelta(days=1),
+        Purpose.WAITLIST_OFFER: MONDAY + timedelta(days=2),
+        # 3 in the 7 days from Monday 09:00: the recall goes when Monday's text drops out.
+        Purpose.RECALL_DUE: MONDAY + timedelta(days=7),
+    }
+    times = sorted(Message.objects.values_list("sending_at", flat=True))
+    for first in times:
+        assert sum(1 for t in times if first <= t < first + timedelta(days=7)) <= 3
+
+
+@pytest.mark.django_db
+def test_a_text_over_budget_waits_in_the_outbox_with_its_reason_for_staff(sms_settings):
+    sms_settings.SMS_MAX_PER_DAY = 1
+    with time_machine.travel(at(MONDAY, time(10)), tick=False):
+        patient = PatientFactory()
+        first = make_message(patient, purpose=Purpose.RECALL_DUE)
+        second = make_message(patient, purpose=Purpose.REVIEW)
+        assert send_sms(message_id=first.pk) == MessageStatus.SENT
+        assert send_sms(message_id=second.pk) == "over_budget"
+    second.refresh_from_db()
+    assert second.status == MessageStatus.QUEUED
+    assert second.send_after == clock.at(MONDAY + timedelta(days=1), time(0))
+    problem = describe_sms_problem(second.status, second.error_code, second.error_message)
+    assert problem.startswith("Waiting: this patient's limit of 1 text a day is reached")
+    with time_machine.travel(at(MONDAY + timedelta(days=1), time(10)), tick=False):
+        assert send_sms(message_id=second.pk) == MessageStatus.SENT
+    second.refresh_from_db()
+    assert second.error_message == ""  # the wait is over, so is its reason
+
+
+@pytest.mark.django_db
+def test_a_staff_reply_is_not_counted_and_does_not_use_up_the_budget(sms_settings):
+    sms_settings.SMS_MAX_PER_DAY = 1
+    with time_machine.travel(at(MONDAY, time(10)), tick=False):
+        patient = PatientFactory()
+        reminder = make_message(patient, purpose=Purpose.RECALL_DUE)
+        reply = make_message(patient, purpose=Purpose.STAFF_REPLY)
+        assert send_sms(message_id=reminder.pk) == MessageStatus.SENT
+        assert send_sms(message_id=reply.pk) == MessageStatus.SENT
+        later = make_message(patient, purpose=Purpose.REVIEW)
+        assert send_sms(message_id=later.pk) == "over_budget"
+
+
+@pytest.mark.django_db
+def test_another_patients_texts_do_not_count(sms_settings):
+    with time_machine.travel(at(MONDAY, time(10)), tick=False):
+        one, other = PatientFactory(), PatientFactory()
+        assert send_sms(message_id=make_message(one).pk) == MessageStatus.SENT
+        assert send_sms(message_id=make_message(other).pk) == MessageStatus.SENT
+
+
+# --- two workers at once (PostgreSQL) -------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "purposes",
+    [
+        # Equally important: only the lock on the patient keeps the second one back.
+        (Purpose.RECALL_DUE, Purpose.REVIEW),
+        (Purpose.APPOINTMENT_REMINDER, Purpose.WAITLIST_OFFER),
+    ],
+)
+def test_two_workers_racing_for_one_patients_texts_never_send_over_the_budget(
+    twilio, purposes, monkeypatch
+):
+    # Each decision takes a while, as on a busy database: without the lock on the
+    # patient both workers would decide within that pause and both send.
+    decide = budget.decide
+
+    def slow_decide(**facts):
+        time_module.sleep(0.05)
+        return decide(**facts)
+
+    monkeypatch.setattr(budget, "decide", slow_decide)
+    patients = [PatientFactory() for _ in range(12)]
+    pairs = [
+        (make_message(p, purpose=purposes[0]).pk, make_message(p, purpose=purposes[1]).pk)
+        for p in patients
+    ]
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def worker(side: int) -> None:
+        try:
+            for pair in pairs:
+                start.wait()
+                outcome = send_sms(message_id=pair[side])
+                with lock:
+                    outcomes.append(outcome)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(side,)) for side in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for patient in patients:
+        assert len(twilio.posts_to(patient.phone)) == 1
+    assert outcomes.count(MessageStatus.SENT) == len(patients)
+    # Nothing lost: the other text of each pair waits for tomorrow.
+    assert Message.objects.filter(status=MessageStatus.QUEUED).count() == len(patients)
