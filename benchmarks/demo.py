@@ -8,6 +8,7 @@ of earlier records would be, and then announced as completed so that recalls fol
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -16,12 +17,13 @@ from django.db import transaction
 
 from bookings import roles
 from bookings.events import Event, publish
+from bookings.lots import open_vial
 from bookings.models import Appointment, Course, Patient, Prescription, Status
 from bookings.patients import register_patient
 from bookings.selectors import list_slots
 from bookings.services import book_appointment
 from scheduler import clock
-from scheduler.models import Kind, Practitioner, Role, TreatmentType, WorkingHours
+from scheduler.models import Kind, Lot, Practitioner, Role, TreatmentType, WorkingHours
 
 THERAPEUTIC_GENERAL = [
     "migraine",
@@ -152,6 +154,7 @@ class Demo:
         self.staff = staff
         self.today = clock.today()
         self.patients = iter(PATIENTS)
+        self.lot: Lot | None = None
 
     def patient(self, *, consent: bool = True, opted_out: bool = False) -> Patient:
         first, last, phone = next(self.patients)
@@ -228,9 +231,10 @@ class Demo:
             Kind.INJECTION,
             days_ago,
             practitioner,
-            product="onabotulinumtoxinA",
+            product=DEMO_PRODUCT,
             units_given=units,
-            lot=f"C{7000 + days_ago}",
+            lot="C7421A",
+            product_lot=self.lot,
         )
 
     # The future: booked through the service, in the first free slot.
@@ -314,6 +318,35 @@ class Demo:
         return appointment
 
 
+DEMO_PRODUCT = "Botox (onabotulinumtoxinA)"
+
+
+def _lots(clinician: User) -> Lot:
+    """The lot the past injections came from, one expiring soon, and a vial open today."""
+    today = clock.today()
+    main, _ = Lot.objects.get_or_create(
+        product=DEMO_PRODUCT,
+        lot_number="C7421A",
+        defaults={
+            "expires_on": today + timedelta(days=240),
+            "vials_received": 20,
+            "units_per_vial": 100,
+        },
+    )
+    soon, _ = Lot.objects.get_or_create(
+        product=DEMO_PRODUCT,
+        lot_number="C6980B",
+        defaults={
+            "expires_on": today + timedelta(days=20),
+            "vials_received": 2,
+            "units_per_vial": 200,
+        },
+    )
+    if not soon.vials.exists():
+        open_vial(lot=soon, diluent_ml=Decimal("4.0"), by=clinician)
+    return main
+
+
 @transaction.atomic
 def seed(password: str | None) -> tuple[dict[str, User], str | None, bool]:
     users, generated = ensure_users(password)
@@ -321,6 +354,7 @@ def seed(password: str | None) -> tuple[dict[str, User], str | None, bool]:
         return users, generated, False
     staff = _practitioners()
     demo = Demo(users, staff)
+    demo.lot = _lots(users["clinician"])
     hart, lee, megan, shah = (s.name for s in STAFF)
 
     # Today, around now, whatever the hour: visits that began a little earlier (check

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 
+from bookings.lots_read import list_lot_lines
 from bookings.models import Status
 from scheduler.models import Lot, OpenedVial
 from tests.factories import AppointmentFactory, LotFactory, PatientFactory, PrescriptionFactory
@@ -144,3 +145,14 @@ def test_sites_that_do_not_add_up_are_refused_by_the_form_and_kept(client_for, p
         {"site": "procerus", "units": 5},
         {"site": "corrugator-l", "units": 5},
     ]
+
+
+def test_the_demo_clinic_has_lots_its_past_injections_came_from():
+    from benchmarks.demo import seed
+
+    seed("demo-pass-1")
+    lines = {line.lot.lot_number: line for line in list_lot_lines()}
+    assert set(lines) == {"C7421A", "C6980B"}
+    assert lines["C6980B"].expires_soon and not lines["C7421A"].expires_soon
+    assert lines["C7421A"].units_given > 0
+    assert OpenedVial.objects.filter(lot__lot_number="C6980B", closed_at=None).exists()
