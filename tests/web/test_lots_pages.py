@@ -145,6 +145,8 @@ def test_sites_that_do_not_add_up_are_refused_by_the_form_and_kept(client_for, p
         {"site": "procerus", "units": 5},
         {"site": "corrugator-l", "units": 5},
     ]
+    page = client.get(f"/appointments/{injection.pk}/").content.decode()
+    assert f"10 units of Botox, lot {lot.lot_number}, at 2 sites" in page
 
 
 def test_the_demo_clinic_has_lots_its_past_injections_came_from():
