@@ -35,6 +35,10 @@ class Sizes:
     budget_messages: int = 1_000_000
     budget_patients: int = 50_000
     budget_runs: int = 300
+    # Lot recall: injections on record, spread over this many lots.
+    lot_injections: int = 1_000_000
+    lot_count: int = 1_000
+    lot_runs: int = 7
 
 
 FULL = Sizes()
@@ -61,4 +65,7 @@ QUICK = Sizes(
     budget_messages=5_000,
     budget_patients=500,
     budget_runs=20,
+    lot_injections=3_000,
+    lot_count=10,
+    lot_runs=2,
 )

@@ -40,6 +40,8 @@ class LotViewSet(
     serializer_class = LotSerializer
     permission_classes = [ReadAnyRoleWriteLots]
     http_method_names = ["get", "post", "head", "options"]
+    # Anything but a number is no lot: 404, never a lookup that fails with a 500.
+    lookup_value_regex = "[0-9]+"
 
     def get_queryset(self) -> QuerySet[Lot]:
         return lots_with_stock().order_by("expires_on", "product", "lot_number", "id")

@@ -126,7 +126,7 @@ def _check_stock(appointment: Appointment, lot: Lot, vial: OpenedVial | None, un
         raise FieldRefused(
             "units",
             f"Lot {lot.lot_number} has {max(left, 0)} units left on record, fewer than the "
-            f"{units} given; check the lot, or ask a manager to correct the vials received.",
+            f"{units} given; check the lot chosen, or have its vials received corrected.",
         )
     if vial is not None and units > vial.units_left:
         raise FieldRefused(

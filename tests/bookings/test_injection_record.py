@@ -264,3 +264,18 @@ def test_a_vial_opened_late_the_same_day_serves_but_one_opened_the_next_day_does
     assert ok.status_code == 200, ok.json()
     assert refused.json() == {"vial": ["That vial was opened after the day of this injection."]}
     assert_nothing_recorded(second, next_day)
+
+
+def test_a_lot_cannot_give_more_units_than_it_has_left(clinician):
+    lot = LotFactory(vials_received=1, units_per_vial=100)
+    injection = migraine_injection(at(2026, 3, 2, 9))
+    with time_machine.travel(at(2026, 3, 2, 9, 40), tick=False):
+        response = record(clinician, injection, lot=lot.pk)
+    assert response.status_code == 400
+    assert response.json() == {
+        "units": [
+            f"Lot {lot.lot_number} has 100 units left on record, fewer than the 155 given; "
+            "check the lot chosen, or have its vials received corrected."
+        ]
+    }
+    assert_nothing_recorded(injection)

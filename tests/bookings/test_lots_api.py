@@ -156,3 +156,10 @@ def test_a_lot_expiring_is_listed_by_date():
     LotFactory(lot_number="SOON", expires_on=date(2026, 4, 1))
     rows = client_for("front_desk").get("/api/v1/lots/").json()["results"]
     assert [r["lot_number"] for r in rows] == ["SOON", "LATE"]
+
+
+@pytest.mark.parametrize("pk", ["null,null", "abc", "-1", "99999999999999999999"])
+def test_a_lot_id_that_is_no_number_is_not_found(pk):
+    client = client_for("clinician")
+    assert client.get(f"/api/v1/lots/{pk}/patients/").status_code == 404
+    assert client.get(f"/api/v1/lots/{pk}/").status_code == 404
