@@ -364,7 +364,11 @@ def complete_appointment(
     appointment.completed_at = clock.now()
     appointment.completed_by = recorded_by(by)
     appointment.save()
-    _audit(appointment, "completed", by, **{k: str(v) for k, v in outcome.items()})
+    recorded = {k: v if isinstance(v, list) else str(v) for k, v in outcome.items()}
+    if appointment.product_lot_id is not None:
+        # The trail names the lot as a recall reads it, beside the id sent.
+        recorded["lot_number"] = appointment.lot
+    _audit(appointment, "completed", by, **recorded)
     if overridden:
         reason = override_reason.strip()
         _audit(appointment, "override", by, rules=overridden, reason=reason, when="recorded")

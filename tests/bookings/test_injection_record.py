@@ -112,6 +112,9 @@ def test_an_injection_names_its_lot_and_sites_and_the_vial_gives_its_units(clini
     assert len(body["site_units"]) == 31
     vial.refresh_from_db()
     assert vial.units_drawn == 155
+    completed = AuditEntry.objects.get(appointment=injection, action="completed").detail
+    assert completed["lot_number"] == "C3709" and completed["lot"] == str(lot.pk)
+    assert completed["sites"][0] == {"site": "procerus", "units": 5}
 
 
 def test_an_unknown_lot_or_a_vial_of_another_lot_is_a_field_error(clinician):
