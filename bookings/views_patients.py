@@ -37,11 +37,30 @@ def _results(request: HttpRequest) -> dict[str, object]:
     }
 
 
+# Patients this signed-in user opened lately, newest first: the caller on the phone is
+# often the patient whose page was open a minute ago. Only ids, kept in the session.
+RECENT_KEY = "recent_patients"
+RECENT = 8
+
+
+def _remember(request: HttpRequest, patient_id: int) -> None:
+    recent = [pk for pk in request.session.get(RECENT_KEY, []) if pk != patient_id]
+    request.session[RECENT_KEY] = [patient_id, *recent][:RECENT]
+
+
+def _recent(request: HttpRequest) -> list[Patient]:
+    ids = [pk for pk in request.session.get(RECENT_KEY, []) if isinstance(pk, int)]
+    found = Patient.objects.in_bulk(ids) if ids else {}
+    return [found[pk] for pk in ids if pk in found]
+
+
 @require(roles.can_read)
 def patient_search(request: HttpRequest) -> HttpResponse:
     context = _results(request)
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "bookings/_patient_results.html", context)
+    if not context["query"]:
+        context["recent"] = _recent(request)
     return page(request, "bookings/patient_search.html", context)
 
 
@@ -102,7 +121,9 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require(roles.can_read)
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return patient_page(request, get_object_or_404(Patient, pk=pk))
+    patient = get_object_or_404(Patient, pk=pk)
+    _remember(request, patient.pk)
+    return patient_page(request, patient)
 
 
 def patient_page(
