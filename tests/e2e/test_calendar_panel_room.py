@@ -11,9 +11,7 @@ from tests.factories import PatientFactory, PractitionerFactory, UserFactory, tr
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_opening_the_panel_narrows_the_calendar_instead_of_covering_it(
-    live_server, browser, shot
-):
+def test_opening_the_panel_narrows_the_calendar_instead_of_covering_it(live_server, browser, shot):
     monday = coming_monday()
     with time_machine.travel(at(monday, 8, 30), tick=True):
         desk = UserFactory(username="frontdesk", first_name="Fran", groups=["front_desk"])
