@@ -39,3 +39,16 @@ def test_opening_the_panel_narrows_the_calendar_instead_of_covering_it(live_serv
         column_right = last.bounding_box()["x"] + last.bounding_box()["width"]
         assert column_right <= panel.bounding_box()["x"] + 1
         shot(page, "calendar-day-panel")
+
+
+def test_today_opens_scrolled_to_the_current_time(live_server, browser):
+    monday = coming_monday()
+    with time_machine.travel(at(monday, 15, 30), tick=True):
+        UserFactory(username="frontdesk", first_name="Fran", groups=["front_desk"])
+        PractitionerFactory(name="Dr. Amelia Hart")
+        page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+        log_in(page, live_server.url, "frontdesk")
+        expect(page.locator(".now-line")).to_have_count(1)
+        assert page.locator(".cal-scroll").evaluate("el => el.scrollTop") > 0
+        expect(page.locator(".now-line")).to_be_in_viewport()
+        expect(page.locator(".ruler span", has_text="16:00")).to_be_in_viewport()
