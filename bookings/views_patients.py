@@ -10,7 +10,7 @@ from bookings import actions, patients, roles, selectors
 from bookings.duplicates import list_possible_duplicates
 from bookings.forms import NoteForm, PatientEditForm, PatientRegisterForm
 from bookings.models import Patient, Status
-from bookings.next_step import get_next_booking
+from bookings.next_step import get_next_booking, is_review_pending
 from bookings.phones import InvalidPhone, display_phone
 from bookings.views import page, require
 from scheduler import clock
@@ -159,7 +159,13 @@ def patient_page(
                     "step": steps[c.pk][1],
                     "prescription": prescriptions.get(c.pk),
                     "next": get_next_booking(
-                        patient_id=patient.pk, treatment=c.treatment_type, step_code=steps[c.pk][0]
+                        patient_id=patient.pk,
+                        treatment=c.treatment_type,
+                        step_code=steps[c.pk][0],
+                        review_pending=is_review_pending(
+                            treatment=c.treatment_type,
+                            appointments=[a for a in appointments if a.course_id == c.pk],
+                        ),
                     ),
                 }
                 for c in courses
