@@ -7,10 +7,13 @@ INSERT … SELECT generate_series, so a million recalls take seconds, not minute
 
 import math
 import random
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
@@ -203,7 +206,8 @@ def fill_recalls(
             cursor.execute("SET LOCAL session_replication_role = replica")
         params["staff"] = [p.pk for p in staff]
         params["self_pay"] = str(Funding.SELF_PAY)
-        cursor.execute(
+        _insert(
+            cursor,
             """
             INSERT INTO bookings_patient (first_name, last_name, date_of_birth, phone, email,
                 sms_consent, sms_consent_at, sms_consent_source, sms_opted_out,
@@ -218,7 +222,8 @@ def fill_recalls(
             params,
         )
         params["p0"] = _first_id(cursor, "bookings_patient", "sms_consent_source", tag, n_patients)
-        cursor.execute(
+        _insert(
+            cursor,
             """
             INSERT INTO bookings_course (patient_id, treatment_type_id, recall_interval_days,
                 created_at, funding)
@@ -229,7 +234,8 @@ def fill_recalls(
             params,
         )
         params["c0"] = _first_id(cursor, "bookings_course", "patient_id", params["p0"], None)
-        cursor.execute(
+        _insert(
+            cursor,
             """
             INSERT INTO bookings_appointment (course_id, patient_id, practitioner_id, kind,
                 start_at, end_at, status, planned_units, override_reason, overridden_rules,
@@ -253,7 +259,8 @@ def fill_recalls(
             params,
         )
         params["a0"] = _first_id(cursor, "bookings_appointment", "course_id", params["c0"], None)
-        cursor.execute(
+        _insert(
+            cursor,
             """
             INSERT INTO reminders_recall (patient_id, course_id, treatment_type_id, kind,
                 source_appointment_id, due_on, last_injection_on, status,
@@ -319,3 +326,32 @@ def _first_id(
     if high - low + 1 != rows:
         raise RuntimeError(f"{table}: new ids are not one block; cannot number them")
     return int(low)
+
+
+def _insert(cursor: Any, sql: str, params: dict[str, Any]) -> None:
+    """Run a bulk ``INSERT … SELECT``, adding every column it does not name that has a
+    model default, with that default: a field added to a model later cannot break it."""
+    head = re.match(r"\s*INSERT INTO (\w+) \((.*?)\)\s*SELECT", sql, flags=re.S)
+    assert head is not None, sql
+    table, named = head.group(1), {c.strip() for c in head.group(2).split(",")}
+    model = next(m for m in apps.get_models() if m._meta.db_table == table)
+    extra: dict[str, Any] = {}
+    for field in model._meta.concrete_fields:
+        column = field.column
+        if not column or field.primary_key or column in named:
+            continue
+        if field.null and not field.has_default():
+            continue  # NULL is what the model gives it too
+        default = field.get_default()  # "" for a text field without one, as the ORM writes
+        if default is not None:
+            extra[column] = field.get_db_prep_save(default, connection)
+    if extra:
+        keys = {column: f"default_{column}" for column in extra}
+        columns = "".join(f", {column}" for column in extra)
+        values = "".join(f", %({key})s" for key in keys.values())
+        sql = sql.replace(head.group(2), head.group(2) + columns, 1)
+        select_end = re.compile(r"\n\s*FROM\s").search(sql, head.end())
+        assert select_end is not None, sql
+        sql = sql[: select_end.start()] + values + sql[select_end.start() :]
+        params = {**params, **{keys[c]: v for c, v in extra.items()}}
+    cursor.execute(sql, params)

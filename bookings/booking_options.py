@@ -12,7 +12,7 @@ from django.db.models import Case, Q, Value, When
 from bookings import pathway
 from bookings.day_parts import in_part
 from bookings.errors import PathwayError
-from bookings.models import LIVE_STATUSES, Appointment, Course, Patient
+from bookings.models import LIVE_STATUSES, Appointment, Course, Patient, Status
 from bookings.next_injection import first_safe_day
 from bookings.selectors import get_course_history, get_current_prescription, limits, list_slots
 from bookings.wording import kind_label
@@ -110,6 +110,8 @@ def get_picker_start(
     first day they allow, with the rule's words: weeks of "no free time" explain nothing.
     """
     today = clock.today()
+    if patient is not None and kind == Kind.REVIEW and moving is None:
+        return _review_start(asked=asked, treatment=treatment, patient=patient, today=today)
     if patient is None or kind != Kind.INJECTION:
         return PickerStart(asked, today)
     exclude_id = moving.pk if moving is not None else None
@@ -128,6 +130,37 @@ def get_picker_start(
         return PickerStart(asked, today, f"No injection can be booked within a year: {reason}")
     day = wait.from_on
     return PickerStart(day, day, f"Next injection from {day:%a} {day.day} {day:%b %Y}: {reason}")
+
+
+def _review_start(
+    *, asked: date, treatment: TreatmentType, patient: Patient, today: date
+) -> PickerStart:
+    """A touch-up review opens on its due date (the last injection + the review days).
+    The rules allow it earlier, so a day asked for other than today is shown as asked."""
+    if not treatment.review_after_days or asked != today:
+        return PickerStart(asked, today)
+    last = (
+        Appointment.objects.filter(
+            patient=patient,
+            course__treatment_type=treatment,
+            kind=Kind.INJECTION,
+            status=Status.COMPLETED,
+        )
+        .order_by("-start_at")
+        .values_list("start_at", flat=True)
+        .first()
+    )
+    if last is None:
+        return PickerStart(asked, today)
+    due = clock.local_date(last) + timedelta(days=treatment.review_after_days)
+    if due <= asked:
+        return PickerStart(asked, today)
+    return PickerStart(
+        due,
+        today,
+        f"Review due from {due:%a} {due.day} {due:%b %Y}, {treatment.review_after_days} days "
+        "after the injection, when its full effect shows.",
+    )
 
 
 def _planned_units(treatment: TreatmentType, moving: Appointment | None) -> int:

@@ -3,6 +3,7 @@
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -32,6 +33,11 @@ from bookings.wording import appointment_kind_label, kind_label
 from scheduler import bounds, clock
 from scheduler.models import Kind, TreatmentType
 from scheduler.selectors import list_qualified_practitioners
+from scheduler.time_format import clock_time
+
+
+def _clock(local: datetime) -> str:
+    return clock_time(local, clock=settings.CLINIC_CLOCK)
 
 
 def _first_day(request: HttpRequest) -> date:
@@ -275,7 +281,7 @@ def book_confirm(request: HttpRequest) -> HttpResponse:
     messages.success(
         request,
         f"Booked: {appointment_kind_label(appointment)} for {appointment.patient.full_name} "
-        f"with {appointment.practitioner.name}, {local:%a} {local.day} {local:%b at %H:%M}.",
+        f"with {appointment.practitioner.name}, {local:%a} {local.day} {local:%b} at {_clock(local)}.",
     )
     return redirect("patient", appointment.patient_id)
 
@@ -317,7 +323,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
                 local = clock.local(v["start"])
                 messages.success(
                     request,
-                    f"Moved to {local:%a} {local.day} {local:%b at %H:%M} "
+                    f"Moved to {local:%a} {local.day} {local:%b} at {_clock(local)} "
                     f"with {v['practitioner'].name}.",
                 )
                 return redirect(calendar_url(local.date()))

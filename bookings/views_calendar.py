@@ -67,7 +67,9 @@ def week_calendar(request: HttpRequest) -> HttpResponse:
     ids = {str(p.pk): p.pk for p in practitioners}
     chosen = ids.get(request.GET.get("practitioner", ""))
     if chosen is None and practitioners:
-        chosen = practitioners[0].pk
+        # A clinician who is in the calendar sees their own week first.
+        own = [p.pk for p in practitioners if p.user_id == request.user.pk]
+        chosen = own[0] if own else practitioners[0].pk
     now = clock.now()
     week = (
         get_week_calendar(practitioner_id=chosen, day=day, now=now) if chosen is not None else None

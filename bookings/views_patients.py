@@ -10,7 +10,7 @@ from bookings import actions, patients, roles, selectors
 from bookings.duplicates import list_possible_duplicates
 from bookings.forms import NoteForm, PatientEditForm, PatientRegisterForm
 from bookings.models import Patient, Status
-from bookings.next_step import get_next_booking
+from bookings.next_step import get_next_booking, is_review_pending
 from bookings.phones import InvalidPhone, display_phone
 from bookings.views import page, require
 from scheduler import clock
@@ -37,11 +37,30 @@ def _results(request: HttpRequest) -> dict[str, object]:
     }
 
 
+# Patients this signed-in user opened lately, newest first: the caller on the phone is
+# often the patient whose page was open a minute ago. Only ids, kept in the session.
+RECENT_KEY = "recent_patients"
+RECENT = 8
+
+
+def _remember(request: HttpRequest, patient_id: int) -> None:
+    recent = [pk for pk in request.session.get(RECENT_KEY, []) if pk != patient_id]
+    request.session[RECENT_KEY] = [patient_id, *recent][:RECENT]
+
+
+def _recent(request: HttpRequest) -> list[Patient]:
+    ids = [pk for pk in request.session.get(RECENT_KEY, []) if isinstance(pk, int)]
+    found = Patient.objects.in_bulk(ids) if ids else {}
+    return [found[pk] for pk in ids if pk in found]
+
+
 @require(roles.can_read)
 def patient_search(request: HttpRequest) -> HttpResponse:
     context = _results(request)
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "bookings/_patient_results.html", context)
+    if not context["query"]:
+        context["recent"] = _recent(request)
     return page(request, "bookings/patient_search.html", context)
 
 
@@ -102,7 +121,9 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require(roles.can_read)
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return patient_page(request, get_object_or_404(Patient, pk=pk))
+    patient = get_object_or_404(Patient, pk=pk)
+    _remember(request, patient.pk)
+    return patient_page(request, patient)
 
 
 def patient_page(
@@ -138,7 +159,13 @@ def patient_page(
                     "step": steps[c.pk][1],
                     "prescription": prescriptions.get(c.pk),
                     "next": get_next_booking(
-                        patient_id=patient.pk, treatment=c.treatment_type, step_code=steps[c.pk][0]
+                        patient_id=patient.pk,
+                        treatment=c.treatment_type,
+                        step_code=steps[c.pk][0],
+                        review_pending=is_review_pending(
+                            treatment=c.treatment_type,
+                            appointments=[a for a in appointments if a.course_id == c.pk],
+                        ),
                     ),
                 }
                 for c in courses

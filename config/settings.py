@@ -6,6 +6,7 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 from config.production import require_production_settings, require_sms_settings
 
@@ -138,6 +139,10 @@ CLINIC_PHONE = env.str("CLINIC_PHONE", default="+1 416 555 0199")
 CLINIC_TIME_ZONE = env.str("CLINIC_TIME_ZONE", default="America/Toronto")
 # Phone numbers typed without a country code are read as numbers of this region.
 CLINIC_PHONE_REGION = env.str("CLINIC_PHONE_REGION", default="CA")
+# How the pages write a time of day: "24h" (14:30) or "12h" (2:30 PM).
+CLINIC_CLOCK = env.str("CLINIC_CLOCK", default="24h")
+if CLINIC_CLOCK not in ("12h", "24h"):
+    raise ImproperlyConfigured(f"CLINIC_CLOCK must be 12h or 24h, not {CLINIC_CLOCK!r}.")
 
 LANGUAGE_CODE = "en-ca"
 TIME_ZONE = CLINIC_TIME_ZONE

@@ -10,3 +10,12 @@ document.addEventListener("keydown", function (event) {
   var panel = document.getElementById("panel");
   if (event.key === "Escape" && panel && panel.innerHTML) panel.innerHTML = "";
 });
+// Today's calendar opens scrolled to the current time, so the rest of the day is in view
+// without a scroll while the patient is on the phone.
+document.addEventListener("DOMContentLoaded", function () {
+  var line = document.querySelector(".now-line");
+  var scroller = line && line.closest(".cal-scroll");
+  if (!scroller) return;
+  var top = line.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
+  scroller.scrollTop = Math.max(0, top - scroller.clientHeight / 4);
+});

@@ -27,3 +27,15 @@ def test_each_step_books_the_kind_the_pathway_needs_next(step, therapeutic, kind
 @pytest.mark.parametrize("step", ["prescription_booked", "injection_booked", "something_new"])
 def test_a_course_waiting_on_a_booked_visit_offers_no_button(step):
     assert next_kind(step_code=step, requires_prescription=True) is None
+
+
+def test_a_cosmetic_course_with_an_injection_and_no_review_books_the_review_next():
+    assert (
+        next_kind(step_code="waiting_interval", requires_prescription=False, review_pending=True)
+        == Kind.REVIEW
+    )
+    # Once the next injection is booked, nothing more until it is given.
+    assert (
+        next_kind(step_code="injection_booked", requires_prescription=False, review_pending=True)
+        is None
+    )

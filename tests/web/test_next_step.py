@@ -141,3 +141,48 @@ def test_the_patient_page_costs_the_same_queries_for_one_course_or_five(
             start_at=datetime(2026, 3, day, 9, tzinfo=TZ),
         )
     assert count() == one
+
+
+def test_after_a_cosmetic_injection_the_button_books_the_review_from_its_due_date(
+    client_for, patient, doctor, frozen
+):
+    AppointmentFactory(
+        patient=patient,
+        practitioner=doctor,
+        treatment_code="frown-lines",
+        start_at=datetime(2026, 2, 23, 9, tzinfo=TZ),
+        status=Status.COMPLETED,
+    )
+    AppointmentFactory(
+        patient=patient,
+        practitioner=doctor,
+        treatment_code="frown-lines",
+        kind=Kind.INJECTION,
+        start_at=datetime(2026, 2, 23, 9, 30, tzinfo=TZ),
+        status=Status.COMPLETED,
+        units_given=20,
+    )
+    client = client_for("front_desk")
+    html = client.get(f"/patients/{patient.pk}/").content.decode()
+    assert "treatment=frown-lines&amp;kind=review" in html and "Book the review" in html
+    picker = client.get(
+        f"/book/?patient={patient.pk}&treatment=frown-lines&kind=review"
+    ).content.decode()
+    assert "Review due from Mon 9 Mar 2026, 14 days after the injection" in picker
+    assert "Free on Monday 9 March" in picker
+    assert "← Earlier" in picker
+    earlier = client.get(
+        f"/book/?patient={patient.pk}&treatment=frown-lines&kind=review&from=2026-03-03"
+    ).content.decode()
+    assert "Free on Tuesday 3 March" in earlier
+    # Booked, the review is no longer the next step: the next injection is.
+    AppointmentFactory(
+        patient=patient,
+        practitioner=doctor,
+        treatment_code="frown-lines",
+        kind=Kind.REVIEW,
+        start_at=datetime(2026, 3, 9, 9, tzinfo=TZ),
+        minutes=15,
+    )
+    after = client.get(f"/patients/{patient.pk}/").content.decode()
+    assert "treatment=frown-lines&amp;kind=injection" in after

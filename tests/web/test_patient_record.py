@@ -177,3 +177,21 @@ def test_the_api_carries_the_record_fields(client_for, patient):
     assert {"preferred_name", "address", "health_card_number", "insurance_member_number"} <= set(
         body
     )
+
+
+def test_the_search_page_lists_the_patients_opened_lately_newest_first(client_for):
+    first = PatientFactory(first_name="Ava", last_name="Chen")
+    second = PatientFactory(first_name="Noah", last_name="Tremblay", alerts="Needle-phobic")
+    never = PatientFactory(first_name="Zoe", last_name="Unseen")
+    client = client_for("front_desk")
+    assert "Recently opened" not in client.get("/patients/").content.decode()
+    for patient in (first, second, first):
+        client.get(f"/patients/{patient.pk}/")
+    html = client.get("/patients/").content.decode()
+    assert "Recently opened" in html
+    assert html.index("Chen, Ava") < html.index("Tremblay, Noah")
+    assert html.count("Chen, Ava") == 1 and "Unseen" not in html
+    assert 'title="Needle-phobic"' in html
+    assert never.pk  # opened by nobody, listed nowhere
+    # Another user's list is their own.
+    assert "Chen, Ava" not in client_for("clinician").get("/patients/").content.decode()

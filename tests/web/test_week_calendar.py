@@ -186,3 +186,14 @@ def test_an_unknown_practitioner_in_a_clicked_time_is_said_in_words(client_for, 
     response = client_for("front_desk").get(book_at_url(type("P", (), {"pk": 99999})(), at(3, 9)))
     assert response.status_code == 200
     assert "That practitioner is not in the calendar" in response.content.decode()
+
+
+def test_a_clinician_in_the_calendar_sees_their_own_week_first(client_for, users, doctor, frozen):
+    PractitionerFactory(name="Dr. Aaron First")
+    PractitionerFactory(name="Dr. Own Week", user=users["clinician"])
+    day = client_for("clinician").get("/calendar/?date=2026-03-04").content.decode()
+    assert 'href="/calendar/week/?date=2026-03-04">Week view</a>' in day
+    html = client_for("clinician").get("/calendar/week/").content.decode()
+    assert "Dr. Own Week: 2 Mar – 8 Mar 2026" in html
+    desk = client_for("front_desk").get("/calendar/week/").content.decode()
+    assert "Dr. Aaron First: 2 Mar – 8 Mar 2026" in desk
