@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 
@@ -39,21 +38,22 @@ class ReplyRefused(Exception):
 
 
 def compose_reply(*, words: str) -> str:
-    """The text as it leaves: the clinic's name, then the staff's words on one line."""
+    """The text as it leaves (templates/sms/staff_reply.txt): the clinic's name, then
+    the staff's words on one line."""
     cleaned = " ".join(words.split())
     if not cleaned:
         raise ReplyRefused("reply_empty", "Write a reply first.", field="body")
-    text = f"{settings.SMS_CLINIC_NAME}: {cleaned}"
     try:
-        length = texts.gsm7_length(text)
+        text = texts.render("staff_reply", words=cleaned)
     except texts.NotGsm7:
-        odd = next(c for c in text if c not in texts.GSM7_BASIC + texts.GSM7_EXTENDED)
+        odd = next(c for c in cleaned if c not in texts.GSM7_BASIC + texts.GSM7_EXTENDED)
         raise ReplyRefused(
             "reply_not_gsm7",
             f"“{odd}” cannot go in a plain text. Use straight quotes, a plain hyphen and "
             "no emoji, so the text stays one message.",
             field="body",
         ) from None
+    length = texts.gsm7_length(text)
     if length > texts.SEGMENT_LENGTH:
         raise ReplyRefused(
             "reply_too_long",
