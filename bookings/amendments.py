@@ -99,18 +99,20 @@ def _apply(appointment: Appointment, after: dict[str, Any]) -> None:
         rx.units_per_session = after.get("units_per_session", rx.units_per_session)
         rx.sessions = after.get("sessions", rx.sessions)
         rx.valid_until = after.get("valid_until", rx.valid_until)
-        if rx.units_per_session < 1 or rx.sessions < 1:
-            raise PathwayError("invalid_transition", "Units and sessions must be at least 1.")
+        if rx.units_per_session < 1:
+            raise FieldRefused("units_per_session", "Units per session must be at least 1.")
+        if rx.sessions < 1:
+            raise FieldRefused("sessions", "The number of sessions must be at least 1.")
         used = rx.injections.filter(status__in=LIVE_STATUSES).count()
         if rx.sessions < used:
-            raise PathwayError(
-                "invalid_transition",
+            raise FieldRefused(
+                "sessions",
                 f"{used} sessions of this prescription are already given or booked; "
                 "cancel one first, or keep at least that many.",
             )
         if rx.valid_until < rx.written_on:
-            raise PathwayError(
-                "invalid_transition", "“Valid until” cannot be before the prescription was written."
+            raise FieldRefused(
+                "valid_until", "“Valid until” cannot be before the prescription was written."
             )
         rx.save()
         return
@@ -144,10 +146,10 @@ def amend_outcome(
     )
     if appointment.status != Status.COMPLETED:
         raise PathwayError(
-            "invalid_transition", "Only the record of a completed appointment can be amended."
+            "not_completed", "Only the record of a completed appointment can be amended."
         )
     if not reason.strip():
-        raise PathwayError("invalid_transition", "Say why the record is amended.")
+        raise FieldRefused("reason", "Say why the record is amended.")
     current = recorded_values(appointment)
     after = {
         name: value
@@ -156,7 +158,7 @@ def amend_outcome(
     }
     if not after:
         raise PathwayError(
-            "invalid_transition", "Nothing to amend: every value is the same as recorded."
+            "nothing_to_amend", "Nothing to amend: every value is the same as recorded."
         )
     before = {name: _as_json(current[name]) for name in after}
     typed_before = {"lot": appointment.lot, "product": appointment.product}

@@ -34,6 +34,9 @@ RULE_CODES = frozenset(
         "authorization_exhausted",
         "product_expired",
         "invalid_input",
+        "not_completed",
+        "nothing_to_amend",
+        "undo_too_late",
     }
 )
 

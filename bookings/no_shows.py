@@ -63,7 +63,7 @@ def undo_no_show(*, appointment: Appointment, by: Actor) -> Appointment:
     mark = _last_mark(appointment)
     if get_no_show_undo_until(appointment=appointment) is None or mark is None:
         raise PathwayError(
-            "invalid_transition",
+            "undo_too_late",
             "A no-show can only be undone on the day it was marked; "
             "after that, book the patient again.",
         )

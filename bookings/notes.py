@@ -8,7 +8,7 @@ its length; here the note is tied to the right patient.
 from django.db import transaction
 
 from bookings import roles
-from bookings.errors import PathwayError
+from bookings.errors import FieldRefused
 from bookings.models import Appointment, Note, Patient
 from bookings.roles import Actor
 
@@ -19,9 +19,9 @@ def add_note(
 ) -> Note:
     """Add a note to the patient, or to one of the patient's appointments."""
     if appointment is not None and appointment.patient_id != patient.pk:
-        raise PathwayError("not_allowed", "That appointment belongs to another patient.")
+        raise FieldRefused("appointment", "That appointment belongs to another patient.")
     if not text.strip():
-        raise PathwayError("not_allowed", "Write the note before adding it.")
+        raise FieldRefused("text", "Write the note before adding it.")
     return Note.objects.create(
         patient=patient,
         appointment=appointment,

@@ -25,7 +25,7 @@ def record_outcome(appointment: Appointment, by: Actor, outcome: dict[str, Any])
 def _require(outcome: dict[str, Any], name: str, words: str) -> Any:
     value = outcome.get(name)
     if value in (None, ""):
-        raise PathwayError("invalid_transition", f"Enter the {words} to complete the appointment.")
+        raise FieldRefused(name, f"Enter the {words} to complete the appointment.")
     return value
 
 
@@ -66,10 +66,12 @@ def _complete_prescription(appointment: Appointment, by: Actor, outcome: dict[st
     )
     if isinstance(valid_until, str):
         valid_until = date.fromisoformat(valid_until)
-    if units < 1 or sessions < 1:
-        raise PathwayError("invalid_transition", "Units and sessions must be at least 1.")
+    if units < 1:
+        raise FieldRefused("units_per_session", "Units per session must be at least 1.")
+    if sessions < 1:
+        raise FieldRefused("sessions", "The number of sessions must be at least 1.")
     if valid_until < written_on:
-        raise PathwayError("invalid_transition", "“Valid until” cannot be before today.")
+        raise FieldRefused("valid_until", "“Valid until” cannot be before today.")
     Prescription.objects.create(
         course=course,
         appointment=appointment,

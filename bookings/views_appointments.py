@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from bookings import amendments, no_shows, roles, services
 from bookings.actions import get_appointment_actions
 from bookings.audit_lines import list_record_lines, rules_in_words
-from bookings.errors import PathwayError
+from bookings.errors import FieldRefused, PathwayError
 from bookings.forms import (
     CANCEL_REASONS,
     PRODUCTS,
@@ -31,6 +31,19 @@ from bookings.views import back_to, header, page, require, safe_next
 from bookings.wording import appointment_kind_label
 from scheduler import clock
 from scheduler.models import Kind
+
+
+def _refused_field(exc: PathwayError, *forms_: forms.Form) -> bool:
+    """Show a refused value by its field, as the form's own check would; False if not one.
+
+    The services check what needs the database (a lot, a vial, sessions already used);
+    the clinician reads why next to what they typed, like any other field error.
+    """
+    if not isinstance(exc, FieldRefused):
+        return False
+    owner = next((form for form in forms_ if exc.field in form.fields), forms_[0])
+    owner.add_error(exc.field if exc.field in owner.fields else None, exc.message)
+    return True
 
 
 def _get(pk: int) -> Appointment:
@@ -200,7 +213,8 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
         except PathwayError as exc:
             if exc.status == 403:
                 raise PermissionDenied(exc.message) from exc
-            error = exc
+            if not _refused_field(exc, form):
+                error = exc
         else:
             messages.success(
                 request,
@@ -240,7 +254,8 @@ def amend(request: HttpRequest, pk: int) -> HttpResponse:
         except PathwayError as exc:
             if exc.status == 403:
                 raise PermissionDenied(exc.message) from exc
-            error = exc
+            if not _refused_field(exc, form, why):
+                error = exc
         else:
             messages.success(request, "The record is amended; the earlier values are kept.")
             return back_to(request, reverse("appointment", args=[pk]))

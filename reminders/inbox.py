@@ -133,10 +133,7 @@ def undo_call_back(*, patient: Patient, by: Actor) -> int:
     Patient.objects.select_for_update().get(pk=patient.pk)  # one undo at a time
     entry = _undoable_call_back(patient)
     if entry is None:
-        raise PathwayError(
-            "invalid_transition",
-            "Only a call back recorded today can be undone.",
-        )
+        raise PathwayError("undo_too_late", "Only a call back recorded today can be undone.")
     user = by if getattr(by, "is_authenticated", False) else None
     restored = 0
     for pk, at in entry.detail.get("requested_at", {}).items():

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, Q, Value, When
 
-from bookings.errors import PathwayError
+from bookings.errors import FieldRefused, PathwayError
 from bookings.events import Event
 from bookings.models import Appointment
 from bookings.roles import Actor, recorded_by
@@ -114,7 +114,7 @@ def dismiss_recall(*, recall: Recall, by: Actor, reason: str) -> Recall:
     """Staff take a recall off the list, saying why; its unsent SMS are withdrawn."""
     reason = reason.strip()
     if not reason:
-        raise PathwayError("not_allowed", "Say why this recall is dismissed.")
+        raise FieldRefused("reason", "Say why this recall is dismissed.")
     recall = Recall.objects.select_for_update().get(pk=recall.pk)
     if not recall.is_open:
         raise PathwayError(

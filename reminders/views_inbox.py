@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from bookings import roles
-from bookings.errors import PathwayError
+from bookings.errors import FieldRefused, PathwayError
 from bookings.models import Patient
 from bookings.phones import display_phone
 from bookings.views import back_to, page, require, safe_next
@@ -106,11 +106,11 @@ def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             dismiss_recall(recall=recall, by=request.user, reason=form.cleaned_data["reason"])
-        except PathwayError as exc:
-            if exc.code != "not_allowed":
-                messages.error(request, exc.message)
-                return back_to(request, patient_url)
+        except FieldRefused as exc:
             form.add_error("reason", exc.message)
+        except PathwayError as exc:
+            messages.error(request, exc.message)
+            return back_to(request, patient_url)
         else:
             messages.success(
                 request, f"The {recall.get_kind_display().lower()} recall is dismissed."

@@ -389,7 +389,7 @@ def test_only_a_completed_appointment_can_be_amended(clinician):
     injection = injection_today(PatientFactory())
     response = act(clinician, injection.pk, "amend", units=140, reason="x")
     assert response.status_code == 400
-    assert response.json()["code"] == "invalid_transition"
+    assert response.json()["code"] == "not_completed"
 
 
 def test_an_exam_diagnosis_can_be_amended(clinician):
@@ -418,7 +418,7 @@ def test_an_amendment_that_changes_nothing_is_refused(clinician):
     injection = recorded_injection(clinician)
     response = act(clinician, injection.pk, "amend", units=150, reason="Checking")
     assert response.status_code == 400
-    assert response.json()["code"] == "invalid_transition"
+    assert response.json()["code"] == "nothing_to_amend"
     assert not AuditEntry.objects.filter(appointment=injection, action="amended").exists()
 
 
@@ -439,7 +439,9 @@ def test_a_prescription_cannot_be_amended_below_the_sessions_already_booked(
         assert booked.status_code == 201, booked.json()
     response = act(clinician, rx.appointment.pk, "amend", sessions=1, reason="Fewer")
     assert response.status_code == 400
-    assert "2 sessions" in response.json()["detail"]
+    # A field error, said by the field it is about.
+    (words,) = response.json()["sessions"]
+    assert "2 sessions" in words
     rx.refresh_from_db()
     assert rx.sessions == 4
 

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from bookings import services
-from bookings.errors import PathwayError
+from bookings.errors import FieldRefused, PathwayError
 from bookings.events import Event
 from bookings.models import Status
 from reminders.models import Message, MessageStatus, Recall, RecallKind, RecallStatus
@@ -180,8 +180,9 @@ def test_staff_dismiss_a_recall_with_a_reason_and_its_unsent_sms_is_withdrawn(fr
 
 def test_a_recall_cannot_be_dismissed_without_a_reason_or_twice(front_desk):
     recall = make_recall(due_on=date(2025, 5, 1))
-    with pytest.raises(PathwayError):
+    with pytest.raises(FieldRefused) as blank:
         dismiss_recall(recall=recall, by=front_desk, reason=" ")
+    assert blank.value.as_json() == {"reason": ["Say why this recall is dismissed."]}
     dismiss_recall(recall=recall, by=front_desk, reason="deceased")
     with pytest.raises(PathwayError) as refused:
         dismiss_recall(recall=recall, by=front_desk, reason="again")

@@ -7,7 +7,9 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
+from bookings.errors import PathwayError
 from bookings.models import AuditEntry, Status
+from reminders.inbox import undo_call_back
 from reminders.models import InboundAction, InboundMessage, Recall, RecallKind, RecallStatus
 from scheduler.models import Kind
 from tests.factories import AppointmentFactory
@@ -135,7 +137,7 @@ def test_the_api_undoes_a_no_show_the_same_day_only(users, missed):
         assert api.post(f"{url}/no-show/").status_code == 200
     with time_machine.travel(NEXT_MORNING, tick=False):
         late = api.post(f"{url}/undo-no-show/")
-    assert late.status_code == 400 and late.json()["code"] == "invalid_transition"
+    assert late.status_code == 400 and late.json()["code"] == "undo_too_late"
     manager = APIClient()
     manager.force_authenticate(users["manager"])
     assert manager.post(f"{url}/undo-no-show/").status_code == 403
@@ -199,7 +201,7 @@ def test_a_call_back_is_undone_the_same_day_and_waits_again(client_for, patient,
     ]
 
 
-def test_a_call_back_cannot_be_undone_the_next_day(client_for, patient, asked):
+def test_a_call_back_cannot_be_undone_the_next_day(client_for, users, patient, asked):
     client = client_for("front_desk")
     with time_machine.travel(LATER_THAT_DAY, tick=False):
         client.post(f"/inbox/call-backs/{patient.pk}/done/", {"confirm": "yes"})
@@ -207,6 +209,9 @@ def test_a_call_back_cannot_be_undone_the_next_day(client_for, patient, asked):
         assert "Undo the call back" not in client.get(f"/patients/{patient.pk}/").content.decode()
         response = client.post(f"/inbox/call-backs/{patient.pk}/undo/", follow=True)
     assert "Only a call back recorded today can be undone." in response.content.decode()
+    with time_machine.travel(NEXT_MORNING, tick=False), pytest.raises(PathwayError) as late:
+        undo_call_back(patient=patient, by=users["front_desk"])
+    assert late.value.code == "undo_too_late"
     patient.refresh_from_db()
     assert patient.callback_requested_at is None
     assert AuditEntry.objects.filter(action="call_back_undone").count() == 0
