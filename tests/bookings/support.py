@@ -1,22 +1,12 @@
-"""Helpers for the bookings tests: clients by role, clinic times, API bookings."""
+"""Helpers for the bookings tests: clients by role and API bookings (times: tests/clock.py)."""
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from rest_framework.response import Response
 from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
-
-TZ = ZoneInfo("America/Toronto")
-# Monday 2 March 2026, 08:00 in the clinic: before opening, the whole week ahead.
-NOW = datetime(2026, 3, 2, 8, 0, tzinfo=TZ)
-
-
-def at(y: int, m: int, d: int, h: int = 10, mi: int = 0) -> datetime:
-    """A clinic wall-clock time."""
-    return datetime(y, m, d, h, mi, tzinfo=TZ)
 
 
 def client_for(role: str | None, username: str | None = None) -> APIClient:

@@ -10,7 +10,7 @@ from bookings.errors import PathwayError
 from bookings.models import Status
 from bookings.no_shows import mark_no_show
 from scheduler.models import Kind
-from tests.bookings.support import NOW, at
+from tests.clock import NOW, at
 from tests.factories import AppointmentFactory, UserFactory
 
 LIVE = [Status.BOOKED, Status.CONFIRMED, Status.CHECKED_IN]

@@ -1,15 +1,15 @@
 """The whole therapeutic pathway over the API, as an integrator would drive it."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from rest_framework.test import APIClient
 
+from tests.clock import NOW, TZ
+from tests.clock import at as clock_at
 from tests.factories import PatientFactory, PractitionerFactory, UserFactory
 
-TZ = ZoneInfo("America/Toronto")
 pytestmark = pytest.mark.django_db
 
 
@@ -20,10 +20,11 @@ def client_for(role: str) -> APIClient:
 
 
 def at(day: int, hour: int, minute: int = 0, month: int = 3) -> str:
-    return datetime(2026, month, day, hour, minute, tzinfo=TZ).isoformat()
+    """A clinic time in 2026, as the API takes it."""
+    return clock_at(2026, month, day, hour, minute).isoformat()
 
 
-@time_machine.travel(datetime(2026, 3, 2, 8, 0, tzinfo=TZ), tick=False)
+@time_machine.travel(NOW, tick=False)
 def test_therapeutic_pathway_exam_then_prescription_then_injection():
     desk, clinician = client_for("front_desk"), client_for("clinician")
     doctor = PractitionerFactory()

@@ -3,11 +3,11 @@
 from datetime import date, time
 
 import pytest
-import time_machine
 
 from bookings.models import Appointment, AuditEntry, Course, Status
 from scheduler.models import Kind, Role, TimeOff
-from tests.bookings.support import NOW, act, at, book, client_for
+from tests.bookings.support import act, book, client_for
+from tests.clock import at
 from tests.factories import (
     AppointmentFactory,
     PatientFactory,
@@ -15,13 +15,7 @@ from tests.factories import (
     PrescriptionFactory,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _monday_morning():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 @pytest.fixture

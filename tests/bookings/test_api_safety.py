@@ -2,16 +2,16 @@
 recording an injection is checked like booking it, and a record can be amended."""
 
 import pytest
-import time_machine
 
 from bookings.models import Appointment, AuditEntry, Status
 from scheduler.models import Kind
-from tests.bookings.support import NOW, act, at, book, client_for
+from tests.bookings.support import act, book, client_for
 from tests.bookings.test_api_rules import (
     cosmetic_patient_injected,
     given_injection,
     written_prescription,
 )
+from tests.clock import at
 from tests.factories import (
     AppointmentFactory,
     LotFactory,
@@ -20,13 +20,7 @@ from tests.factories import (
     PrescriptionFactory,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _monday_morning():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 @pytest.fixture

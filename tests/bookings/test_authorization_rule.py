@@ -2,7 +2,6 @@
 
 from datetime import UTC, date, datetime, timedelta
 from itertools import count
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -17,14 +16,10 @@ from bookings.pathway import (
     apply_overrides,
     check_safety,
 )
+from tests.clock import at
 
-TZ = ZoneInfo("America/Toronto")
 MIGRAINE = Treatment("migraine", "Migraines and headaches", True, 84)
 _ids = count(1)
-
-
-def at(y: int, m: int, d: int, h: int = 10, mi: int = 0) -> datetime:
-    return datetime(y, m, d, h, mi, tzinfo=TZ)
 
 
 def approval(

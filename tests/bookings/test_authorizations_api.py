@@ -1,21 +1,15 @@
 """/api/v1/authorizations/ and a course's funding: who may write, usage, bad input."""
 
 import pytest
-import time_machine
 
 from bookings.models import AuditEntry, Authorization, Course, Funding
-from tests.bookings.support import NOW, at, book, client_for
+from tests.bookings.support import book, client_for
 from tests.bookings.test_api_rules import written_prescription
+from tests.clock import at
 from tests.factories import PatientFactory, PractitionerFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 URL = "/api/v1/authorizations/"
-
-
-@pytest.fixture(autouse=True)
-def _monday_morning():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture

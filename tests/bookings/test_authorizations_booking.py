@@ -8,7 +8,6 @@ audit trail (docs/rules.md#authorizations).
 from datetime import date
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -17,8 +16,9 @@ from bookings.booking_options import get_picker_start
 from bookings.models import Appointment, AuditEntry, Authorization, Funding, Status
 from bookings.selectors import get_course_history, list_slots
 from scheduler.models import Kind
-from tests.bookings.support import NOW, act, at, book, client_for
+from tests.bookings.support import act, book, client_for
 from tests.bookings.test_api_rules import written_prescription
+from tests.clock import NOW, at
 from tests.factories import (
     AppointmentFactory,
     PatientFactory,
@@ -28,13 +28,7 @@ from tests.factories import (
     treatment,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _monday_morning():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 @pytest.fixture

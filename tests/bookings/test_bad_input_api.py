@@ -8,21 +8,15 @@ run on SQLite too, where the answer must be the same.
 from datetime import date
 
 import pytest
-import time_machine
 
 from bookings.models import Appointment, AuditEntry, Patient, Prescription, Status
 from reminders.models import Recall, RecallKind
 from scheduler.models import Kind
-from tests.bookings.support import NOW, act, at, book, client_for
+from tests.bookings.support import act, book, client_for
+from tests.clock import at
 from tests.factories import AppointmentFactory, PatientFactory, PractitionerFactory, treatment
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _monday_morning():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from bookings import services
 from bookings.errors import PatientBusy, SlotTaken
 from bookings.models import Appointment, Course, Status
 from scheduler.models import Kind
-from tests.bookings.support import NOW, at
+from tests.clock import NOW, at
 from tests.factories import (
     AppointmentFactory,
     PatientFactory,

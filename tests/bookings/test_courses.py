@@ -1,20 +1,14 @@
 """Courses over the API: the pathway step per course, and the clinician's recall interval."""
 
 import pytest
-import time_machine
 
 from bookings.models import Status
 from scheduler.models import Kind
-from tests.bookings.support import NOW, at, client_for
+from tests.bookings.support import client_for
+from tests.clock import at
 from tests.factories import AppointmentFactory, PatientFactory, PrescriptionFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _monday_morning():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def test_each_course_shows_its_step_and_prescription():

@@ -7,7 +7,8 @@ import time_machine
 
 from bookings.models import Appointment, Status
 from scheduler.models import Kind
-from tests.bookings.support import NOW, act, at, book, client_for
+from tests.bookings.support import act, book, client_for
+from tests.clock import NOW, at
 from tests.factories import AppointmentFactory, PatientFactory, PractitionerFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,25 +5,19 @@ import re
 from pathlib import Path
 
 import pytest
-import time_machine
 
 from bookings import amendments, notes, services
 from bookings.errors import RULE_CODES, FieldRefused
 from bookings.models import Prescription
 from scheduler.models import Kind
-from tests.bookings.support import NOW, act, at, client_for
+from tests.bookings.support import act, client_for
 from tests.bookings.test_api_rules import written_prescription
+from tests.clock import at
 from tests.factories import AppointmentFactory, PatientFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 RULES_DOC = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
-
-
-@pytest.fixture(autouse=True)
-def _monday_morning():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def prescription_visit(patient=None):

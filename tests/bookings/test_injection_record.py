@@ -14,8 +14,9 @@ from bookings import lots
 from bookings.injection_record import lot_expired, sites_problem, vial_past_use_by
 from bookings.models import Appointment, AuditEntry, Status
 from scheduler.models import InjectionSite, Lot, OpenedVial
-from tests.bookings.support import act, at, client_for
+from tests.bookings.support import act, client_for
 from tests.bookings.test_api_rules import written_prescription
+from tests.clock import at
 from tests.factories import AppointmentFactory, LotFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db

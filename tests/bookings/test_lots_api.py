@@ -12,11 +12,12 @@ from bookings import lots
 from bookings.lots_read import list_lot_patients
 from bookings.models import Status
 from scheduler.models import Lot
-from tests.bookings.support import NOW, act, at, client_for
+from tests.bookings.support import act, client_for
 from tests.bookings.test_api_rules import written_prescription
+from tests.clock import at
 from tests.factories import AppointmentFactory, LotFactory, PatientFactory, PractitionerFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 NEW_LOT = {
     "product": "Botox",
@@ -25,12 +26,6 @@ NEW_LOT = {
     "vials_received": 2,
     "units_per_vial": 100,
 }
-
-
-@pytest.fixture(autouse=True)
-def _monday_morning():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.mark.parametrize("role", ["clinician", "manager"])

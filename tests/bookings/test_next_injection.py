@@ -2,12 +2,11 @@
 
 from datetime import date, datetime, timedelta
 from itertools import count
-from zoneinfo import ZoneInfo
 
 from bookings.next_injection import first_safe_day
 from bookings.pathway import CourseHistory, Limits, Treatment, Visit
+from tests.clock import TZ
 
-TZ = ZoneInfo("America/Toronto")
 FROWN = Treatment("frown-lines", "Frown lines", False, 90)
 _ids = count(1)
 

@@ -2,7 +2,6 @@
 
 from datetime import UTC, date, datetime, timedelta
 from itertools import count
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -19,18 +18,14 @@ from bookings.pathway import (
     check_safety,
     next_step,
 )
+from tests.clock import at
 
-TZ = ZoneInfo("America/Toronto")
 MIGRAINE = Treatment("migraine", "Migraines and headaches", True, 84)
 NECK = Treatment("neck-pain", "Neck pain", True, 84)
 HYPERHIDROSIS = Treatment("hyperhidrosis", "Excessive sweating (hyperhidrosis)", True, 112)
 FROWN = Treatment("frown-lines", "Frown lines", False, 90)
 LIMITS = Limits()
 _ids = count(1)
-
-
-def at(y: int, m: int, d: int, h: int = 10, mi: int = 0) -> datetime:
-    return datetime(y, m, d, h, mi, tzinfo=TZ)
 
 
 def visit(

@@ -6,7 +6,8 @@ import pytest
 import time_machine
 
 from bookings.models import Patient
-from tests.bookings.support import TZ, client_for
+from tests.bookings.support import client_for
+from tests.clock import TZ
 from tests.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db

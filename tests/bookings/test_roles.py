@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
 from bookings.models import Appointment, Status
-from tests.bookings.support import NOW, at
+from tests.clock import NOW, at
 from tests.factories import AppointmentFactory, PatientFactory, PractitionerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,14 +3,14 @@
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-import time_machine
 
 from bookings.models import Appointment, Status
 from bookings.selectors import get_busy, list_slots
 from scheduler.models import Kind, TimeOff
 from scheduler.selectors import range_bounds
 from scheduler.slots import to_micros
-from tests.bookings.support import NOW, at, client_for
+from tests.bookings.support import client_for
+from tests.clock import NOW, at
 from tests.factories import (
     AppointmentFactory,
     PatientFactory,
@@ -19,15 +19,9 @@ from tests.factories import (
     treatment,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 FIRST, LAST = date(2026, 3, 2), date(2026, 3, 29)  # 28 days, the spring-forward inside
 HALF_HOUR = timedelta(minutes=30)
-
-
-@pytest.fixture(autouse=True)
-def _monday_morning():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture

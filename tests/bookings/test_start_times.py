@@ -8,7 +8,8 @@ import time_machine
 from bookings.errors import PathwayError
 from bookings.models import Appointment
 from bookings.start_times import check_on_grid, clinic_moment
-from tests.bookings.support import NOW, TZ, act, at, book, client_for
+from tests.bookings.support import act, book, client_for
+from tests.clock import NOW, TZ, at
 from tests.factories import AppointmentFactory, PatientFactory, PractitionerFactory
 
 # --- the rules, without a database -------------------------------------------------

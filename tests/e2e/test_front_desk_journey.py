@@ -8,7 +8,6 @@ the browser keeps its own clock and would drop session cookies that already expi
 
 import re
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -16,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from bookings import services
 from bookings.models import Appointment, Status
+from tests.clock import TZ
 from tests.factories import (
     LotFactory,
     PatientFactory,
@@ -24,7 +24,6 @@ from tests.factories import (
     treatment,
 )
 
-TZ = ZoneInfo("America/Toronto")
 PASSWORD = "pw-for-tests-1"
 
 pytestmark = [

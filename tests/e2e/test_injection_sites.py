@@ -7,7 +7,6 @@ is kept beside the units given, and the record keeps every site with the lot and
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -16,6 +15,7 @@ from playwright.sync_api import expect
 from bookings import lots
 from bookings.models import Appointment, Status
 from tests.bookings.test_api_rules import diagnosed_exam
+from tests.clock import TZ
 from tests.e2e.test_front_desk_journey import log_in
 from tests.factories import (
     AppointmentFactory,
@@ -25,8 +25,6 @@ from tests.factories import (
     PrescriptionFactory,
     UserFactory,
 )
-
-TZ = ZoneInfo("America/Toronto")
 
 pytestmark = [
     pytest.mark.browser,

@@ -7,7 +7,6 @@ reason that stays in the audit trail.
 """
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -15,10 +14,9 @@ from playwright.sync_api import Page, expect
 
 from bookings.models import Appointment, AuditEntry, Funding
 from tests.bookings.test_api_rules import diagnosed_exam
+from tests.clock import TZ
 from tests.e2e.test_front_desk_journey import choose_slot, log_in
 from tests.factories import PatientFactory, PractitionerFactory, PrescriptionFactory, UserFactory
-
-TZ = ZoneInfo("America/Toronto")
 
 pytestmark = [
     pytest.mark.browser,

@@ -6,7 +6,6 @@ cookies that already expired.
 """
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -14,9 +13,9 @@ from playwright.sync_api import expect
 
 from reminders.models import InboundAction, InboundMessage, Message, Purpose
 from reminders.sending import send_sms
+from tests.clock import TZ
 from tests.factories import PatientFactory, UserFactory
 
-TZ = ZoneInfo("America/Toronto")
 PASSWORD = "pw-for-tests-1"
 
 pytestmark = [

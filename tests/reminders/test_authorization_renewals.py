@@ -6,23 +6,16 @@ import io
 from datetime import date
 
 import pytest
-import time_machine
 from django.test import Client
 
 from bookings.models import Authorization, Course, Funding
 from bookings.renewals import list_renewals
-from tests.bookings.support import NOW, at
 from tests.bookings.test_api_rules import given_injection
+from tests.clock import at
 from tests.factories import PatientFactory, UserFactory, course_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 TODAY = date(2026, 3, 2)
-
-
-@pytest.fixture(autouse=True)
-def _monday_morning():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def insured(last_name: str, *, funding: str = Funding.INSURANCE) -> Course:

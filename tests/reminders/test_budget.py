@@ -2,7 +2,7 @@
 
 import threading
 import time as time_module
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 import time_machine
@@ -15,18 +15,14 @@ from reminders.models import Message, MessageStatus, Purpose
 from reminders.sending import send_sms
 from reminders.windows import QuietHours
 from scheduler import clock
+from tests.clock import on
 from tests.factories import PatientFactory
 
 from .conftest import make_injection, make_message
 
 MONDAY = date(2026, 3, 2)
-NINE = time(9)
 NO_QUIET = QuietHours.parse("")
 QUIET = QuietHours.parse("20:00-09:00")
-
-
-def at(day: date, hour: time = NINE) -> datetime:
-    return clock.at(day, hour)
 
 
 # --- the rule alone, no database ---------------------------------------------------------
@@ -34,7 +30,7 @@ def at(day: date, hour: time = NINE) -> datetime:
 
 def test_a_first_text_of_the_day_may_go():
     verdict = budget.decide(
-        now=at(MONDAY), texted_at=[], more_important_waiting=False, per_day=1, per_week=3,
+        now=on(MONDAY, 9), texted_at=[], more_important_waiting=False, per_day=1, per_week=3,
         quiet=QUIET,
     )  # fmt: skip
     assert verdict.send
@@ -42,11 +38,11 @@ def test_a_first_text_of_the_day_may_go():
 
 def test_a_second_text_the_same_day_waits_for_the_next_days_window():
     verdict = budget.decide(
-        now=at(MONDAY, time(15)), texted_at=[at(MONDAY)], more_important_waiting=False,
+        now=on(MONDAY, 15), texted_at=[on(MONDAY, 9)], more_important_waiting=False,
         per_day=1, per_week=3, quiet=QUIET,
     )  # fmt: skip
     assert not verdict.send
-    assert verdict.wait_until == at(MONDAY + timedelta(days=1))
+    assert verdict.wait_until == on(MONDAY + timedelta(days=1), 9)
     assert (
         verdict.reason
         == "Waiting: this patient's limit of 1 text a day is reached; goes Tue 3 Mar 09:00."
@@ -54,32 +50,32 @@ def test_a_second_text_the_same_day_waits_for_the_next_days_window():
 
 
 def test_the_week_is_a_rolling_seven_days():
-    sent = [at(MONDAY, time(10)), at(MONDAY + timedelta(days=1)), at(MONDAY + timedelta(days=2))]
+    sent = [on(MONDAY, 10), on(MONDAY + timedelta(days=1), 9), on(MONDAY + timedelta(days=2), 9)]
     verdict = budget.decide(
-        now=at(MONDAY + timedelta(days=3)), texted_at=sent, more_important_waiting=False,
+        now=on(MONDAY + timedelta(days=3), 9), texted_at=sent, more_important_waiting=False,
         per_day=1, per_week=3, quiet=QUIET,
     )  # fmt: skip
     assert not verdict.send
-    assert verdict.wait_until == at(MONDAY + timedelta(days=7), time(10))
+    assert verdict.wait_until == on(MONDAY + timedelta(days=7), 10)
     assert "3 texts in 7 days" in verdict.reason
 
 
 def test_a_week_freed_in_quiet_hours_waits_for_the_window():
     sent = [
-        at(MONDAY, time(19, 59)),
-        at(MONDAY + timedelta(days=1)),
-        at(MONDAY + timedelta(days=2)),
+        on(MONDAY, 19, 59),
+        on(MONDAY + timedelta(days=1), 9),
+        on(MONDAY + timedelta(days=2), 9),
     ]
     when = budget.next_allowed_at(
-        now=at(MONDAY + timedelta(days=3)), texted_at=sent, per_day=1, per_week=3,
+        now=on(MONDAY + timedelta(days=3), 9), texted_at=sent, per_day=1, per_week=3,
         quiet=QuietHours.parse("19:00-09:00"),
     )  # fmt: skip
-    assert when == at(MONDAY + timedelta(days=8))
+    assert when == on(MONDAY + timedelta(days=8), 9)
 
 
 def test_a_more_important_text_due_now_goes_first():
     verdict = budget.decide(
-        now=at(MONDAY), texted_at=[], more_important_waiting=True, per_day=1, per_week=3,
+        now=on(MONDAY, 9), texted_at=[], more_important_waiting=True, per_day=1, per_week=3,
         quiet=QUIET,
     )  # fmt: skip
     assert not verdict.send
@@ -87,9 +83,9 @@ def test_a_more_important_text_due_now_goes_first():
 
 
 def test_zero_turns_a_limit_off():
-    sent = [at(MONDAY, time(h)) for h in (9, 10, 11, 12)]
+    sent = [on(MONDAY, h) for h in (9, 10, 11, 12)]
     assert budget.decide(
-        now=at(MONDAY, time(13)), texted_at=sent, more_important_waiting=False, per_day=0,
+        now=on(MONDAY, 13), texted_at=sent, more_important_waiting=False, per_day=0,
         per_week=0, quiet=QUIET,
     ).send  # fmt: skip
 
@@ -129,7 +125,7 @@ def test_four_texts_due_one_day_go_one_a_day_in_order_of_importance_and_none_is_
     sms_settings.SMS_QUIET_HOURS = "20:00-09:00"
     sms_settings.SMS_MAX_PER_DAY = 1
     sms_settings.SMS_MAX_PER_WEEK = 3
-    with time_machine.travel(at(MONDAY, time(8)), tick=False):
+    with time_machine.travel(on(MONDAY, 8), tick=False):
         patient = PatientFactory()
         appointment = make_injection(patient, on=MONDAY + timedelta(days=1), status=Status.BOOKED)
         for purpose in (
@@ -137,17 +133,17 @@ def test_four_texts_due_one_day_go_one_a_day_in_order_of_importance_and_none_is_
             Purpose.WAITLIST_OFFER,
             Purpose.BOOKING_CONFIRMATION,
         ):
-            make_message(patient, purpose=purpose, send_after=at(MONDAY))
+            make_message(patient, purpose=purpose, send_after=on(MONDAY, 9))
         make_message(
             patient,
             purpose=Purpose.APPOINTMENT_REMINDER,
             appointment=appointment,
-            send_after=at(MONDAY),
+            send_after=on(MONDAY, 9),
         )
     sent_on: dict[str, date] = {}
     for day in range(14):
-        for hour in (NINE, time(13), time(19)):
-            with time_machine.travel(at(MONDAY + timedelta(days=day), hour), tick=False):
+        for hour in (9, 13, 19):
+            with time_machine.travel(on(MONDAY + timedelta(days=day), hour), tick=False):
                 send_all_due()
     for message in Message.objects.all():
         assert message.status == MessageStatus.SENT, message.purpose
@@ -167,7 +163,7 @@ def test_four_texts_due_one_day_go_one_a_day_in_order_of_importance_and_none_is_
 @pytest.mark.django_db
 def test_a_text_over_budget_waits_in_the_outbox_with_its_reason_for_staff(sms_settings):
     sms_settings.SMS_MAX_PER_DAY = 1
-    with time_machine.travel(at(MONDAY, time(10)), tick=False):
+    with time_machine.travel(on(MONDAY, 10), tick=False):
         patient = PatientFactory()
         first = make_message(patient, purpose=Purpose.RECALL_DUE)
         second = make_message(patient, purpose=Purpose.REVIEW)
@@ -178,7 +174,7 @@ def test_a_text_over_budget_waits_in_the_outbox_with_its_reason_for_staff(sms_se
     assert second.send_after == clock.at(MONDAY + timedelta(days=1), time(0))
     problem = describe_sms_problem(second.status, second.error_code, second.error_message)
     assert problem.startswith("Waiting: this patient's limit of 1 text a day is reached")
-    with time_machine.travel(at(MONDAY + timedelta(days=1), time(10)), tick=False):
+    with time_machine.travel(on(MONDAY + timedelta(days=1), 10), tick=False):
         assert send_sms(message_id=second.pk) == MessageStatus.SENT
     second.refresh_from_db()
     assert second.error_message == ""  # the wait is over, so is its reason
@@ -187,7 +183,7 @@ def test_a_text_over_budget_waits_in_the_outbox_with_its_reason_for_staff(sms_se
 @pytest.mark.django_db
 def test_a_staff_reply_is_not_counted_and_does_not_use_up_the_budget(sms_settings):
     sms_settings.SMS_MAX_PER_DAY = 1
-    with time_machine.travel(at(MONDAY, time(10)), tick=False):
+    with time_machine.travel(on(MONDAY, 10), tick=False):
         patient = PatientFactory()
         reminder = make_message(patient, purpose=Purpose.RECALL_DUE)
         reply = make_message(patient, purpose=Purpose.STAFF_REPLY)
@@ -199,7 +195,7 @@ def test_a_staff_reply_is_not_counted_and_does_not_use_up_the_budget(sms_setting
 
 @pytest.mark.django_db
 def test_another_patients_texts_do_not_count(sms_settings):
-    with time_machine.travel(at(MONDAY, time(10)), tick=False):
+    with time_machine.travel(on(MONDAY, 10), tick=False):
         one, other = PatientFactory(), PatientFactory()
         assert send_sms(message_id=make_message(one).pk) == MessageStatus.SENT
         assert send_sms(message_id=make_message(other).pk) == MessageStatus.SENT

@@ -9,7 +9,8 @@ from django.test import Client, RequestFactory
 
 from bookings.errors import PathwayError
 from bookings.models import Patient
-from tests.bookings.support import TZ, client_for
+from tests.bookings.support import client_for
+from tests.clock import TZ
 from tests.factories import PatientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

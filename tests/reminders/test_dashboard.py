@@ -4,7 +4,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from reminders import selectors
 from reminders.dashboard import describe_sms_problem
 from reminders.models import Message, MessageStatus, RecallStatus
-from scheduler import clock
+from tests.clock import on
 from tests.factories import PatientFactory, PractitionerFactory, UserFactory
 
 from .conftest import make_message, make_recall
@@ -23,13 +23,9 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2025, 6, 18)  # a Wednesday; its week starts Monday 16 June
 
 
-def at(day: date, hour: int = 12) -> datetime:
-    return clock.at(day, time(hour))
-
-
 @pytest.fixture(autouse=True)
 def _today():
-    with time_machine.travel(at(TODAY), tick=False):
+    with time_machine.travel(on(TODAY, 12), tick=False):
         yield
 
 
@@ -49,7 +45,7 @@ class Clinic:
 def message(recall=None, *, patient=None, written_on: date, stage: str = "", **fields) -> Message:
     """An outbox row written on ``written_on`` (created_at is set by the database)."""
     sms = make_message(patient or recall.patient, recall=recall, stage=stage, **fields)
-    Message.objects.filter(pk=sms.pk).update(created_at=at(written_on, 11))
+    Message.objects.filter(pk=sms.pk).update(created_at=on(written_on, 11))
     return sms
 
 
@@ -69,7 +65,11 @@ def seed_small_clinic(today: date = TODAY) -> Clinic:
     r = {
         "ada": make_recall(p("Ada"), due_on=d(-10), practitioner=hart),
         "bea": make_recall(
-            p("Bea"), due_on=d(-40), practitioner=osei, status="reminded", reminded_at=at(d(-54))
+            p("Bea"),
+            due_on=d(-40),
+            practitioner=osei,
+            status="reminded",
+            reminded_at=on(d(-54), 12),
         ),
         "cy": make_recall(
             p("Cy"),
@@ -77,13 +77,13 @@ def seed_small_clinic(today: date = TODAY) -> Clinic:
             code="frown-lines",
             practitioner=hart,
             status="reminded",
-            reminded_at=at(d(-9)),
+            reminded_at=on(d(-9), 12),
         ),
         "dee": make_recall(
             p("Dee"), due_on=d(3), code="frown-lines", kind="review", practitioner=hart
         ),
         "eve": make_recall(
-            p("Eve"), due_on=d(7), practitioner=hart, status="booked", booked_at=at(d(-2))
+            p("Eve"), due_on=d(7), practitioner=hart, status="booked", booked_at=on(d(-2), 12)
         ),
         "fay": make_recall(p("Fay"), due_on=d(-100), practitioner=hart, status="lapsed"),
         "gus": make_recall(
@@ -91,14 +91,14 @@ def seed_small_clinic(today: date = TODAY) -> Clinic:
             due_on=d(-78),
             practitioner=hart,
             status="booked",
-            booked_at=at(d(-34)),  # 44 days after due
+            booked_at=on(d(-34), 12),  # 44 days after due
         ),
         "hal": make_recall(
             p("Hal"),
             due_on=d(-69),
             practitioner=hart,
             status="booked",
-            booked_at=at(d(-39), 23),  # day 30, late evening
+            booked_at=on(d(-39), 23),  # day 30, late evening
         ),
         "ivy": make_recall(
             p("Ivy"),
@@ -116,7 +116,7 @@ def seed_small_clinic(today: date = TODAY) -> Clinic:
             code="frown-lines",
             practitioner=osei,
             status="booked",
-            booked_at=at(d(-54)),
+            booked_at=on(d(-54), 12),
         ),
     }
     # Texts of the last 30 days (since 19 May), and one older that must not count.

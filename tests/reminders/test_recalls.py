@@ -1,6 +1,6 @@
 """Recalls follow the appointments: created by a completed injection, closed by a booking."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -13,6 +13,7 @@ from reminders.models import Message, MessageStatus, Recall, RecallKind, RecallS
 from reminders.recalls import dismiss_recall, handle_booking_event
 from reminders.sweeps import sweep_recalls
 from scheduler import clock
+from tests.clock import on
 from tests.factories import (
     LotFactory,
     PatientFactory,
@@ -24,10 +25,6 @@ from tests.factories import (
 from .conftest import make_injection, make_message, make_recall
 
 pytestmark = pytest.mark.django_db
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return clock.at(day, time(hour, minute))
 
 
 @pytest.fixture
@@ -43,16 +40,16 @@ def front_desk():
 def give_cosmetic_injection(patient, practitioner, clinician, day: date):
     """Consultation at 09:00 and injection at 09:30 on ``day``, both completed."""
     lines = treatment("forehead-lines")
-    with time_machine.travel(at(day, 8), tick=False) as traveller:
+    with time_machine.travel(on(day, 8), tick=False) as traveller:
         exam = services.book_appointment(
             patient=patient, practitioner=practitioner, treatment=lines, kind="exam",
-            start_at=at(day, 9), by=clinician,
+            start_at=on(day, 9), by=clinician,
         )  # fmt: skip
         injection = services.book_appointment(
             patient=patient, practitioner=practitioner, treatment=lines, kind="injection",
-            start_at=at(day, 9, 30), by=clinician, planned_units=20,
+            start_at=on(day, 9, 30), by=clinician, planned_units=20,
         )  # fmt: skip
-        traveller.move_to(at(day, 10, 5))
+        traveller.move_to(on(day, 10, 5))
         services.complete_appointment(appointment=exam, by=clinician, outcome={})
         return services.complete_appointment(
             appointment=injection,
@@ -75,20 +72,20 @@ def test_booking_the_review_and_the_next_injection_books_their_recalls(clinician
     patient, practitioner = PatientFactory(), PractitionerFactory()
     give_cosmetic_injection(patient, practitioner, clinician, date(2025, 1, 6))
     lines = treatment("forehead-lines")
-    with time_machine.travel(at(date(2025, 1, 15), 12), tick=False):
+    with time_machine.travel(on(date(2025, 1, 15), 12), tick=False):
         review = services.book_appointment(
             patient=patient, practitioner=practitioner, treatment=lines, kind="review",
-            start_at=at(date(2025, 1, 20), 10), by=front_desk,
+            start_at=on(date(2025, 1, 20), 10), by=front_desk,
         )  # fmt: skip
     follow_up = Recall.objects.get(kind=RecallKind.REVIEW)
     assert follow_up.status == RecallStatus.BOOKED
     assert follow_up.booked_appointment == review
     assert Recall.objects.get(kind=RecallKind.REINJECTION).status == RecallStatus.PENDING
 
-    with time_machine.travel(at(date(2025, 4, 1), 12), tick=False):
+    with time_machine.travel(on(date(2025, 4, 1), 12), tick=False):
         next_injection = services.book_appointment(
             patient=patient, practitioner=practitioner, treatment=lines, kind="injection",
-            start_at=at(date(2025, 4, 7), 10), by=front_desk,
+            start_at=on(date(2025, 4, 7), 10), by=front_desk,
         )  # fmt: skip
         assert Recall.objects.get(kind=RecallKind.REINJECTION).status == RecallStatus.BOOKED
         services.cancel_appointment(appointment=next_injection, by=front_desk, reason="ill")
@@ -138,7 +135,7 @@ def test_recall_due_dates_at_the_end_of_a_month(injected_on, due_on):
 def test_a_late_evening_injection_counts_from_its_clinic_local_date():
     injection = make_injection(on=date(2025, 3, 31))
     # 23:30 in Toronto is already 1 April in UTC.
-    injection.start_at = at(date(2025, 3, 31), 23, 30)
+    injection.start_at = on(date(2025, 3, 31), 23, 30)
     injection.end_at = injection.start_at + timedelta(minutes=20)
     injection.save()
     handle_booking_event(Event.COMPLETED, injection)

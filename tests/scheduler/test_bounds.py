@@ -1,23 +1,14 @@
 """The input bounds as pure functions: the booking horizon, dates of birth, query dates."""
 
 from datetime import UTC, date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 
 from scheduler import bounds
+from tests.clock import TZ
 
-TZ = ZoneInfo("America/Toronto")
-# Monday 2 March 2026, 08:00 in the clinic.
-NOW = datetime(2026, 3, 2, 8, 0, tzinfo=TZ)
-
-
-@pytest.fixture(autouse=True)
-def _monday_morning():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("frozen")
 
 
 def test_the_horizon_is_the_same_date_two_years_on():

@@ -15,16 +15,12 @@ from scheduler.slots import (
     to_micros,
     working_windows,
 )
+from tests.clock import TZ, at
 
-TZ = ZoneInfo("America/Toronto")
 HALF_HOUR = timedelta(minutes=30)
 MON_FRI = [Hours(d, time(9), time(17)) for d in range(5)]
 EVERY_DAY = [Hours(d, time(9), time(17)) for d in range(7)]
 LONG_YEAR_AGO = datetime(2000, 1, 1, tzinfo=UTC)
-
-
-def at(y: int, m: int, d: int, h: int, mi: int = 0) -> datetime:
-    return datetime(y, m, d, h, mi, tzinfo=TZ)
 
 
 def wall(moment: datetime) -> str:

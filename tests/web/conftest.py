@@ -1,26 +1,8 @@
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
-import time_machine
 from django.test import Client
 
 from bookings import services
 from tests.factories import PatientFactory, PractitionerFactory, UserFactory, treatment
-
-TZ = ZoneInfo("America/Toronto")
-# A Monday morning before the clinic opens.
-NOW = datetime(2026, 3, 2, 8, 0, tzinfo=TZ)
-
-
-def at(day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(2026, 3, day, hour, minute, tzinfo=TZ)
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bookings.models import Note
-from tests.web.conftest import at
+from tests.clock import in_march
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_front_desk_and_clinician_notes_show_in_the_panel_with_their_roles(
     client_for, patient, book, frozen
 ):
-    appointment = book(patient, "exam", at(2, 9))
+    appointment = book(patient, "exam", in_march(2, 9))
     back = "/calendar/?date=2026-03-02"
     desk = client_for("front_desk")
     response = desk.post(
@@ -39,7 +39,7 @@ def test_front_desk_and_clinician_notes_show_in_the_panel_with_their_roles(
 def test_an_empty_appointment_note_is_refused_on_the_appointment_page(
     client_for, patient, book, frozen
 ):
-    appointment = book(patient, "exam", at(2, 9))
+    appointment = book(patient, "exam", in_march(2, 9))
     response = client_for("front_desk").post(f"/appointments/{appointment.pk}/notes/", {"text": ""})
     assert response.status_code == 400
     html = response.content.decode()
@@ -49,7 +49,7 @@ def test_an_empty_appointment_note_is_refused_on_the_appointment_page(
 
 
 def test_the_panel_costs_the_same_queries_with_one_note_or_ten(client_for, patient, book, frozen):
-    appointment = book(patient, "exam", at(2, 9))
+    appointment = book(patient, "exam", in_march(2, 9))
     client = client_for("front_desk")
     url = f"/appointments/{appointment.pk}/"
 

@@ -4,7 +4,7 @@ import pytest
 import time_machine
 
 from bookings.models import Appointment, Prescription, Status
-from tests.web.conftest import at
+from tests.clock import in_march
 
 pytestmark = pytest.mark.django_db
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_status_actions_are_one_post_each_and_return_to_the_page_asked(
     client_for, patient, book, frozen
 ):
-    appointment = book(patient, "exam", at(2, 9))
+    appointment = book(patient, "exam", in_march(2, 9))
     client = client_for("front_desk")
     back = "/calendar/?date=2026-03-02"
     response = client.post(f"/appointments/{appointment.pk}/confirm/", {"next": back})
@@ -23,21 +23,21 @@ def test_status_actions_are_one_post_each_and_return_to_the_page_asked(
 
 
 def test_actions_refused_by_the_rules_show_the_reason(client_for, patient, book, frozen):
-    appointment = book(patient, "exam", at(3, 9))
+    appointment = book(patient, "exam", in_march(3, 9))
     client = client_for("front_desk")
     response = client.post(f"/appointments/{appointment.pk}/check-in/", follow=True)
     assert "only be checked in on the day of the appointment" in response.content.decode()
 
 
 def test_status_actions_need_a_post(client_for, patient, book, frozen):
-    appointment = book(patient, "exam", at(2, 9))
+    appointment = book(patient, "exam", in_march(2, 9))
     assert (
         client_for("front_desk").get(f"/appointments/{appointment.pk}/confirm/").status_code == 405
     )
 
 
 def test_cancelling_needs_a_reason_and_keeps_the_form_open(client_for, patient, book, frozen):
-    appointment = book(patient, "exam", at(2, 9))
+    appointment = book(patient, "exam", in_march(2, 9))
     client = client_for("front_desk")
     response = client.post(f"/appointments/{appointment.pk}/cancel/", {"reason": "  "})
     assert response.status_code == 400
@@ -49,7 +49,7 @@ def test_cancelling_needs_a_reason_and_keeps_the_form_open(client_for, patient, 
 
 
 def test_front_desk_posting_a_completion_gets_403(client_for, patient, book, frozen):
-    appointment = book(patient, "exam", at(2, 9))
+    appointment = book(patient, "exam", in_march(2, 9))
     for role in ("front_desk", "manager"):
         response = client_for(role).post(
             f"/appointments/{appointment.pk}/complete/", {"diagnosis": "Chronic migraine"}
@@ -60,9 +60,9 @@ def test_front_desk_posting_a_completion_gets_403(client_for, patient, book, fro
 
 
 def test_only_clinicians_see_the_completion_form(client_for, patient, book):
-    with time_machine.travel(at(2, 8), tick=False):
-        appointment = book(patient, "exam", at(2, 9))
-    with time_machine.travel(at(2, 9, 10), tick=False):
+    with time_machine.travel(in_march(2, 8), tick=False):
+        appointment = book(patient, "exam", in_march(2, 9))
+    with time_machine.travel(in_march(2, 9, 10), tick=False):
         url = f"/appointments/{appointment.pk}/"
         assert "Complete the exam" in client_for("clinician").get(url).content.decode()
         for role in ("front_desk", "manager"):
@@ -73,9 +73,9 @@ def test_only_clinicians_see_the_completion_form(client_for, patient, book):
 
 
 def test_a_missing_diagnosis_shows_the_rule_and_keeps_the_notes(client_for, patient, book):
-    with time_machine.travel(at(2, 8), tick=False):
-        appointment = book(patient, "exam", at(2, 9))
-    with time_machine.travel(at(2, 9, 10), tick=False):
+    with time_machine.travel(in_march(2, 8), tick=False):
+        appointment = book(patient, "exam", in_march(2, 9))
+    with time_machine.travel(in_march(2, 9, 10), tick=False):
         response = client_for("clinician").post(
             f"/appointments/{appointment.pk}/complete/", {"diagnosis": "", "notes": "Aura twice"}
         )
@@ -88,11 +88,11 @@ def test_a_missing_diagnosis_shows_the_rule_and_keeps_the_notes(client_for, pati
 
 
 def test_the_clinician_completes_the_exam_then_writes_the_prescription(client_for, patient, book):
-    with time_machine.travel(at(2, 8), tick=False):
-        exam = book(patient, "exam", at(2, 9))
-        rx = book(patient, "prescription", at(2, 9, 30))
+    with time_machine.travel(in_march(2, 8), tick=False):
+        exam = book(patient, "exam", in_march(2, 9))
+        rx = book(patient, "prescription", in_march(2, 9, 30))
     client = client_for("clinician")
-    with time_machine.travel(at(2, 9, 40), tick=False):
+    with time_machine.travel(in_march(2, 9, 40), tick=False):
         response = client.post(
             f"/appointments/{exam.pk}/complete/", {"diagnosis": "Chronic migraine"}
         )

@@ -13,8 +13,8 @@ from twilio.request_validator import RequestValidator
 from bookings.models import Appointment, Patient, Prescription, Status
 from reminders.models import MessageStatusEvent
 from scheduler.models import Kind
+from tests.clock import in_march
 from tests.factories import AppointmentFactory, LotFactory, PatientFactory, PrescriptionFactory
-from tests.web.conftest import at
 
 pytestmark = pytest.mark.django_db
 
@@ -183,14 +183,14 @@ def test_a_booking_on_the_last_day_of_the_horizon_is_accepted(client_for, patien
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert Appointment.objects.get().start_at == at(2, 10).replace(year=2028)
+    assert Appointment.objects.get().start_at == in_march(2, 10).replace(year=2028)
 
 
 @pytest.mark.parametrize("start", ["9999-12-31T10:00", "2099-01-05T10:00"])
 def test_moving_beyond_the_horizon_is_refused_and_the_appointment_stays(
     client_for, patient, doctor, book, frozen, start
 ):
-    appointment = book(patient, "exam", at(3, 10))
+    appointment = book(patient, "exam", in_march(3, 10))
     client = client_for("front_desk")
     url = f"/appointments/{appointment.pk}/move/"
     shown = client.get(url, {"practitioner": doctor.pk, "start": start})
@@ -199,7 +199,7 @@ def test_moving_beyond_the_horizon_is_refused_and_the_appointment_stays(
     posted = client.post(url, {"practitioner": doctor.pk, "start": start})
     assert posted.status_code == 400
     appointment.refresh_from_db()
-    assert appointment.start_at == at(3, 10)
+    assert appointment.start_at == in_march(3, 10)
 
 
 @pytest.mark.parametrize(
@@ -269,12 +269,12 @@ def _prescribed(patient):
         patient=patient,
         kind=Kind.EXAM,
         status=Status.COMPLETED,
-        start_at=at(2, 9) - timedelta(days=30),
+        start_at=in_march(2, 9) - timedelta(days=30),
         diagnosis="Chronic migraine",
     )
     PrescriptionFactory(
         appointment__patient=patient,
-        appointment__start_at=at(2, 9) - timedelta(days=29),
+        appointment__start_at=in_march(2, 9) - timedelta(days=29),
     )
 
 
@@ -290,7 +290,7 @@ def test_planned_units_above_the_limit_are_refused_by_the_field_keeping_the_book
             "treatment": "migraine",
             "kind": "injection",
             "practitioner": doctor.pk,
-            "start": at(2, 10).isoformat(),
+            "start": in_march(2, 10).isoformat(),
             "planned_units": units,
             "override_reason": "Specialist's instruction",
         },
@@ -320,7 +320,7 @@ def test_units_given_above_the_limit_are_refused_by_the_outcome_form(
         patient=patient,
         practitioner=doctor,
         kind=Kind.INJECTION,
-        start_at=at(2, 7),
+        start_at=in_march(2, 7),
         status=Status.CHECKED_IN,
     )
     response = client_for("clinician").post(
@@ -348,14 +348,14 @@ def test_a_prescription_out_of_range_is_refused_by_the_outcome_form(
         patient=patient,
         kind=Kind.EXAM,
         status=Status.COMPLETED,
-        start_at=at(2, 9) - timedelta(days=30),
+        start_at=in_march(2, 9) - timedelta(days=30),
         diagnosis="Chronic migraine",
     )
     visit = AppointmentFactory(
         patient=patient,
         practitioner=doctor,
         kind=Kind.PRESCRIPTION,
-        start_at=at(2, 7),
+        start_at=in_march(2, 7),
         status=Status.CHECKED_IN,
     )
     data = {"units_per_session": "155", "sessions": "4", "valid_until": "2027-03-01"}

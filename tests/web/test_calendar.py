@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 from bookings.models import Appointment, Course, Status
 from scheduler.models import Kind
+from tests.clock import in_march
 from tests.factories import PatientFactory, PractitionerFactory, treatment
-from tests.web.conftest import at
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def fill(practitioners: int, per_practitioner: int) -> None:
         for i in range(per_practitioner):
             patient = PatientFactory()
             course = Course.objects.create(patient=patient, treatment_type=migraine)
-            start = at(2, 9) + timedelta(minutes=15 * i)
+            start = in_march(2, 9) + timedelta(minutes=15 * i)
             Appointment.objects.create(
                 course=course,
                 patient=patient,
@@ -66,8 +66,8 @@ def test_the_calendar_shows_a_column_per_working_practitioner(client_for, frozen
 def test_appointments_show_kind_status_and_cancelled_only_on_request(
     client_for, patient, book, frozen
 ):
-    kept = book(patient, "exam", at(2, 9))
-    gone = book(PatientFactory(first_name="Gone"), "exam", at(2, 10))
+    kept = book(patient, "exam", in_march(2, 9))
+    gone = book(PatientFactory(first_name="Gone"), "exam", in_march(2, 10))
     from bookings import services
 
     services.cancel_appointment(appointment=gone, by=None, reason="Patient unwell")

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from bookings.models import Appointment, Course, Patient
 from scheduler.models import Kind
+from tests.clock import in_march
 from tests.factories import PatientFactory, PractitionerFactory, treatment
-from tests.web.conftest import at
 
 pytestmark = pytest.mark.django_db
 
@@ -32,8 +32,8 @@ def fill(practitioners: int, per_practitioner: int) -> None:
                 patient=course.patient,
                 practitioner=doctor,
                 kind=list(Kind)[i % 4],
-                start_at=at(2, 9) + timedelta(minutes=15 * i),
-                end_at=at(2, 9) + timedelta(minutes=15 * (i + 1)),
+                start_at=in_march(2, 9) + timedelta(minutes=15 * i),
+                end_at=in_march(2, 9) + timedelta(minutes=15 * (i + 1)),
             )
             for i, course in enumerate(courses)
         )

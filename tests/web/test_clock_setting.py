@@ -2,13 +2,13 @@
 
 import pytest
 
-from tests.web.conftest import at
+from tests.clock import in_march
 
 pytestmark = pytest.mark.django_db
 
 
 def test_pages_use_the_24_hour_clock_by_default(client_for, patient, doctor, book, frozen):
-    book(patient, "exam", at(2, 14, 30))
+    book(patient, "exam", in_march(2, 14, 30))
     client = client_for("front_desk")
     assert ">14:30<" in client.get("/calendar/?date=2026-03-02").content.decode()
     picker = client.get(
@@ -21,7 +21,7 @@ def test_a_12_hour_clinic_sees_am_and_pm_everywhere(
     client_for, patient, doctor, book, frozen, settings
 ):
     settings.CLINIC_CLOCK = "12h"
-    appointment = book(patient, "exam", at(2, 14, 30))
+    appointment = book(patient, "exam", in_march(2, 14, 30))
     client = client_for("front_desk")
     calendar = client.get("/calendar/?date=2026-03-02").content.decode()
     assert ">2:30 PM<" in calendar and ">14:30<" not in calendar
@@ -43,7 +43,7 @@ def test_a_12_hour_clinic_sees_am_and_pm_everywhere(
             "treatment": "frown-lines",
             "kind": "exam",
             "practitioner": doctor.pk,
-            "start": at(3, 15).isoformat(),
+            "start": in_march(3, 15).isoformat(),
         },
         follow=True,
     )

@@ -10,7 +10,7 @@ from django.test import Client
 from benchmarks.demo import seed
 from bookings.models import LIVE_STATUSES, Appointment, Status
 from scheduler import clock
-from tests.web.conftest import TZ
+from tests.clock import TZ
 
 pytestmark = pytest.mark.django_db
 

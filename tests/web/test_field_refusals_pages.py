@@ -7,8 +7,8 @@ import pytest
 
 from bookings.models import Prescription
 from scheduler.models import Kind
+from tests.clock import in_march
 from tests.factories import AppointmentFactory, PrescriptionFactory
-from tests.web.conftest import at
 
 pytestmark = pytest.mark.django_db
 
@@ -20,9 +20,11 @@ def field_error(html: str, field: str) -> str:
 
 
 def test_a_prescription_valid_until_yesterday_is_said_by_its_field(client_for, patient, frozen):
-    AppointmentFactory(patient=patient, start_at=at(2, 7), status="completed", diagnosis="Migraine")
+    AppointmentFactory(
+        patient=patient, start_at=in_march(2, 7), status="completed", diagnosis="Migraine"
+    )
     visit = AppointmentFactory(
-        patient=patient, kind=Kind.PRESCRIPTION, start_at=at(2, 7, 30), minutes=15
+        patient=patient, kind=Kind.PRESCRIPTION, start_at=in_march(2, 7, 30), minutes=15
     )
     typed = {"units_per_session": "155", "sessions": "4", "valid_until": "2026-03-01"}
     response = client_for("clinician").post(f"/appointments/{visit.pk}/complete/", typed)
@@ -37,11 +39,11 @@ def test_a_prescription_valid_until_yesterday_is_said_by_its_field(client_for, p
 
 def test_amending_sessions_below_those_booked_is_said_by_the_field(client_for, patient, frozen):
     rx = PrescriptionFactory(
-        appointment__patient=patient, appointment__start_at=at(2, 7), sessions=4
+        appointment__patient=patient, appointment__start_at=in_march(2, 7), sessions=4
     )
     for day in (3, 4):
         AppointmentFactory(
-            patient=patient, kind=Kind.INJECTION, prescription=rx, start_at=at(day, 10)
+            patient=patient, kind=Kind.INJECTION, prescription=rx, start_at=in_march(day, 10)
         )
     typed = {
         "units_per_session": "155",

@@ -4,21 +4,14 @@ injection form's lot, vial and site list."""
 from datetime import date, timedelta
 
 import pytest
-import time_machine
 
 from bookings.lots_read import list_lot_lines
 from bookings.models import Status
 from scheduler.models import Lot, OpenedVial
+from tests.clock import NOW, in_march
 from tests.factories import AppointmentFactory, LotFactory, PatientFactory, PrescriptionFactory
-from tests.web.conftest import NOW, at
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def test_the_lots_page_shows_stock_and_warns_of_expiry_and_low_stock(client_for):
@@ -27,7 +20,7 @@ def test_the_lots_page_shows_stock_and_warns_of_expiry_and_low_stock(client_for)
     low = LotFactory(lot_number="LOW", vials_received=1, units_per_vial=100)
     AppointmentFactory(
         kind="injection",
-        start_at=at(1, 10),
+        start_at=in_march(1, 10),
         status=Status.COMPLETED,
         units_given=60,
         product_lot=low,
@@ -90,7 +83,7 @@ def test_the_recall_page_and_its_csv_list_every_patient_of_the_lot(client_for):
         AppointmentFactory(
             patient=PatientFactory(first_name=first, last_name="Roy"),
             kind="injection",
-            start_at=at(day, 10) - timedelta(days=7),
+            start_at=in_march(day, 10) - timedelta(days=7),
             status=Status.COMPLETED,
             units_given=20,
             product_lot=lot,
@@ -108,9 +101,9 @@ def test_the_recall_page_and_its_csv_list_every_patient_of_the_lot(client_for):
 
 
 def _injection(patient):
-    PrescriptionFactory(appointment__patient=patient, appointment__start_at=at(1, 9))
+    PrescriptionFactory(appointment__patient=patient, appointment__start_at=in_march(1, 9))
     return AppointmentFactory(
-        patient=patient, kind="injection", start_at=at(2, 7), planned_units=155
+        patient=patient, kind="injection", start_at=in_march(2, 7), planned_units=155
     )
 
 

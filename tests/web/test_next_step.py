@@ -9,12 +9,12 @@ from django.test.utils import CaptureQueriesContext
 
 from bookings.models import Status
 from scheduler.models import Kind
+from tests.clock import TZ
 from tests.factories import (
     AppointmentFactory,
     PractitionerFactory,
     PrescriptionFactory,
 )
-from tests.web.conftest import TZ
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from bookings.models import AuditEntry, Status
 from reminders.inbox import undo_call_back
 from reminders.models import InboundAction, InboundMessage, Recall, RecallKind, RecallStatus
 from scheduler.models import Kind
+from tests.clock import TZ
 from tests.factories import AppointmentFactory
-from tests.web.conftest import TZ
 
 pytestmark = pytest.mark.django_db
 

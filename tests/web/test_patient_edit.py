@@ -6,8 +6,8 @@ import pytest
 import time_machine
 
 from bookings.models import Patient
+from tests.clock import NOW
 from tests.factories import PatientFactory
-from tests.web.conftest import NOW
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 
 from reminders.models import InboundAction, InboundMessage, MessageStatus, Recall, RecallStatus
 from scheduler import clock
+from tests.clock import TZ
 from tests.factories import PatientFactory
 from tests.reminders.conftest import make_message, make_recall
-from tests.web.conftest import TZ
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 
 from bookings.models import Authorization, Course, Funding
 from tests.bookings.test_api_rules import given_injection, written_prescription
-from tests.web.conftest import at
+from tests.clock import in_march
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +55,8 @@ def test_the_page_shows_usage_in_words(client_for, course, patient):
         valid_from=date(2026, 1, 1),
         valid_until=date(2027, 6, 3),
     )
-    given_injection(patient, "migraine", at(2, 7), 155)
-    given_injection(patient, "migraine", at(2, 7, 30), 155)
+    given_injection(patient, "migraine", in_march(2, 7), 155)
+    given_injection(patient, "migraine", in_march(2, 7, 30), 155)
     page = client_for("manager").get(f"/patients/{patient.pk}/").content.decode()
     assert "2 of 4 sessions, 310 of 620 units, until 3 Jun 2027" in page
     # Managers read; they are offered no form.
@@ -108,7 +108,7 @@ def test_editing_below_what_is_used_says_how_much_on_the_page(client_for, course
         valid_from=date(2026, 1, 1),
         valid_until=date(2027, 6, 3),
     )
-    given_injection(patient, "migraine", at(2, 7), 155)
+    given_injection(patient, "migraine", in_march(2, 7), 155)
     data = {
         f"auth{approval.pk}-{k}": v
         for k, v in {

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from bookings.models import Note, Patient
+from tests.clock import in_march
 from tests.factories import PatientFactory
-from tests.web.conftest import at
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +117,7 @@ def test_alerts_show_escaped_on_the_calendar_panel_and_patient_page(
 ):
     patient.alerts = HOSTILE
     patient.save()
-    appointment = book(patient, "exam", at(2, 9))
+    appointment = book(patient, "exam", in_march(2, 9))
     client = client_for("front_desk")
     pages = {
         "calendar": client.get("/calendar/?date=2026-03-02").content.decode(),

@@ -3,8 +3,8 @@
 import pytest
 
 from bookings.models import Patient
+from tests.clock import in_march
 from tests.factories import PatientFactory
-from tests.web.conftest import at
 
 pytestmark = pytest.mark.django_db
 
@@ -54,8 +54,8 @@ def test_search_as_you_type_answers_htmx_with_the_results_only(client_for):
 
 
 def test_the_patient_page_shows_each_course_step_in_words(client_for, patient, book, frozen):
-    book(patient, "exam", at(2, 9))
-    book(patient, "exam", at(3, 9), code="frown-lines")
+    book(patient, "exam", in_march(2, 9))
+    book(patient, "exam", in_march(3, 9), code="frown-lines")
     page = client_for("front_desk").get(f"/patients/{patient.pk}/").content.decode()
     assert "Migraines and headaches" in page
     assert "Exam booked; diagnosis pending" in page

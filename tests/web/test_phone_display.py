@@ -8,7 +8,7 @@ from django.conf import settings
 
 from reminders.models import InboundAction, InboundMessage
 from scheduler import clock
-from tests.web.conftest import at
+from tests.clock import in_march
 
 pytestmark = pytest.mark.django_db
 SHOWN = "+1 416-555-0123"
@@ -30,7 +30,7 @@ def test_the_stylesheet_keeps_a_phone_on_one_line():
 
 
 def test_every_page_showing_a_phone_keeps_it_on_one_line(client_for, patient, book, frozen):
-    appointment = book(patient, "exam", at(2, 9))
+    appointment = book(patient, "exam", in_march(2, 9))
     patient.callback_requested_at = clock.now()
     patient.save()
     InboundMessage.objects.create(

@@ -7,8 +7,8 @@ import pytest
 from bookings import services
 from bookings.models import Appointment, Status
 from scheduler.models import Kind
+from tests.clock import TZ, in_march
 from tests.factories import AppointmentFactory, PatientFactory, PractitionerFactory, treatment
-from tests.web.conftest import TZ, at
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +29,11 @@ def booking_post(patient, doctor, kind, start, code="migraine"):
 def test_booking_a_busy_patient_with_another_practitioner_is_refused_with_409(
     client_for, patient, doctor, book, frozen
 ):
-    book(patient, "exam", at(3, 10))
+    book(patient, "exam", in_march(3, 10))
     other = PractitionerFactory(name="Dr. Ben Okafor")
     response = client_for("front_desk").post(
-        "/book/confirm/", booking_post(patient, other, "exam", at(3, 10, 15), code="frown-lines")
+        "/book/confirm/",
+        booking_post(patient, other, "exam", in_march(3, 10, 15), code="frown-lines"),
     )
     assert response.status_code == 409
     html = response.content.decode()
@@ -45,7 +46,7 @@ def test_the_picker_does_not_offer_times_the_patient_is_busy_elsewhere(
     client_for, patient, doctor, book, frozen
 ):
     other = PractitionerFactory(name="Dr. Ben Okafor")
-    book(patient, "exam", at(3, 10), practitioner=other)
+    book(patient, "exam", in_march(3, 10), practitioner=other)
     html = (
         client_for("front_desk")
         .get(f"/book/?patient={patient.pk}&treatment=frown-lines&kind=exam&day=2026-03-03")
@@ -62,19 +63,19 @@ def test_moving_onto_the_patients_other_appointment_is_refused_with_409(
     client_for, patient, doctor, book, frozen
 ):
     other = PractitionerFactory(name="Dr. Ben Okafor")
-    book(patient, "exam", at(3, 10), practitioner=other)
-    moving = book(patient, "exam", at(4, 10), code="frown-lines")
+    book(patient, "exam", in_march(3, 10), practitioner=other)
+    moving = book(patient, "exam", in_march(4, 10), code="frown-lines")
     client = client_for("front_desk")
     picker = client.get(f"/appointments/{moving.pk}/move/?day=2026-03-03").content.decode()
     assert "Free on Tuesday 3 March" in picker
     assert ">10:00<" not in picker and ">10:30<" in picker
     response = client.post(
-        f"/appointments/{moving.pk}/move/", {"practitioner": doctor.pk, "start": at(3, 10)}
+        f"/appointments/{moving.pk}/move/", {"practitioner": doctor.pk, "start": in_march(3, 10)}
     )
     assert response.status_code == 409
     assert "already has an appointment" in response.content.decode()
     moving.refresh_from_db()
-    assert moving.start_at == at(4, 10)
+    assert moving.start_at == in_march(4, 10)
 
 
 # --- the Move page leaves the moved appointment out of its own way -----------------
@@ -83,7 +84,7 @@ def test_moving_onto_the_patients_other_appointment_is_refused_with_409(
 def test_the_move_page_offers_the_starts_next_to_the_appointment_being_moved(
     client_for, patient, doctor, book, frozen
 ):
-    appointment = book(patient, "exam", at(3, 10))
+    appointment = book(patient, "exam", in_march(3, 10))
     html = (
         client_for("front_desk")
         .get(f"/appointments/{appointment.pk}/move/?day=2026-03-03")
@@ -101,7 +102,7 @@ def test_moving_an_injection_a_few_days_is_offered_and_accepted(client_for, doct
         patient=patient,
         practitioner=doctor,
         treatment_code="frown-lines",
-        start_at=at(2, 9) - timedelta(days=30),
+        start_at=in_march(2, 9) - timedelta(days=30),
         status=Status.COMPLETED,
     )
     moving = services.book_appointment(
@@ -109,14 +110,14 @@ def test_moving_an_injection_a_few_days_is_offered_and_accepted(client_for, doct
         practitioner=doctor,
         treatment=treatment("frown-lines"),
         kind="injection",
-        start_at=at(3, 10),
+        start_at=in_march(3, 10),
         by=users["front_desk"],
     )
     client = client_for("front_desk")
     html = client.get(f"/appointments/{moving.pk}/move/?day=2026-03-05").content.decode()
     assert "Free on Thursday 5 March" in html and ">10:00<" in html
     response = client.post(
-        f"/appointments/{moving.pk}/move/", {"practitioner": doctor.pk, "start": at(5, 10)}
+        f"/appointments/{moving.pk}/move/", {"practitioner": doctor.pk, "start": in_march(5, 10)}
     )
     assert response.status_code == 302
 
@@ -204,7 +205,7 @@ def test_booking_off_the_grid_on_the_web_is_refused_in_plain_words(
     client_for, patient, doctor, frozen
 ):
     response = client_for("front_desk").post(
-        "/book/confirm/", booking_post(patient, doctor, "exam", at(3, 10, 7))
+        "/book/confirm/", booking_post(patient, doctor, "exam", in_march(3, 10, 7))
     )
     assert response.status_code == 400
     html = response.content.decode()
@@ -216,7 +217,7 @@ def test_booking_off_the_grid_on_the_web_is_refused_in_plain_words(
 def test_a_web_start_in_the_spring_forward_gap_gets_the_apis_words(
     client_for, patient, doctor, book, frozen
 ):
-    appointment = book(patient, "exam", at(3, 10))
+    appointment = book(patient, "exam", in_march(3, 10))
     response = client_for("front_desk").post(
         f"/appointments/{appointment.pk}/move/",
         {"practitioner": doctor.pk, "start": "2026-03-08T02:30"},
@@ -225,16 +226,16 @@ def test_a_web_start_in_the_spring_forward_gap_gets_the_apis_words(
     html = response.content.decode()
     assert "02:30 on Sun 8 Mar 2026 does not exist in clinic time" in html
     appointment.refresh_from_db()
-    assert appointment.start_at == at(3, 10)
+    assert appointment.start_at == in_march(3, 10)
 
 
 def test_moving_off_the_grid_on_the_web_is_refused(client_for, patient, doctor, book, frozen):
-    appointment = book(patient, "exam", at(3, 10))
+    appointment = book(patient, "exam", in_march(3, 10))
     response = client_for("front_desk").post(
         f"/appointments/{appointment.pk}/move/",
-        {"practitioner": doctor.pk, "start": at(4, 10).replace(second=30).isoformat()},
+        {"practitioner": doctor.pk, "start": in_march(4, 10).replace(second=30).isoformat()},
     )
     assert response.status_code == 400
     assert "not one of those times" in response.content.decode()
     appointment.refresh_from_db()
-    assert appointment.start_at == at(3, 10)
+    assert appointment.start_at == in_march(3, 10)

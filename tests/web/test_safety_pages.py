@@ -9,8 +9,8 @@ import time_machine
 
 from bookings.models import Appointment, AuditEntry, Status
 from scheduler.models import Kind
+from tests.clock import TZ, in_march
 from tests.factories import AppointmentFactory, LotFactory, PrescriptionFactory
-from tests.web.conftest import TZ, at
 from tests.web.test_booking import booking_post, injected_today
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def too_soon_and_too_much(patient, doctor, book, users, frozen):
     """Frown lines injected today with 390 U: the next on Wednesday breaks both rules."""
     injection = injected_today(patient, book, users, frozen)
     Appointment.objects.filter(pk=injection.pk).update(planned_units=390)
-    return booking_post(patient, doctor, "injection", at(4, 10), code="frown-lines")
+    return booking_post(patient, doctor, "injection", in_march(4, 10), code="frown-lines")
 
 
 # --- overrides name their rules (item 3) ------------------------------------------------
@@ -60,10 +60,10 @@ def test_a_clinician_ticking_one_of_two_rules_is_still_refused(
     assert 'data-code="dose_limit_exceeded"' in html
     assert 'value="reinjection_too_soon" id="override-reinjection_too_soon" checked' in html
     assert "Asymmetry" in html  # nothing typed is lost
-    assert not Appointment.objects.filter(start_at=at(4, 10)).exists()
+    assert not Appointment.objects.filter(start_at=in_march(4, 10)).exists()
     both = {**half, "override_rules": ["reinjection_too_soon", "dose_limit_exceeded"]}
     assert client.post("/book/confirm/", both).status_code == 302
-    booked = Appointment.objects.get(start_at=at(4, 10))
+    booked = Appointment.objects.get(start_at=in_march(4, 10))
     assert booked.overridden_rules == ["reinjection_too_soon", "dose_limit_exceeded"]
 
 
@@ -86,7 +86,7 @@ def test_the_appointment_page_says_overrides_in_plain_words(
         "/book/confirm/",
         {**post, "override_reason": "Asymmetry", "override_rules": list(RULE_CODES[:2])},
     )
-    booked = Appointment.objects.get(start_at=at(4, 10))
+    booked = Appointment.objects.get(start_at=in_march(4, 10))
     html = client_for("front_desk").get(f"/appointments/{booked.pk}/").content.decode()
     assert "the re-injection interval and the cumulative dose limit" in html
     assert "Asymmetry" in html
@@ -99,7 +99,7 @@ def test_the_move_page_lists_the_rules_and_takes_the_ticked_ones(
     injected_today(patient, book, users, frozen)
     later = book(patient, "injection", datetime(2026, 6, 10, 10, tzinfo=TZ), code="frown-lines")
     client = client_for("clinician")
-    move = {"practitioner": doctor.pk, "start": at(5, 10).isoformat()}
+    move = {"practitioner": doctor.pk, "start": in_march(5, 10).isoformat()}
     refused = client.post(f"/appointments/{later.pk}/move/", move)
     assert refused.status_code == 400
     assert 'name="override_rules" value="reinjection_too_soon"' in refused.content.decode()
@@ -109,7 +109,7 @@ def test_the_move_page_lists_the_rules_and_takes_the_ticked_ones(
     )
     assert moved.status_code == 302
     later.refresh_from_db()
-    assert later.start_at == at(5, 10)
+    assert later.start_at == in_march(5, 10)
     assert AuditEntry.objects.get(appointment=later, action="override").detail["when"] == "moved"
 
 
@@ -120,9 +120,9 @@ def test_front_desk_planning_fewer_units_is_told_why_and_keeps_the_number(
     client_for, users, patient, doctor, book, frozen
 ):
     PrescriptionFactory(
-        appointment__patient=patient, appointment__start_at=at(2, 7), units_per_session=155
+        appointment__patient=patient, appointment__start_at=in_march(2, 7), units_per_session=155
     )
-    post = booking_post(patient, doctor, "injection", at(3, 10), planned_units="100")
+    post = booking_post(patient, doctor, "injection", in_march(3, 10), planned_units="100")
     page = client_for("front_desk").get("/book/confirm/", post).content.decode()
     assert "155 units per session" in page
     response = client_for("front_desk").post("/book/confirm/", post)
@@ -140,18 +140,18 @@ def test_front_desk_planning_fewer_units_is_told_why_and_keeps_the_number(
 def injection_to_record(patient, units_per_session=155):
     PrescriptionFactory(
         appointment__patient=patient,
-        appointment__start_at=at(1, 9),
+        appointment__start_at=in_march(1, 9),
         units_per_session=units_per_session,
     )
     return AppointmentFactory(
-        patient=patient, kind=Kind.INJECTION, start_at=at(2, 9), planned_units=155
+        patient=patient, kind=Kind.INJECTION, start_at=in_march(2, 9), planned_units=155
     )
 
 
 def test_recording_over_the_prescription_asks_a_clinician_to_tick_and_give_a_reason(
     client_for, patient
 ):
-    with time_machine.travel(at(2, 9, 40), tick=False):
+    with time_machine.travel(in_march(2, 9, 40), tick=False):
         injection = injection_to_record(patient)
         client = client_for("clinician")
         url = f"/appointments/{injection.pk}/complete/"
@@ -177,7 +177,7 @@ def test_recording_over_the_prescription_asks_a_clinician_to_tick_and_give_a_rea
 
 
 def test_a_clinician_amends_a_record_and_the_page_keeps_the_earlier_values(client_for, patient):
-    with time_machine.travel(at(2, 9, 40), tick=False):
+    with time_machine.travel(in_march(2, 9, 40), tick=False):
         injection = injection_to_record(patient)
         client = client_for("clinician")
         given = {"units": "150", "lot": str(LotFactory(lot_number="C3709").pk)}
@@ -221,9 +221,9 @@ def test_a_cosmetic_course_is_worded_as_a_consultation_on_the_booking_page(
 
 
 def test_a_cosmetic_consultation_page_asks_for_no_diagnosis(client_for, patient, book):
-    with time_machine.travel(at(2, 8), tick=False):
-        exam = book(patient, "exam", at(2, 9), code="frown-lines")
-    with time_machine.travel(at(2, 9, 10), tick=False):
+    with time_machine.travel(in_march(2, 8), tick=False):
+        exam = book(patient, "exam", in_march(2, 9), code="frown-lines")
+    with time_machine.travel(in_march(2, 9, 10), tick=False):
         html = client_for("clinician").get(f"/appointments/{exam.pk}/").content.decode()
         assert "Complete the consultation" in html
         assert "Diagnosis" not in html

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bookings.models import Appointment
+from tests.clock import TZ, in_march
 from tests.factories import PatientFactory, PractitionerFactory
-from tests.web.conftest import TZ, at
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def book_at_url(practitioner, start, **extra):
 def test_the_week_shows_each_working_day_its_appointments_and_free_times(
     client_for, patient, doctor, book, frozen
 ):
-    booked = book(patient, "exam", at(3, 10))
+    booked = book(patient, "exam", in_march(3, 10))
     html = client_for("front_desk").get(week_url(doctor)).content.decode()
     assert "Dr. Amelia Hart: 2 Mar – 8 Mar 2026" in html
     for day in ("Mon 2 Mar", "Tue 3 Mar", "Fri 6 Mar"):
@@ -94,7 +94,11 @@ def test_the_week_costs_the_same_queries_for_a_quiet_or_a_full_week(
     quiet = count()
     for day in range(2, 7):
         for slot in range(6):
-            book(PatientFactory(alerts="Latex"), "exam", at(day, 9) + timedelta(minutes=30 * slot))
+            book(
+                PatientFactory(alerts="Latex"),
+                "exam",
+                in_march(day, 9) + timedelta(minutes=30 * slot),
+            )
     assert count() == quiet
 
 
@@ -102,7 +106,7 @@ def test_a_clicked_time_books_there_after_the_patient_and_treatment(
     client_for, patient, doctor, frozen
 ):
     client = client_for("front_desk")
-    start = at(3, 14, 15)
+    start = in_march(3, 14, 15)
     first = client.get(book_at_url(doctor, start)).content.decode()
     assert "At Tuesday 3 March, 14:15 with Dr. Amelia Hart." in first
     # The patient search carries the time to the next step.
@@ -140,7 +144,7 @@ def test_only_the_kinds_the_clicked_practitioner_does_are_offered(client_for, pa
     assessor = PractitionerFactory(name="Dr. Exams Only", can_inject=False, can_prescribe=False)
     html = (
         client_for("front_desk")
-        .get(book_at_url(assessor, at(3, 9), patient=patient.pk, treatment="migraine"))
+        .get(book_at_url(assessor, in_march(3, 9), patient=patient.pk, treatment="migraine"))
         .content.decode()
     )
     assert 'data-kind="exam"' in html
@@ -150,7 +154,7 @@ def test_only_the_kinds_the_clicked_practitioner_does_are_offered(client_for, pa
     # Asking for a kind the practitioner does not do stays on the page.
     response = client_for("front_desk").get(
         book_at_url(
-            assessor, at(3, 9), patient=patient.pk, treatment="frown-lines", kind="injection"
+            assessor, in_march(3, 9), patient=patient.pk, treatment="frown-lines", kind="injection"
         )
     )
     assert response.status_code == 200
@@ -160,7 +164,7 @@ def test_treatments_the_practitioner_does_not_take_are_not_offered(client_for, p
     dentist = PractitionerFactory(name="Dr. Tooth", treatment_types=["bruxism", "tmj"])
     html = (
         client_for("front_desk")
-        .get(book_at_url(dentist, at(3, 9), patient=patient.pk))
+        .get(book_at_url(dentist, in_march(3, 9), patient=patient.pk))
         .content.decode()
     )
     assert "Teeth grinding (bruxism)" in html
@@ -183,7 +187,9 @@ def test_a_clicked_time_that_cannot_be_booked_is_said_in_words(
 
 
 def test_an_unknown_practitioner_in_a_clicked_time_is_said_in_words(client_for, patient, frozen):
-    response = client_for("front_desk").get(book_at_url(type("P", (), {"pk": 99999})(), at(3, 9)))
+    response = client_for("front_desk").get(
+        book_at_url(type("P", (), {"pk": 99999})(), in_march(3, 9))
+    )
     assert response.status_code == 200
     assert "That practitioner is not in the calendar" in response.content.decode()
 
