@@ -7,6 +7,15 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from bookings.models import Appointment, Course, Patient, Prescription, Status
+from reminders.models import (
+    InboundAction,
+    InboundMessage,
+    Message,
+    MessageStatus,
+    Recall,
+    RecallKind,
+)
+from scheduler import clock
 from scheduler.clock import local_date
 from scheduler.models import Kind, Lot, Practitioner, Role, TreatmentType, WorkingHours
 
@@ -132,3 +141,53 @@ class LotFactory(factory.django.DjangoModelFactory):
     expires_on = date(2030, 12, 31)
     vials_received = 10
     units_per_vial = 100
+
+
+class RecallFactory(factory.django.DjangoModelFactory):
+    """A reinjection recall of the course of its source injection, due ten days from today.
+
+    Give ``source_appointment`` (a given injection) to tie it to real history; the
+    course and treatment follow from it.
+    """
+
+    class Meta:
+        model = Recall
+
+    patient = factory.SubFactory(PatientFactory)
+    source_appointment = factory.SubFactory(
+        AppointmentFactory,
+        patient=factory.SelfAttribute("..patient"),
+        kind=Kind.INJECTION,
+        status=Status.COMPLETED,
+    )
+    course = factory.LazyAttribute(lambda o: o.source_appointment.course)
+    treatment_type = factory.LazyAttribute(lambda o: o.course.treatment_type)
+    kind = RecallKind.REINJECTION
+    due_on = factory.LazyFunction(lambda: clock.today() + timedelta(days=10))
+    last_injection_on = factory.LazyAttribute(lambda o: o.due_on - timedelta(days=90))
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    """A recall text waiting in the outbox, to go now."""
+
+    class Meta:
+        model = Message
+
+    patient = factory.SubFactory(PatientFactory)
+    to = factory.LazyAttribute(lambda o: o.patient.phone)
+    body = "Lakeshore Clinic: you are now due. Reply STOP to opt out."
+    purpose = "recall_due"
+    send_after = factory.LazyFunction(clock.now)
+    status = MessageStatus.QUEUED
+
+
+class InboundMessageFactory(factory.django.DjangoModelFactory):
+    """A text a patient sent, matched to them by their phone: a plain reply unless told."""
+
+    class Meta:
+        model = InboundMessage
+
+    patient = factory.SubFactory(PatientFactory)
+    from_number = factory.LazyAttribute(lambda o: o.patient.phone if o.patient else "+14165550100")
+    body = "See you soon"
+    action = InboundAction.OTHER

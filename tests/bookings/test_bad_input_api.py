@@ -10,11 +10,15 @@ from datetime import date
 import pytest
 
 from bookings.models import Appointment, AuditEntry, Patient, Prescription, Status
-from reminders.models import Recall, RecallKind
 from scheduler.models import Kind
 from tests.bookings.support import act, book, client_for
 from tests.clock import at
-from tests.factories import AppointmentFactory, PatientFactory, PractitionerFactory, treatment
+from tests.factories import (
+    AppointmentFactory,
+    PatientFactory,
+    PractitionerFactory,
+    RecallFactory,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
@@ -163,12 +167,9 @@ def test_a_nul_byte_in_a_patch_or_an_action_is_a_plain_400_and_nothing_changes(
 
 def test_a_nul_byte_in_a_recall_dismissal_is_a_plain_400(desk, patient):
     injection = AppointmentFactory(patient=patient, kind=Kind.INJECTION, status=Status.COMPLETED)
-    recall = Recall.objects.create(
+    recall = RecallFactory(
         patient=patient,
-        course=injection.course,
         source_appointment=injection,
-        treatment_type=treatment("migraine"),
-        kind=RecallKind.REINJECTION,
         due_on=date(2026, 3, 9),
         last_injection_on=date(2025, 12, 9),
     )

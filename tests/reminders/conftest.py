@@ -9,9 +9,9 @@ import pytest
 
 from benchmarks.fake_twilio import FakeTwilio
 from bookings.models import Appointment, Course, Patient, Status
-from reminders.models import Message, MessageStatus, Recall, RecallKind
+from reminders.models import Recall, RecallKind
 from scheduler import clock
-from tests.factories import PatientFactory, PractitionerFactory, treatment
+from tests.factories import PatientFactory, PractitionerFactory, RecallFactory, treatment
 
 ACCOUNT_SID = "AC" + "1" * 32
 AUTH_TOKEN = "fake-auth-token"
@@ -97,6 +97,7 @@ def make_recall(
     practitioner=None,
     **fields: object,
 ) -> Recall:
+    """A recall due on ``due_on`` from an injection given 90 days before it."""
     injection = make_injection(
         patient,
         code=code,
@@ -104,29 +105,13 @@ def make_recall(
         practitioner=practitioner,
         slot=next(_slots) % 140 + 1 if practitioner else 0,
     )
-    return Recall.objects.create(
+    return RecallFactory(
         patient=injection.patient,
-        course=injection.course,
-        treatment_type=injection.course.treatment_type,
         kind=kind,
         source_appointment=injection,
         due_on=due_on,
-        last_injection_on=due_on - timedelta(days=90),
         **fields,
     )
-
-
-def make_message(patient: Patient | None = None, **fields: object) -> Message:
-    patient = patient or PatientFactory()
-    values: dict[str, object] = {
-        "to": patient.phone,
-        "body": "Lakeshore Clinic: you are now due. Reply STOP to opt out.",
-        "purpose": "recall_due",
-        "send_after": clock.now(),
-        "status": MessageStatus.QUEUED,
-    }
-    values.update(fields)
-    return Message.objects.create(patient=patient, **values)
 
 
 def wait_until(predicate, *, timeout: float = 30.0) -> None:

@@ -11,9 +11,9 @@ from rest_framework.test import APIClient
 from reminders.models import MessageStatus, Recall, RecallStatus
 from reminders.selectors import get_follow_up_summary
 from scheduler import clock
-from tests.factories import UserFactory
+from tests.factories import MessageFactory, UserFactory
 
-from .conftest import make_message, make_recall
+from .conftest import make_recall
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2025, 6, 18)  # a Wednesday
@@ -135,8 +135,8 @@ def test_an_unknown_treatment_code_matches_no_recalls():
 
 
 def test_messages_are_listed_for_staff_and_filtered_by_patient_and_status():
-    failed = make_message(status=MessageStatus.FAILED, error_code=21211, error_message="bad")
-    make_message()
+    failed = MessageFactory(status=MessageStatus.FAILED, error_code=21211, error_message="bad")
+    MessageFactory()
     response = api_as("front_desk").get(
         "/api/v1/messages/", {"patient": failed.patient_id, "status": "failed"}
     )

@@ -16,9 +16,9 @@ from reminders.sending import send_sms
 from reminders.windows import QuietHours
 from scheduler import clock
 from tests.clock import on
-from tests.factories import PatientFactory
+from tests.factories import MessageFactory, PatientFactory
 
-from .conftest import make_injection, make_message
+from .conftest import make_injection
 
 MONDAY = date(2026, 3, 2)
 NO_QUIET = QuietHours.parse("")
@@ -133,9 +133,9 @@ def test_four_texts_due_one_day_go_one_a_day_in_order_of_importance_and_none_is_
             Purpose.WAITLIST_OFFER,
             Purpose.BOOKING_CONFIRMATION,
         ):
-            make_message(patient, purpose=purpose, send_after=on(MONDAY, 9))
-        make_message(
-            patient,
+            MessageFactory(patient=patient, purpose=purpose, send_after=on(MONDAY, 9))
+        MessageFactory(
+            patient=patient,
             purpose=Purpose.APPOINTMENT_REMINDER,
             appointment=appointment,
             send_after=on(MONDAY, 9),
@@ -165,8 +165,8 @@ def test_a_text_over_budget_waits_in_the_outbox_with_its_reason_for_staff(sms_se
     sms_settings.SMS_MAX_PER_DAY = 1
     with time_machine.travel(on(MONDAY, 10), tick=False):
         patient = PatientFactory()
-        first = make_message(patient, purpose=Purpose.RECALL_DUE)
-        second = make_message(patient, purpose=Purpose.REVIEW)
+        first = MessageFactory(patient=patient, purpose=Purpose.RECALL_DUE)
+        second = MessageFactory(patient=patient, purpose=Purpose.REVIEW)
         assert send_sms(message_id=first.pk) == MessageStatus.SENT
         assert send_sms(message_id=second.pk) == "over_budget"
     second.refresh_from_db()
@@ -185,11 +185,11 @@ def test_a_staff_reply_is_not_counted_and_does_not_use_up_the_budget(sms_setting
     sms_settings.SMS_MAX_PER_DAY = 1
     with time_machine.travel(on(MONDAY, 10), tick=False):
         patient = PatientFactory()
-        reminder = make_message(patient, purpose=Purpose.RECALL_DUE)
-        reply = make_message(patient, purpose=Purpose.STAFF_REPLY)
+        reminder = MessageFactory(patient=patient, purpose=Purpose.RECALL_DUE)
+        reply = MessageFactory(patient=patient, purpose=Purpose.STAFF_REPLY)
         assert send_sms(message_id=reminder.pk) == MessageStatus.SENT
         assert send_sms(message_id=reply.pk) == MessageStatus.SENT
-        later = make_message(patient, purpose=Purpose.REVIEW)
+        later = MessageFactory(patient=patient, purpose=Purpose.REVIEW)
         assert send_sms(message_id=later.pk) == "over_budget"
 
 
@@ -197,8 +197,8 @@ def test_a_staff_reply_is_not_counted_and_does_not_use_up_the_budget(sms_setting
 def test_another_patients_texts_do_not_count(sms_settings):
     with time_machine.travel(on(MONDAY, 10), tick=False):
         one, other = PatientFactory(), PatientFactory()
-        assert send_sms(message_id=make_message(one).pk) == MessageStatus.SENT
-        assert send_sms(message_id=make_message(other).pk) == MessageStatus.SENT
+        assert send_sms(message_id=MessageFactory(patient=one).pk) == MessageStatus.SENT
+        assert send_sms(message_id=MessageFactory(patient=other).pk) == MessageStatus.SENT
 
 
 # --- two workers at once (PostgreSQL) -------------------------------------------------------
@@ -228,7 +228,10 @@ def test_two_workers_racing_for_one_patients_texts_never_send_over_the_budget(
     monkeypatch.setattr(budget, "decide", slow_decide)
     patients = [PatientFactory() for _ in range(12)]
     pairs = [
-        (make_message(p, purpose=purposes[0]).pk, make_message(p, purpose=purposes[1]).pk)
+        (
+            MessageFactory(patient=p, purpose=purposes[0]).pk,
+            MessageFactory(patient=p, purpose=purposes[1]).pk,
+        )
         for p in patients
     ]
     start = threading.Barrier(2)

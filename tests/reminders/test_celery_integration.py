@@ -11,9 +11,9 @@ from reminders.models import Message, MessageStatus
 from reminders.sweeps import dispatch_due_messages, sweep_recalls
 from reminders.tasks import send_sms_batch_task, send_sms_task
 from scheduler import clock
-from tests.factories import PractitionerFactory
+from tests.factories import MessageFactory, PractitionerFactory
 
-from .conftest import make_message, make_recall, wait_until
+from .conftest import make_recall, wait_until
 
 pytestmark = [
     pytest.mark.postgres,
@@ -49,7 +49,7 @@ def test_two_concurrent_recall_sweeps_queue_and_send_each_due_message_exactly_on
 
 
 def test_a_redelivered_send_task_does_not_send_twice(worker):
-    twice, marker = make_message(), make_message()
+    twice, marker = MessageFactory(), MessageFactory()
     send_sms_task.delay(twice.pk)
     send_sms_task.delay(twice.pk)  # the broker hands the same task out again
     send_sms_task.delay(marker.pk)  # one worker, one queue: this runs after both
@@ -61,15 +61,15 @@ def test_a_redelivered_send_task_does_not_send_twice(worker):
 def test_a_queued_message_whose_task_was_lost_is_sent_by_the_dispatcher_task(worker):
     from reminders.tasks import dispatch_messages_task
 
-    message = make_message()  # queued, but no send task was ever put on the broker
+    message = MessageFactory()  # queued, but no send task was ever put on the broker
     dispatch_messages_task.delay()
     wait_until(lambda: Message.objects.filter(pk=message.pk, status=MessageStatus.SENT).exists())
     assert len(worker.posts_to(message.to)) == 1
 
 
 def test_a_redelivered_send_batch_sends_each_message_once(worker):
-    batch = [make_message() for _ in range(3)]
-    marker = make_message()
+    batch = [MessageFactory() for _ in range(3)]
+    marker = MessageFactory()
     ids = [m.pk for m in batch]
     send_sms_batch_task.delay(ids)
     send_sms_batch_task.delay(ids)  # the same batch handed out again
@@ -85,7 +85,7 @@ def test_a_batch_past_its_deadline_hands_the_rest_to_a_new_task(worker, monkeypa
     from reminders import tasks
 
     monkeypatch.setattr(tasks, "SEND_BATCH_DEADLINE_SECONDS", 0.0)  # one message a task
-    messages = [make_message() for _ in range(3)]
+    messages = [MessageFactory() for _ in range(3)]
     send_sms_batch_task.delay([m.pk for m in messages])
     wait_until(lambda: Message.objects.filter(status=MessageStatus.SENT).count() == 3)
     assert len(worker.requests) == 3
@@ -94,7 +94,7 @@ def test_a_batch_past_its_deadline_hands_the_rest_to_a_new_task(worker, monkeypa
 def test_send_batches_go_to_the_sms_queue(twilio):
     with app.connection_for_write() as conn:
         conn.default_channel.queue_purge("sms")
-    message = make_message()
+    message = MessageFactory()
     with start_worker(app, pool="solo", perform_ping_check=False, queues=["sms"]):
         assert dispatch_due_messages() == [message.pk]
         wait_until(lambda: Message.objects.filter(status=MessageStatus.SENT).exists())

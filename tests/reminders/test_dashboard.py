@@ -15,9 +15,9 @@ from reminders import selectors
 from reminders.dashboard import describe_sms_problem
 from reminders.models import Message, MessageStatus, RecallStatus
 from tests.clock import on
-from tests.factories import PatientFactory, PractitionerFactory, UserFactory
+from tests.factories import MessageFactory, PatientFactory, PractitionerFactory, UserFactory
 
-from .conftest import make_message, make_recall
+from .conftest import make_recall
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2025, 6, 18)  # a Wednesday; its week starts Monday 16 June
@@ -44,7 +44,7 @@ class Clinic:
 
 def message(recall=None, *, patient=None, written_on: date, stage: str = "", **fields) -> Message:
     """An outbox row written on ``written_on`` (created_at is set by the database)."""
-    sms = make_message(patient or recall.patient, recall=recall, stage=stage, **fields)
+    sms = MessageFactory(patient=patient or recall.patient, recall=recall, stage=stage, **fields)
     Message.objects.filter(pk=sms.pk).update(created_at=on(written_on, 11))
     return sms
 

@@ -9,19 +9,9 @@ from reminders import inbox
 from reminders.models import InboundAction, InboundMessage
 from reminders.webhooks import receive_text
 from scheduler import clock
-from tests.factories import PatientFactory, UserFactory
+from tests.factories import InboundMessageFactory, PatientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def text(patient, body: str, action: str = InboundAction.OTHER, **fields) -> InboundMessage:
-    return InboundMessage.objects.create(
-        from_number=patient.phone if patient else "+14165550100",
-        body=body,
-        patient=patient,
-        action=action,
-        **fields,
-    )
 
 
 def test_an_r_puts_the_patient_on_the_call_back_list_newest_first():
@@ -36,7 +26,7 @@ def test_only_texts_that_were_not_a_keyword_wait_for_staff_unread_first():
     patient = PatientFactory()
     receive_text(sid="SM1", from_number=patient.phone, to_number="", body="STOP")
     receive_text(sid="SM2", from_number=patient.phone, to_number="", body="Can I come Friday?")
-    old = text(patient, "Thanks!", read_at=clock.now())
+    old = InboundMessageFactory(patient=patient, body="Thanks!", read_at=clock.now())
     unread = inbox.list_unread_texts()
     assert [t.body for t in unread] == ["Can I come Friday?"]
     assert inbox.list_read_texts() == [old]
@@ -59,7 +49,7 @@ def test_calling_back_clears_the_flag_for_everyone_on_that_number_and_records_wh
 
 def test_marking_a_text_read_records_who_and_when_once():
     desk, other = UserFactory(username="desk"), UserFactory(username="other")
-    message = text(PatientFactory(), "Running late")
+    message = InboundMessageFactory(patient=PatientFactory(), body="Running late")
     assert inbox.mark_read(text=message, by=desk)
     assert not inbox.mark_read(text=message, by=other)
     message.refresh_from_db()
@@ -71,9 +61,9 @@ def test_the_badge_counts_call_backs_and_unread_texts_in_one_query(django_assert
         assert inbox.count_inbox() == 0
     for _ in range(3):
         PatientFactory(callback_requested_at=clock.now())
-    text(PatientFactory(), "Hello")
-    text(None, "Who is this?")
-    text(PatientFactory(), "Seen", read_at=clock.now())
-    text(PatientFactory(), "R", action=InboundAction.CALLBACK)
+    InboundMessageFactory(patient=PatientFactory(), body="Hello")
+    InboundMessageFactory(patient=None, body="Who is this?")
+    InboundMessageFactory(patient=PatientFactory(), body="Seen", read_at=clock.now())
+    InboundMessageFactory(patient=PatientFactory(), body="R", action=InboundAction.CALLBACK)
     with django_assert_num_queries(1):
         assert inbox.count_inbox() == 5

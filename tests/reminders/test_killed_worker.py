@@ -23,8 +23,9 @@ from reminders.models import Message, MessageStatus
 from reminders.sending import send_sms
 from reminders.sweeps import dispatch_due_messages, settle_abandoned_sends
 from scheduler import clock
+from tests.factories import MessageFactory
 
-from .conftest import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_BASE_URL, make_message, wait_until
+from .conftest import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_BASE_URL, wait_until
 
 
 def abandoned(settings) -> timedelta:
@@ -34,7 +35,7 @@ def abandoned(settings) -> timedelta:
 
 @pytest.mark.django_db
 def test_a_claim_abandoned_before_the_hand_over_goes_back_to_the_queue(twilio, settings):
-    message = make_message()
+    message = MessageFactory()
     Message.objects.filter(pk=message.pk).update(
         status=MessageStatus.SENDING, sending_at=clock.now(), attempts=1
     )
@@ -48,7 +49,7 @@ def test_a_claim_abandoned_before_the_hand_over_goes_back_to_the_queue(twilio, s
 
 @pytest.mark.django_db
 def test_a_claim_abandoned_after_the_hand_over_is_unknown_and_never_resent(twilio, settings):
-    message = make_message()
+    message = MessageFactory()
     Message.objects.filter(pk=message.pk).update(
         status=MessageStatus.SENDING,
         sending_at=clock.now(),
@@ -66,7 +67,7 @@ def test_a_claim_abandoned_after_the_hand_over_is_unknown_and_never_resent(twili
 @pytest.mark.django_db
 def test_a_worker_that_keeps_dying_before_sending_ends_failed_for_staff(settings):
     settings.SMS_MAX_ATTEMPTS = 3
-    message = make_message()
+    message = MessageFactory()
     Message.objects.filter(pk=message.pk).update(
         status=MessageStatus.SENDING, sending_at=clock.now(), attempts=3
     )
@@ -78,7 +79,7 @@ def test_a_worker_that_keeps_dying_before_sending_ends_failed_for_staff(settings
 
 @pytest.mark.django_db
 def test_every_send_is_marked_handed_over_before_its_request(twilio):
-    message = make_message()
+    message = MessageFactory()
     twilio.script = [(503, 20500)]
     assert send_sms(message_id=message.pk) == MessageStatus.UNKNOWN
     message.refresh_from_db()
@@ -88,7 +89,7 @@ def test_every_send_is_marked_handed_over_before_its_request(twilio):
 @pytest.mark.django_db
 def test_a_send_twilio_did_not_take_goes_back_without_the_hand_over_mark(twilio, settings):
     settings.SMS_SEND_TRIES = 1
-    message = make_message()
+    message = MessageFactory()
     twilio.script = [(429, 20429)]
     assert send_sms(message_id=message.pk) == "deferred"
     message.refresh_from_db()
@@ -128,7 +129,7 @@ def test_a_worker_killed_while_waiting_for_its_turn_leaves_a_text_that_is_sent_o
     worker, throttled
 ):
     """A real process, really killed (SIGKILL) while the rate limiter holds it."""
-    message = make_message()
+    message = MessageFactory()
     _far_turn(120)
     db = connection.settings_dict
     env = {
@@ -181,7 +182,7 @@ def test_a_slow_worker_whose_claim_was_given_up_on_does_not_send_it_too(
     twilio, settings, monkeypatch
 ):
     """Never twice: the hand-over mark is written only while the claim is still its own."""
-    message = make_message()
+    message = MessageFactory()
     waiting, turn = threading.Event(), threading.Event()
 
     def wait_for_turn() -> None:

@@ -16,13 +16,14 @@ from scheduler import clock
 from tests.clock import on
 from tests.factories import (
     LotFactory,
+    MessageFactory,
     PatientFactory,
     PractitionerFactory,
     UserFactory,
     treatment,
 )
 
-from .conftest import make_injection, make_message, make_recall
+from .conftest import make_injection, make_recall
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +163,7 @@ def test_a_new_injection_closes_the_course_recall_still_open():
 
 def test_staff_dismiss_a_recall_with_a_reason_and_its_unsent_sms_is_withdrawn(front_desk):
     recall = make_recall(due_on=date(2025, 5, 1))
-    queued = make_message(recall.patient, recall=recall, stage="due")
+    queued = MessageFactory(patient=recall.patient, recall=recall, stage="due")
     dismiss_recall(recall=recall, by=front_desk, reason="  Moved to Vancouver ")
     recall.refresh_from_db()
     assert (recall.status, recall.dismissed_reason, recall.dismissed_by) == (

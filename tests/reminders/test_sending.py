@@ -9,16 +9,16 @@ from bookings.models import Appointment, Patient
 from reminders.models import Message, MessageStatus, Recall, RecallStatus
 from reminders.sending import send_sms
 from scheduler import clock
-from tests.factories import PatientFactory
+from tests.factories import MessageFactory, PatientFactory
 
-from .conftest import ACCOUNT_SID, PUBLIC_BASE_URL, make_injection, make_message, make_recall
+from .conftest import ACCOUNT_SID, PUBLIC_BASE_URL, make_injection, make_recall
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_queued_message_goes_to_twilios_messages_endpoint_with_a_status_callback(twilio):
     recall = make_recall(due_on=clock.today())
-    message = make_message(recall.patient, recall=recall, stage="due")
+    message = MessageFactory(patient=recall.patient, recall=recall, stage="due")
     assert send_sms(message_id=message.pk) == MessageStatus.SENT
     [request] = twilio.requests
     assert request["path"] == f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
@@ -40,7 +40,7 @@ def test_a_queued_message_goes_to_twilios_messages_endpoint_with_a_status_callba
 
 def test_a_messaging_service_sends_instead_of_a_from_number(twilio, settings):
     settings.TWILIO_MESSAGING_SERVICE_SID = "MG" + "2" * 32
-    send_sms(message_id=make_message().pk)
+    send_sms(message_id=MessageFactory().pk)
     form = twilio.requests[0]["form"]
     assert form["MessagingServiceSid"] == "MG" + "2" * 32
     assert "From" not in form
@@ -48,7 +48,7 @@ def test_a_messaging_service_sends_instead_of_a_from_number(twilio, settings):
 
 def test_too_many_requests_then_accepted_sends_one_message(twilio):
     twilio.script = [(429, 20429), 201]
-    message = make_message()
+    message = MessageFactory()
     assert send_sms(message_id=message.pk) == MessageStatus.SENT
     assert len(twilio.requests) == 2
     assert Message.objects.get().status == MessageStatus.SENT
@@ -56,7 +56,7 @@ def test_too_many_requests_then_accepted_sends_one_message(twilio):
 
 def test_twilio_busy_for_every_retry_puts_the_message_back_in_the_queue(twilio):
     twilio.script = [(429, 20429)] * 3
-    message = make_message()
+    message = MessageFactory()
     assert send_sms(message_id=message.pk) == "deferred"
     message.refresh_from_db()
     assert message.status == MessageStatus.QUEUED
@@ -66,8 +66,8 @@ def test_twilio_busy_for_every_retry_puts_the_message_back_in_the_queue(twilio):
 
 def test_an_unsubscribed_recipient_is_opted_out_and_never_retried(twilio):
     patient = PatientFactory()
-    message = make_message(patient)
-    waiting = make_message(patient, purpose="recall_overdue")
+    message = MessageFactory(patient=patient)
+    waiting = MessageFactory(patient=patient, purpose="recall_overdue")
     twilio.script = [(400, 21610)]
     assert send_sms(message_id=message.pk) == MessageStatus.FAILED
     assert len(twilio.requests) == 1
@@ -81,7 +81,7 @@ def test_an_unsubscribed_recipient_is_opted_out_and_never_retried(twilio):
 
 @pytest.mark.parametrize("code", [21211, 21614])
 def test_an_invalid_number_is_flagged_and_never_retried(twilio, code):
-    message = make_message()
+    message = MessageFactory()
     twilio.script = [(400, code)]
     assert send_sms(message_id=message.pk) == MessageStatus.FAILED
     assert len(twilio.requests) == 1
@@ -92,7 +92,7 @@ def test_an_invalid_number_is_flagged_and_never_retried(twilio, code):
 def test_a_read_timeout_after_sending_is_unknown_and_not_resent(twilio, settings):
     settings.SMS_HTTP_TIMEOUT_SECONDS = 0.3
     twilio.script = [("hang", 1.5)]
-    message = make_message()
+    message = MessageFactory()
     assert send_sms(message_id=message.pk) == MessageStatus.UNKNOWN
     assert send_sms(message_id=message.pk) == "not_claimed"
     assert len(twilio.requests) == 1
@@ -101,14 +101,14 @@ def test_a_read_timeout_after_sending_is_unknown_and_not_resent(twilio, settings
 
 def test_a_server_error_from_twilio_is_unknown_not_resent(twilio):
     twilio.script = [(500, 20500)]
-    message = make_message()
+    message = MessageFactory()
     assert send_sms(message_id=message.pk) == MessageStatus.UNKNOWN
     assert len(twilio.requests) == 1
 
 
 def test_a_refused_connection_sent_nothing_so_the_message_waits_in_the_queue(twilio, settings):
     twilio.close()
-    message = make_message()
+    message = MessageFactory()
     assert send_sms(message_id=message.pk) == "deferred"
     message.refresh_from_db()
     assert message.status == MessageStatus.QUEUED
@@ -118,20 +118,20 @@ def test_a_refused_connection_sent_nothing_so_the_message_waits_in_the_queue(twi
 def test_a_message_that_failed_too_often_is_failed_with_its_error(twilio, settings):
     settings.SMS_MAX_ATTEMPTS = 1
     twilio.script = [(429, 20429)] * 3
-    message = make_message()
+    message = MessageFactory()
     assert send_sms(message_id=message.pk) == MessageStatus.FAILED
     assert Message.objects.get().error_code == 20429
 
 
 def test_a_second_send_of_the_same_message_does_nothing(twilio):
-    message = make_message()
+    message = MessageFactory()
     send_sms(message_id=message.pk)
     assert send_sms(message_id=message.pk) == "not_claimed"
     assert len(twilio.requests) == 1
 
 
 def test_consent_withdrawn_after_queueing_suppresses_the_message(twilio):
-    message = make_message()
+    message = MessageFactory()
     Patient.objects.update(sms_consent=False)
     assert send_sms(message_id=message.pk) == MessageStatus.SUPPRESSED
     assert twilio.requests == []
@@ -139,7 +139,7 @@ def test_consent_withdrawn_after_queueing_suppresses_the_message(twilio):
 
 def test_a_recall_booked_after_queueing_gets_no_sms(twilio):
     recall = make_recall(due_on=clock.today())
-    message = make_message(recall.patient, recall=recall, stage="due")
+    message = MessageFactory(patient=recall.patient, recall=recall, stage="due")
     Recall.objects.update(status=RecallStatus.BOOKED)
     assert send_sms(message_id=message.pk) == MessageStatus.SUPPRESSED
     assert Message.objects.get().error_message == "recall booked"
@@ -148,7 +148,7 @@ def test_a_recall_booked_after_queueing_gets_no_sms(twilio):
 def test_a_message_due_in_quiet_hours_is_deferred_not_dropped(twilio, settings):
     settings.SMS_QUIET_HOURS = "20:00-09:00"
     with time_machine.travel(clock.at(date(2025, 10, 31), time(22)), tick=False):
-        message = make_message()
+        message = MessageFactory()
         assert send_sms(message_id=message.pk) == "deferred"
     message.refresh_from_db()
     assert message.status == MessageStatus.QUEUED
@@ -159,7 +159,7 @@ def test_a_message_due_in_quiet_hours_is_deferred_not_dropped(twilio, settings):
 
 def test_the_console_backend_prints_the_sms_and_marks_it_sent(sms_settings, capsys):
     sms_settings.SMS_BACKEND = "console"
-    message = make_message()
+    message = MessageFactory()
     assert send_sms(message_id=message.pk) == MessageStatus.SENT
     assert f"SMS to {message.to}: {message.body}" in capsys.readouterr().out
     assert Message.objects.get().provider_sid.startswith("console-")
@@ -168,7 +168,7 @@ def test_the_console_backend_prints_the_sms_and_marks_it_sent(sms_settings, caps
 def test_a_recall_reminded_before_keeps_its_first_reminder_time(twilio):
     first = clock.now() - timedelta(days=14)
     recall = make_recall(due_on=clock.today(), status=RecallStatus.REMINDED, reminded_at=first)
-    message = make_message(recall.patient, recall=recall, stage="due")
+    message = MessageFactory(patient=recall.patient, recall=recall, stage="due")
     assert send_sms(message_id=message.pk) == MessageStatus.SENT
     recall.refresh_from_db()
     assert (recall.status, recall.reminded_at) == (RecallStatus.REMINDED, first)
@@ -179,8 +179,8 @@ def test_a_message_for_an_appointment_that_already_started_is_suppressed(twilio)
     Appointment.objects.filter(pk=appointment.pk).update(
         start_at=clock.now() - timedelta(hours=1), end_at=clock.now() - timedelta(minutes=30)
     )
-    message = make_message(
-        appointment.patient, appointment=appointment, purpose="appointment_reminder"
+    message = MessageFactory(
+        patient=appointment.patient, appointment=appointment, purpose="appointment_reminder"
     )
     assert send_sms(message_id=message.pk) == MessageStatus.SUPPRESSED
     assert Message.objects.get().error_message == "appointment already started"
@@ -189,7 +189,7 @@ def test_a_message_for_an_appointment_that_already_started_is_suppressed(twilio)
 
 def test_an_answer_twilio_cannot_have_meant_leaves_the_message_unknown_not_resent(twilio):
     twilio.script = ["garbage"]
-    message = make_message()
+    message = MessageFactory()
     assert send_sms(message_id=message.pk) == MessageStatus.UNKNOWN
     assert len(twilio.requests) == 1
     assert "could not be read" in Message.objects.get().error_message
@@ -198,7 +198,7 @@ def test_an_answer_twilio_cannot_have_meant_leaves_the_message_unknown_not_resen
 def test_a_send_batch_goes_on_past_a_message_that_broke(twilio):
     from reminders.tasks import send_sms_batch_task
 
-    first, broken, last = make_message(), make_message(), make_message()
+    first, broken, last = MessageFactory(), MessageFactory(), MessageFactory()
     # A real break at the edge: Twilio answers the middle one with something unreadable.
     twilio.script = [201, "garbage", 201]
     send_sms_batch_task.run([first.pk, broken.pk, last.pk])
@@ -209,7 +209,7 @@ def test_a_send_batch_goes_on_past_a_message_that_broke(twilio):
 
 
 def test_each_send_logs_one_line_with_the_id_and_never_the_number_or_text(twilio, caplog):
-    message = make_message()
+    message = MessageFactory()
     with caplog.at_level("INFO", logger="reminders.sending"):
         send_sms(message_id=message.pk)
     lines = [r.getMessage() for r in caplog.records if r.name == "reminders.sending"]

@@ -19,9 +19,9 @@ from reminders.sweeps import (
     recall_stages,
 )
 from scheduler import clock
-from tests.factories import PatientFactory
+from tests.factories import MessageFactory, PatientFactory
 
-from .conftest import make_message, make_recall
+from .conftest import make_recall
 
 pytestmark = pytest.mark.django_db
 AS_OF = date(2025, 6, 18)
@@ -45,9 +45,9 @@ def _scenario() -> None:
     make_recall(twice, due_on=AS_OF - timedelta(days=29), code="neck-pain")
     waiting = PatientFactory()
     make_recall(waiting, due_on=AS_OF)
-    make_message(waiting, purpose=Purpose.RECALL_DUE_SOON, status=MessageStatus.QUEUED)
+    MessageFactory(patient=waiting, purpose=Purpose.RECALL_DUE_SOON, status=MessageStatus.QUEUED)
     texted = make_recall(due_on=AS_OF)
-    make_message(texted.patient, recall=texted, stage="due", status=MessageStatus.SENT)
+    MessageFactory(patient=texted.patient, recall=texted, stage="due", status=MessageStatus.SENT)
 
 
 def _outcome() -> list[tuple[object, ...]]:

@@ -22,9 +22,9 @@ from reminders.sweeps import (
     sweep_recalls,
 )
 from scheduler import clock
-from tests.factories import PatientFactory, PractitionerFactory
+from tests.factories import MessageFactory, PatientFactory, PractitionerFactory
 
-from .conftest import make_injection, make_message, make_recall
+from .conftest import make_injection, make_recall
 
 pytestmark = pytest.mark.django_db
 DUE = date(2025, 6, 18)  # a Wednesday
@@ -173,7 +173,7 @@ def test_the_dispatcher_gives_a_new_task_to_a_queued_message_whose_task_went_mis
     settings.SMS_REDISPATCH_AFTER_SECONDS = 900
     start = datetime(2025, 6, 18, 15, 0, tzinfo=UTC)
     with time_machine.travel(start, tick=False) as traveller:
-        message = make_message()
+        message = MessageFactory()
         assert dispatch_due_messages() == [message.pk]
         assert dispatch_due_messages() == []
         traveller.shift(timedelta(minutes=16))
@@ -264,7 +264,7 @@ def test_every_recall_of_a_patient_who_may_not_be_texted_gets_its_suppressed_row
 def test_a_patient_with_a_recall_sms_still_queued_gets_no_other_one(sms_settings):
     patient = PatientFactory()
     make_recall(patient, due_on=DUE, code="migraine")
-    make_message(patient, purpose=Purpose.RECALL_OVERDUE)  # queued earlier, not sent yet
+    MessageFactory(patient=patient, purpose=Purpose.RECALL_OVERDUE)  # queued earlier, not sent yet
     assert sweep_recalls(as_of=DUE).queued == 0
     assert Message.objects.count() == 1
 
@@ -308,8 +308,8 @@ def test_a_send_whose_worker_died_becomes_unknown_for_staff_and_is_never_resent(
     from reminders.sweeps import dispatch_due_messages
 
     now = clock.now()
-    lost = make_message()
-    busy = make_message()
+    lost = MessageFactory()
+    busy = MessageFactory()
     Message.objects.filter(pk=lost.pk).update(
         status=MessageStatus.SENDING,
         sending_at=now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2 + 1),

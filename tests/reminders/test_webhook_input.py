@@ -19,9 +19,9 @@ from reminders.models import (
     MessageStatusEvent,
 )
 from scheduler import clock
-from tests.factories import PatientFactory
+from tests.factories import MessageFactory, PatientFactory
 
-from .conftest import AUTH_TOKEN, PUBLIC_BASE_URL, make_message
+from .conftest import AUTH_TOKEN, PUBLIC_BASE_URL
 
 pytestmark = pytest.mark.django_db
 STATUS = "/webhooks/twilio/status/"
@@ -41,7 +41,7 @@ def post_signed(client, path, params):
 
 
 def sent_message(sid="SM" + "1" * 32):
-    return make_message(status=MessageStatus.SENT, provider_sid=sid, sent_at=clock.now())
+    return MessageFactory(status=MessageStatus.SENT, provider_sid=sid, sent_at=clock.now())
 
 
 # --- status callbacks ----------------------------------------------------------------
@@ -168,7 +168,7 @@ def test_a_nul_in_a_keyword_text_still_acts_on_it(client):
 
 def test_a_status_callback_for_a_message_still_sends_nothing_extra(client, twilio):
     # The odd-field handling must not touch the outbox beyond the one message named.
-    message, other = sent_message(), make_message()
+    message, other = sent_message(), MessageFactory()
     params = {"MessageSid": message.provider_sid, "MessageStatus": "delivered", "ErrorCode": "-5"}
     post_signed(client, STATUS, params)
     assert Message.objects.get(pk=other.pk).status == MessageStatus.QUEUED

@@ -18,9 +18,9 @@ from reminders.models import (
 from reminders.sending import send_sms
 from reminders.sweeps import sweep_recalls
 from scheduler import clock
-from tests.factories import PatientFactory
+from tests.factories import MessageFactory, PatientFactory
 
-from .conftest import AUTH_TOKEN, PUBLIC_BASE_URL, make_injection, make_message, make_recall
+from .conftest import AUTH_TOKEN, PUBLIC_BASE_URL, make_injection, make_recall
 
 pytestmark = pytest.mark.django_db
 STATUS = "/webhooks/twilio/status/"
@@ -46,7 +46,9 @@ def reply_of(response) -> str:
 
 
 def sent_message(sid="SM" + "1" * 32, **fields):
-    return make_message(status=MessageStatus.SENT, provider_sid=sid, sent_at=clock.now(), **fields)
+    return MessageFactory(
+        status=MessageStatus.SENT, provider_sid=sid, sent_at=clock.now(), **fields
+    )
 
 
 # --- signatures ------------------------------------------------------------------------
@@ -130,7 +132,7 @@ def test_a_callback_for_an_unknown_sid_is_answered_200(client, sms_settings):
 
 
 def test_a_callback_settles_a_message_whose_create_call_timed_out(client, sms_settings):
-    message = make_message(status=MessageStatus.UNKNOWN)
+    message = MessageFactory(status=MessageStatus.UNKNOWN)
     path = f"{STATUS}?m={message.pk}"
     params = {"MessageSid": "SM" + "5" * 32, "MessageStatus": "delivered"}
     assert post_signed(client, path, params).status_code == 204
@@ -179,7 +181,7 @@ def test_stop_then_a_sweep_sends_nothing_and_start_restores(client, sms_settings
 
 
 def test_stop_withdraws_messages_waiting_to_be_sent(client, sms_settings):
-    message = make_message()
+    message = MessageFactory()
     sms_from(client, message.patient, "STOP")
     message.refresh_from_db()
     assert message.status == MessageStatus.SUPPRESSED

@@ -5,25 +5,19 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from reminders.models import InboundAction, InboundMessage
+from reminders.models import InboundAction
 from scheduler import clock
-from tests.factories import PatientFactory
+from tests.factories import InboundMessageFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def staff_text(patient, body: str, **fields) -> InboundMessage:
-    return InboundMessage.objects.create(
-        from_number=patient.phone, body=body, patient=patient, action=InboundAction.OTHER, **fields
-    )
 
 
 def test_the_inbox_shows_call_back_requests_and_unread_texts_first(client_for, patient):
     patient.callback_requested_at = clock.now()
     patient.save()
     other = PatientFactory(first_name="John", last_name="Smith")
-    staff_text(other, "Already answered", read_at=clock.now())
-    staff_text(other, "Can I move to Friday?")
+    InboundMessageFactory(patient=other, body="Already answered", read_at=clock.now())
+    InboundMessageFactory(patient=other, body="Can I move to Friday?")
     page = client_for("front_desk").get("/inbox/").content.decode()
     assert "Lopez, Maria" in page and "+1 416-555-0123" in page
     assert "Called back" in page and "Mark read" in page
@@ -33,9 +27,7 @@ def test_the_inbox_shows_call_back_requests_and_unread_texts_first(client_for, p
 def test_called_back_clears_the_request_and_says_who(client_for, patient, users):
     patient.callback_requested_at = clock.now()
     patient.save()
-    r = InboundMessage.objects.create(
-        from_number=patient.phone, body="R", patient=patient, action=InboundAction.CALLBACK
-    )
+    r = InboundMessageFactory(patient=patient, body="R", action=InboundAction.CALLBACK)
     response = client_for("front_desk").post(
         f"/inbox/call-backs/{patient.pk}/done/", {"confirm": "yes"}
     )
@@ -47,7 +39,7 @@ def test_called_back_clears_the_request_and_says_who(client_for, patient, users)
 
 
 def test_mark_read_moves_a_text_out_of_the_unread(client_for, patient, users):
-    message = staff_text(patient, "Thank you!")
+    message = InboundMessageFactory(patient=patient, body="Thank you!")
     client = client_for("clinician")
     assert client.post(f"/inbox/texts/{message.pk}/read/").status_code == 302
     message.refresh_from_db()
@@ -57,7 +49,7 @@ def test_mark_read_moves_a_text_out_of_the_unread(client_for, patient, users):
 
 
 def test_an_htmx_action_answers_with_the_inbox_and_its_message(client_for, patient):
-    message = staff_text(patient, "Thank you!")
+    message = InboundMessageFactory(patient=patient, body="Thank you!")
     response = client_for("front_desk").post(
         f"/inbox/texts/{message.pk}/read/",
         {"next": "/inbox/"},
@@ -71,7 +63,7 @@ def test_an_htmx_action_answers_with_the_inbox_and_its_message(client_for, patie
 def test_managers_read_the_inbox_but_its_actions_are_refused(client_for, patient):
     patient.callback_requested_at = clock.now()
     patient.save()
-    message = staff_text(patient, "Hello")
+    message = InboundMessageFactory(patient=patient, body="Hello")
     client = client_for("manager")
     page = client.get("/inbox/").content.decode()
     assert "Lopez, Maria" in page and "<button" not in page.split('id="inbox"')[1]
@@ -83,7 +75,7 @@ def test_managers_read_the_inbox_but_its_actions_are_refused(client_for, patient
 
 
 def test_anonymous_users_are_sent_to_log_in_for_the_inbox_and_its_actions(patient):
-    message = staff_text(patient, "Hello")
+    message = InboundMessageFactory(patient=patient, body="Hello")
     client = Client()
     for response in (
         client.get("/inbox/"),
@@ -97,8 +89,8 @@ def test_anonymous_users_are_sent_to_log_in_for_the_inbox_and_its_actions(patien
 def test_the_header_shows_the_inbox_count(client_for, patient):
     patient.callback_requested_at = clock.now()
     patient.save()
-    staff_text(patient, "Hello")
-    staff_text(patient, "Seen", read_at=clock.now())
+    InboundMessageFactory(patient=patient, body="Hello")
+    InboundMessageFactory(patient=patient, body="Seen", read_at=clock.now())
     page = client_for("front_desk").get("/calendar/").content.decode()
     assert 'href="/inbox/"' in page
     assert '(2<span class="visually-hidden"> waiting</span>)' in page
@@ -116,7 +108,7 @@ def test_the_header_badge_costs_the_same_queries_however_full_the_inbox(client_f
     empty = queries()
     for n in range(6):
         p = PatientFactory(callback_requested_at=clock.now())
-        staff_text(p, f"Message {n}")
+        InboundMessageFactory(patient=p, body=f"Message {n}")
     assert queries() == empty
     assert 'class="badge">(12' in client.get("/patients/").content.decode()
 

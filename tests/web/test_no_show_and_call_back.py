@@ -10,10 +10,10 @@ from rest_framework.test import APIClient
 from bookings.errors import PathwayError
 from bookings.models import AuditEntry, Status
 from reminders.inbox import undo_call_back
-from reminders.models import InboundAction, InboundMessage, Recall, RecallKind, RecallStatus
+from reminders.models import InboundAction, RecallStatus
 from scheduler.models import Kind
 from tests.clock import TZ
-from tests.factories import AppointmentFactory
+from tests.factories import AppointmentFactory, InboundMessageFactory, RecallFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -106,11 +106,8 @@ def test_undoing_a_no_show_books_its_recall_again(client_for, missed, patient):
         start_at=MISSED_AT - timedelta(days=90),
         status=Status.COMPLETED,
     )
-    recall = Recall.objects.create(
+    recall = RecallFactory(
         patient=patient,
-        course=missed.course,
-        treatment_type=missed.course.treatment_type,
-        kind=RecallKind.REINJECTION,
         source_appointment=injected,
         due_on=date(2026, 3, 1),
         last_injection_on=date(2025, 12, 2),
@@ -157,9 +154,7 @@ def test_managers_can_neither_mark_nor_undo_a_no_show(client_for, missed):
 def asked(patient):
     patient.callback_requested_at = datetime(2026, 3, 2, 8, 30, tzinfo=TZ)
     patient.save()
-    return InboundMessage.objects.create(
-        from_number=patient.phone, body="R", patient=patient, action=InboundAction.CALLBACK
-    )
+    return InboundMessageFactory(patient=patient, body="R", action=InboundAction.CALLBACK)
 
 
 def test_a_call_back_is_asked_before_it_is_recorded(client_for, patient, asked):

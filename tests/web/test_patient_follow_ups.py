@@ -6,11 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reminders.models import InboundAction, InboundMessage, MessageStatus, Recall, RecallStatus
+from reminders.models import InboundAction, MessageStatus, Recall, RecallStatus
 from scheduler import clock
 from tests.clock import TZ
-from tests.factories import PatientFactory
-from tests.reminders.conftest import make_message, make_recall
+from tests.factories import InboundMessageFactory, MessageFactory, PatientFactory
+from tests.reminders.conftest import make_recall
 
 pytestmark = pytest.mark.django_db
 
@@ -49,9 +49,11 @@ def test_the_patient_page_says_there_is_no_consent(client_for):
 
 def test_each_failed_message_says_why_in_words(client_for):
     patient = PatientFactory()
-    make_message(patient, status=MessageStatus.FAILED, error_code=21614)
-    make_message(patient, status=MessageStatus.UNDELIVERED, error_code=30003)
-    make_message(patient, status=MessageStatus.SUPPRESSED, error_message="patient opted out")
+    MessageFactory(patient=patient, status=MessageStatus.FAILED, error_code=21614)
+    MessageFactory(patient=patient, status=MessageStatus.UNDELIVERED, error_code=30003)
+    MessageFactory(
+        patient=patient, status=MessageStatus.SUPPRESSED, error_message="patient opted out"
+    )
     page = show(client_for("front_desk"), patient)
     assert "number not a mobile (cannot receive texts) (21614)" in page
     assert "phone switched off or out of coverage (30003)" in page
@@ -60,9 +62,7 @@ def test_each_failed_message_says_why_in_words(client_for):
 
 def test_a_call_back_request_shows_with_its_button_and_then_who_called(client_for, users):
     patient = PatientFactory(callback_requested_at=clock.now())
-    InboundMessage.objects.create(
-        from_number=patient.phone, body="R", patient=patient, action=InboundAction.CALLBACK
-    )
+    InboundMessageFactory(patient=patient, body="R", action=InboundAction.CALLBACK)
     client = client_for("front_desk")
     page = show(client, patient)
     assert "Asked for a call back" in page and f"/inbox/call-backs/{patient.pk}/done/" in page
@@ -78,9 +78,7 @@ def test_a_call_back_request_shows_with_its_button_and_then_who_called(client_fo
 
 def test_recent_replies_are_shown_on_the_patient_page(client_for):
     patient = PatientFactory()
-    InboundMessage.objects.create(
-        from_number=patient.phone, body="See you soon", patient=patient, action="other"
-    )
+    InboundMessageFactory(patient=patient, body="See you soon", action="other")
     page = show(client_for("front_desk"), patient)
     assert "See you soon" in page and "unread" in page
 
@@ -131,7 +129,7 @@ def test_the_patient_page_costs_the_same_queries_however_long_the_history(client
     patient = PatientFactory()
     client = client_for("front_desk")
     make_recall(patient, due_on=clock.today())
-    make_message(patient, status=MessageStatus.FAILED, error_code=21211)
+    MessageFactory(patient=patient, status=MessageStatus.FAILED, error_code=21211)
     show(client, patient)
 
     def queries() -> int:
@@ -142,10 +140,8 @@ def test_the_patient_page_costs_the_same_queries_however_long_the_history(client
     before = queries()
     for n in range(5):
         make_recall(patient, due_on=clock.today() + timedelta(days=n + 1), code="crows-feet")
-        make_message(patient, status=MessageStatus.DELIVERED)
-        InboundMessage.objects.create(
-            from_number=patient.phone, body=f"hi {n}", patient=patient, action="other"
-        )
+        MessageFactory(patient=patient, status=MessageStatus.DELIVERED)
+        InboundMessageFactory(patient=patient, body=f"hi {n}", action="other")
     assert queries() == before
 
 

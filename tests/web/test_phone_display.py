@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from reminders.models import InboundAction, InboundMessage
+from reminders.models import InboundAction
 from scheduler import clock
 from tests.clock import in_march
+from tests.factories import InboundMessageFactory
 
 pytestmark = pytest.mark.django_db
 SHOWN = "+1 416-555-0123"
@@ -33,9 +34,7 @@ def test_every_page_showing_a_phone_keeps_it_on_one_line(client_for, patient, bo
     appointment = book(patient, "exam", in_march(2, 9))
     patient.callback_requested_at = clock.now()
     patient.save()
-    InboundMessage.objects.create(
-        from_number=patient.phone, body="Call me", patient=patient, action=InboundAction.OTHER
-    )
+    InboundMessageFactory(patient=patient, body="Call me", action=InboundAction.OTHER)
     client = client_for("front_desk")
     pages = {
         "patient": f"/patients/{patient.pk}/",

@@ -5,11 +5,10 @@ from datetime import date, time
 import pytest
 import time_machine
 
-from reminders.models import InboundAction, InboundMessage, Message, MessageStatus, Purpose
+from reminders.models import Message, MessageStatus, Purpose
 from reminders.sending import send_sms
 from scheduler import clock
-from tests.factories import PatientFactory
-from tests.reminders.conftest import make_message
+from tests.factories import InboundMessageFactory, MessageFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,12 +21,6 @@ def sms_settings(settings):
     return settings
 
 
-def texted(patient, body="Can I come at 4 instead?") -> InboundMessage:
-    return InboundMessage.objects.create(
-        from_number=patient.phone, body=body, patient=patient, action=InboundAction.OTHER
-    )
-
-
 def reply(client, patient, body, **extra):
     return client.post(f"/inbox/patients/{patient.pk}/reply/", {"body": body, **extra})
 
@@ -36,7 +29,7 @@ def test_front_desk_replies_from_the_inbox_and_the_thread_shows_both_sides(
     client_for, sms_settings
 ):
     patient = PatientFactory(first_name="Ana")
-    text = texted(patient)
+    text = InboundMessageFactory(patient=patient, body="Can I come at 4 instead?")
     client = client_for("front_desk")
     response = reply(
         client,
@@ -60,7 +53,7 @@ def test_front_desk_replies_from_the_inbox_and_the_thread_shows_both_sides(
 
 def test_a_reply_to_an_opted_out_patient_is_refused_in_plain_words(client_for, sms_settings):
     patient = PatientFactory(first_name="Ana", last_name="Lima")
-    texted(patient)
+    InboundMessageFactory(patient=patient, body="Can I come at 4 instead?")
     patient.sms_opted_out = True
     patient.save()
     response = reply(client_for("front_desk"), patient, "Are you sure?")
@@ -97,7 +90,7 @@ def test_a_reply_in_quiet_hours_waits_for_the_morning_and_ignores_the_budget(
     sms_settings.SMS_MAX_PER_DAY = 1
     with time_machine.travel(clock.at(date(2026, 3, 2), time(10)), tick=False):
         patient = PatientFactory()
-        assert send_sms(message_id=make_message(patient).pk) == MessageStatus.SENT
+        assert send_sms(message_id=MessageFactory(patient=patient).pk) == MessageStatus.SENT
     with time_machine.travel(clock.at(date(2026, 3, 2), time(21)), tick=False):
         response = reply(client_for("front_desk"), patient, "We open at 9.")
         assert response.status_code == 302
@@ -110,7 +103,7 @@ def test_a_reply_in_quiet_hours_waits_for_the_morning_and_ignores_the_budget(
 
 def test_a_manager_reads_the_thread_but_cannot_reply(client_for, sms_settings):
     patient = PatientFactory()
-    texted(patient, "Hello")
+    InboundMessageFactory(patient=patient, body="Hello")
     client = client_for("manager")
     page = client.get(f"/inbox/patients/{patient.pk}/")
     assert page.status_code == 200 and "Hello" in page.content.decode()
@@ -120,7 +113,7 @@ def test_a_manager_reads_the_thread_but_cannot_reply(client_for, sms_settings):
 
 def test_the_patient_page_shows_the_conversation_and_a_reply_form(client_for, sms_settings):
     patient = PatientFactory()
-    texted(patient, "Running late")
+    InboundMessageFactory(patient=patient, body="Running late")
     page = client_for("front_desk").get(f"/patients/{patient.pk}/").content.decode()
     assert "Conversation by text" in page
     assert f'action="/inbox/patients/{patient.pk}/reply/"' in page
