@@ -1,7 +1,5 @@
 """An opt-out is the patient's word: every channel clears it only when they asked in person."""
 
-from datetime import datetime
-
 import pytest
 import time_machine
 from django.contrib import admin
@@ -10,16 +8,17 @@ from django.test import Client, RequestFactory
 from bookings.errors import PathwayError
 from bookings.models import Patient
 from tests.bookings.support import client_for
-from tests.clock import TZ
+from tests.clock import in_march
 from tests.factories import PatientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-NOW = datetime(2026, 3, 2, 10, 0, tzinfo=TZ)
+# Monday 2 March 2026, 10:00 in the clinic, when the opt-out is changed.
+CHANGED_AT = in_march(2, 10)
 
 
 @pytest.fixture
 def opted_out() -> Patient:
-    return PatientFactory(sms_opted_out=True, sms_opted_out_at=NOW, phone="+14165550111")
+    return PatientFactory(sms_opted_out=True, sms_opted_out_at=CHANGED_AT, phone="+14165550111")
 
 
 @pytest.fixture
@@ -43,7 +42,7 @@ def test_the_api_refuses_to_clear_an_opt_out_without_the_in_person_confirmation(
     assert body["code"] == "opt_out_confirmation_required"
     assert "asked" in body["detail"] and "in person" in body["detail"]
     opted_out.refresh_from_db()
-    assert opted_out.sms_opted_out and opted_out.sms_opted_out_at == NOW
+    assert opted_out.sms_opted_out and opted_out.sms_opted_out_at == CHANGED_AT
 
 
 def test_a_refused_re_consent_writes_nothing_else_either(opted_out):
@@ -70,7 +69,7 @@ def test_the_confirmation_must_be_a_yes(opted_out, asked):
     assert opted_out.sms_opted_out
 
 
-@time_machine.travel(NOW, tick=False)
+@time_machine.travel(CHANGED_AT, tick=False)
 def test_the_api_clears_an_opt_out_the_patient_asked_for_in_person_and_audits_it(opted_out):
     from reminders.models import ConsentChange
 
@@ -83,7 +82,7 @@ def test_the_api_clears_an_opt_out_the_patient_asked_for_in_person_and_audits_it
     assert not opted_out.sms_opted_out and opted_out.sms_opted_out_at is None
     change = ConsentChange.objects.get(patient=opted_out)
     assert (change.field, change.value, change.source) == ("sms_opted_out", False, "api")
-    assert change.asked_in_person and change.by == client.user and change.at == NOW
+    assert change.asked_in_person and change.by == client.user and change.at == CHANGED_AT
 
 
 def test_the_api_may_still_record_an_opt_out_and_unrelated_edits_without_confirmation():

@@ -12,16 +12,16 @@ from bookings.models import AuditEntry, Status
 from reminders.inbox import undo_call_back
 from reminders.models import InboundAction, RecallStatus
 from scheduler.models import Kind
-from tests.clock import TZ
+from tests.clock import TZ, in_march
 from tests.factories import AppointmentFactory, InboundMessageFactory, RecallFactory
 
 pytestmark = pytest.mark.django_db
 
 # Monday 2 March 2026 in the clinic; the patient was due at 09:00 and never came.
-MISSED_AT = datetime(2026, 3, 2, 9, 0, tzinfo=TZ)
-LATER_THAT_DAY = datetime(2026, 3, 2, 9, 40, tzinfo=TZ)
-LAST_MINUTE = datetime(2026, 3, 2, 23, 59, tzinfo=TZ)
-NEXT_MORNING = datetime(2026, 3, 3, 8, 0, tzinfo=TZ)
+MISSED_AT = in_march(2, 9, 0)
+LATER_THAT_DAY = in_march(2, 9, 40)
+LAST_MINUTE = in_march(2, 23, 59)
+NEXT_MORNING = in_march(3, 8, 0)
 
 
 @pytest.fixture
