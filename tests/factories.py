@@ -1,6 +1,7 @@
 """Factories for the clinic's rows. Treatment types come from the seeded catalogue."""
 
 from datetime import date, time, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import factory
 from django.contrib.auth.models import Group, User
@@ -19,12 +20,30 @@ from scheduler import clock
 from scheduler.clock import local_date
 from scheduler.models import Kind, Lot, Practitioner, Role, TreatmentType, WorkingHours
 
+T = TypeVar("T")
+
+
+class ModelFactory(factory.django.DjangoModelFactory[T]):
+    """A factory whose call is typed as the row it makes, so the tests are type-checked."""
+
+    class Meta:
+        abstract = True
+
+    if TYPE_CHECKING:
+        # factory_boy's metaclass returns the created row; its own ``__new__`` is untyped.
+        def __new__(cls, *args: Any, **kwargs: Any) -> T: ...  # type: ignore[misc]
+
 
 def treatment(code: str) -> TreatmentType:
     return TreatmentType.objects.get(code=code)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+def _set_password(user: User, password: str | None) -> None:
+    user.set_password(password or "pw-for-tests-1")
+    user.save()
+
+
+class UserFactory(ModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -32,10 +51,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
 
-    @factory.post_generation
-    def password(self, create, extracted, **kwargs):
-        self.set_password(extracted or "pw-for-tests-1")
-        self.save()
+    password = factory.PostGeneration(
+        lambda user, create, extracted, **kw: _set_password(user, extracted)
+    )
 
     @factory.post_generation
     def groups(self, create, extracted, **kwargs):
@@ -43,7 +61,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.add(Group.objects.get(name=name))
 
 
-class PatientFactory(factory.django.DjangoModelFactory):
+class PatientFactory(ModelFactory[Patient]):
     class Meta:
         model = Patient
 
@@ -55,7 +73,16 @@ class PatientFactory(factory.django.DjangoModelFactory):
     sms_consent_at = factory.LazyFunction(timezone.now)
 
 
-class PractitionerFactory(factory.django.DjangoModelFactory):
+def _hours(practitioner: Practitioner, hours: Any) -> None:
+    """Weekdays 09:00–17:00 unless given ``(weekdays, start, end)``."""
+    weekdays, start, end = hours or (range(5), time(9), time(17))
+    WorkingHours.objects.bulk_create(
+        WorkingHours(practitioner=practitioner, weekday=d, start_time=start, end_time=end)
+        for d in weekdays
+    )
+
+
+class PractitionerFactory(ModelFactory[Practitioner]):
     """Qualified for everything and working Mon–Fri 09:00–17:00 unless told otherwise."""
 
     class Meta:
@@ -78,20 +105,16 @@ class PractitionerFactory(factory.django.DjangoModelFactory):
         )
         self.treatment_types.set(qs)
 
-    @factory.post_generation
-    def hours(self, create, extracted, **kwargs):
-        weekdays, start, end = extracted or (range(5), time(9), time(17))
-        WorkingHours.objects.bulk_create(
-            WorkingHours(practitioner=self, weekday=d, start_time=start, end_time=end)
-            for d in weekdays
-        )
+    hours = factory.PostGeneration(
+        lambda practitioner, create, extracted, **kw: _hours(practitioner, extracted)
+    )
 
 
 def course_for(patient: Patient, code: str) -> Course:
     return Course.objects.get_or_create(patient=patient, treatment_type=treatment(code))[0]
 
 
-class AppointmentFactory(factory.django.DjangoModelFactory):
+class AppointmentFactory(ModelFactory[Appointment]):
     """A row written straight to the table, for history the rules must see.
 
     It skips the booking service on purpose (past visits, given injections); the
@@ -113,7 +136,7 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     status = Status.BOOKED
 
 
-class PrescriptionFactory(factory.django.DjangoModelFactory):
+class PrescriptionFactory(ModelFactory[Prescription]):
     """A written prescription, with the completed prescription visit it came from."""
 
     class Meta:
@@ -129,7 +152,7 @@ class PrescriptionFactory(factory.django.DjangoModelFactory):
     valid_until = factory.LazyAttribute(lambda o: o.written_on + timedelta(days=365))
 
 
-class LotFactory(factory.django.DjangoModelFactory):
+class LotFactory(ModelFactory[Lot]):
     """A lot of 100-unit vials that keeps well past the tests' dates."""
 
     class Meta:
@@ -143,7 +166,7 @@ class LotFactory(factory.django.DjangoModelFactory):
     units_per_vial = 100
 
 
-class RecallFactory(factory.django.DjangoModelFactory):
+class RecallFactory(ModelFactory[Recall]):
     """A reinjection recall of the course of its source injection, due ten days from today.
 
     Give ``source_appointment`` (a given injection) to tie it to real history; the
@@ -167,7 +190,7 @@ class RecallFactory(factory.django.DjangoModelFactory):
     last_injection_on = factory.LazyAttribute(lambda o: o.due_on - timedelta(days=90))
 
 
-class MessageFactory(factory.django.DjangoModelFactory):
+class MessageFactory(ModelFactory[Message]):
     """A recall text waiting in the outbox, to go now."""
 
     class Meta:
@@ -181,7 +204,7 @@ class MessageFactory(factory.django.DjangoModelFactory):
     status = MessageStatus.QUEUED
 
 
-class InboundMessageFactory(factory.django.DjangoModelFactory):
+class InboundMessageFactory(ModelFactory[InboundMessage]):
     """A text a patient sent, matched to them by their phone: a plain reply unless told."""
 
     class Meta:

@@ -14,7 +14,8 @@ from bookings.pathway import (
     check_safety,
     planned_units_floor,
 )
-from tests.bookings.test_pathway import FROWN, LIMITS, MIGRAINE, NECK, at, visit
+from tests.bookings.test_pathway import FROWN, LIMITS, MIGRAINE, NECK, visit
+from tests.clock import at
 
 
 def rx(units_per_session: int = 155) -> PrescriptionState:

@@ -1,6 +1,7 @@
 """Slot search over a realistic calendar: correct around everything, bounded in queries."""
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 
@@ -202,7 +203,7 @@ def test_the_patient_filter_hides_injections_before_the_reinjection_interval():
         status=Status.COMPLETED,
         units_given=20,
     )
-    common = dict(
+    common: dict[str, Any] = dict(
         treatment=treatment("frown-lines"),
         kind=Kind.INJECTION,
         first=date(2026, 4, 1),
@@ -294,7 +295,7 @@ def test_slot_json_matches_what_the_serializer_writes():
             4, datetime(2026, 11, 2, 15, 15, tzinfo=UTC), datetime(2026, 11, 2, 15, 45, tzinfo=UTC)
         ),
     ]
-    assert slots_as_json(slots) == SlotSerializer(slots, many=True).data
+    assert slots_as_json(slots) == list(SlotSerializer(slots, many=True).data)
     assert slots_as_json(slots)[0]["start"] == "2026-03-09T10:00:00-04:00"
 
 
@@ -315,7 +316,7 @@ def test_the_patient_filter_hides_injections_the_dose_limit_refuses():
         status=Status.COMPLETED,
         units_given=390,
     )
-    common = dict(
+    common: dict[str, Any] = dict(
         treatment=treatment("frown-lines"),
         kind=Kind.INJECTION,
         first=date(2026, 5, 14),

@@ -33,12 +33,12 @@ def test_healthz_needs_no_login_and_shows_no_patient_data(client, django_user_mo
 @pytest.mark.django_db
 def test_healthz_answers_503_naming_the_broker_when_it_cannot_be_reached(client):
     saved = app.conf.broker_url, app.conf.broker_transport_options
-    app.conf.broker_url = f"redis://{CLOSED_PORT}/0"
+    app.conf.update(broker_url=f"redis://{CLOSED_PORT}/0")
     app.conf.broker_transport_options = {}
     try:
         response = client.get("/healthz")
     finally:
-        app.conf.broker_url, app.conf.broker_transport_options = saved
+        app.conf.update(broker_url=saved[0], broker_transport_options=saved[1])
     assert response.status_code == 503
     assert list(response.json()["failing"]) == ["broker"]
 

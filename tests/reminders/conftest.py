@@ -133,7 +133,8 @@ def worker(twilio):
 
     with app.connection_for_write() as conn:
         for queue in ("sms", "celery"):
-            conn.default_channel.queue_purge(queue)
+            # The Redis channel has queue_purge; kombu types only the abstract channel.
+            conn.default_channel.queue_purge(queue)  # type: ignore[attr-defined]
     with start_worker(
         app, pool="solo", perform_ping_check=False, queues=["sms", "celery"], shutdown_timeout=10
     ):

@@ -35,7 +35,8 @@ def test_recalls_are_listed_with_their_treatment_code_and_filtered():
     due = make_recall(due_on=TODAY, code="migraine")
     make_recall(due_on=TODAY + timedelta(days=30), code="neck-pain", status="booked")
     response = api_as("manager").get(
-        "/api/v1/recalls/", {"status": "pending", "due_before": TODAY, "treatment_type": "migraine"}
+        "/api/v1/recalls/",
+        {"status": "pending", "due_before": TODAY.isoformat(), "treatment_type": "migraine"},
     )
     assert response.status_code == 200
     assert response.json()["results"] == [
@@ -138,7 +139,7 @@ def test_messages_are_listed_for_staff_and_filtered_by_patient_and_status():
     failed = MessageFactory(status=MessageStatus.FAILED, error_code=21211, error_message="bad")
     MessageFactory()
     response = api_as("front_desk").get(
-        "/api/v1/messages/", {"patient": failed.patient_id, "status": "failed"}
+        "/api/v1/messages/", {"patient": str(failed.patient_id), "status": "failed"}
     )
     assert response.status_code == 200
     [row] = response.json()["results"]

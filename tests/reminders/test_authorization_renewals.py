@@ -97,7 +97,7 @@ def test_the_csv_has_every_row_with_due_dates(clinic):
     client.force_login(UserFactory(username="desk", groups=["front_desk"]))
     response = client.get("/follow-ups/renewals.csv")
     assert response.status_code == 200
-    text = b"".join(response.streaming_content).decode("utf-8")
+    text = response.getvalue().decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     header, body = rows[0], rows[1:]

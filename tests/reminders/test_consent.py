@@ -160,7 +160,10 @@ def test_inbound_stop_and_start_land_in_the_consent_history(opted_out):
 
     consent.opt_in_number(phone=opted_out.phone)
     consent.opt_out_number(phone=opted_out.phone)
-    assert list(ConsentChange.objects.values_list("field", "value", "source", "by")) == [
+    changes: list[tuple[object, ...]] = list(
+        ConsentChange.objects.values_list("field", "value", "source", "by")
+    )
+    assert changes == [
         ("sms_opted_out", False, "sms_start", None),
         ("sms_opted_out", True, "sms_stop", None),
     ]

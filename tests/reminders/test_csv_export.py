@@ -47,7 +47,7 @@ def test_a_csv_starts_with_a_bom_and_escapes_every_cell_including_the_header():
         header=["Name", "=Header"],
         rows=[["Gagné", -3], ["-1+1", "+1"]],
     )
-    body = b"".join(response.streaming_content)
+    body = response.getvalue()
     assert body.startswith(b"\xef\xbb\xbf")
     assert body.decode("utf-8-sig").splitlines() == [
         "Name,'=Header",

@@ -89,7 +89,7 @@ def queries_for(client: Client, url: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
         if response.streaming:
-            b"".join(response.streaming_content)
+            response.getvalue()
     assert response.status_code == 200
     return len(queries)
 

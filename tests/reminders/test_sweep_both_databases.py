@@ -74,7 +74,7 @@ def test_both_implementations_write_the_same_rows():
     _scenario()
     orm_counts, orm_rows = _run(_insert_recall_messages_orm)
     # What the rules say, whichever database: one text per patient, each bar's words.
-    reasons = sorted(r[4] for r in orm_rows if r[3] == MessageStatus.SUPPRESSED)
+    reasons = sorted(str(r[4]) for r in orm_rows if r[3] == MessageStatus.SUPPRESSED)
     assert reasons == sorted(
         ["patient opted out"] * 2
         + ["number cannot receive texts", "no SMS consent", "no phone number"]

@@ -47,7 +47,7 @@ def test_each_reservation_takes_the_slot_one_interval_after_the_last(backend):
 def test_a_sender_waits_for_its_slot(backend, settings, monkeypatch):
     settings.SMS_MAX_PER_SECOND = 2
     slept: list[float] = []
-    monkeypatch.setattr(throttle.time, "sleep", slept.append)
+    monkeypatch.setattr("reminders.throttle.time.sleep", slept.append)
     throttle.wait_for_turn()
     throttle.wait_for_turn()
     # The second slot is half a second (plus the headroom) after the first one.

@@ -8,6 +8,8 @@ run on SQLite too, where the answer must be the same.
 from datetime import timedelta
 
 import pytest
+from django import forms
+from rest_framework import serializers
 from twilio.request_validator import RequestValidator
 
 from bookings.models import Appointment, Patient, Prescription, Status
@@ -309,6 +311,8 @@ def test_the_web_form_and_the_api_cap_planned_units_at_the_same_number():
 
     form_field = BookingForm.base_fields["planned_units"]
     api_field = BookingSerializer().fields["planned_units"]
+    assert isinstance(form_field, forms.IntegerField)
+    assert isinstance(api_field, serializers.IntegerField)
     assert form_field.max_value == api_field.max_value == 600
 
 

@@ -39,7 +39,9 @@ def test_today_and_tomorrow_have_work_at_any_hour(hour):
         assert any(a.status in (Status.BOOKED, Status.CONFIRMED) for a in todays)
 
         client = Client()
-        client.force_login(Appointment.objects.first().created_by)
+        first = Appointment.objects.first()
+        assert first is not None and first.created_by is not None
+        client.force_login(first.created_by)
         page = client.get("/calendar/").content.decode()
         assert sum(a.patient.last_name in page for a in todays) == len(todays)
 

@@ -82,7 +82,7 @@ def test_anonymous_users_are_sent_to_log_in_for_the_inbox_and_its_actions(patien
         client.post(f"/inbox/call-backs/{patient.pk}/done/"),
         client.post(f"/inbox/texts/{message.pk}/read/"),
     ):
-        assert response.status_code == 302 and response.url.startswith("/login/")
+        assert response.status_code == 302 and response["Location"].startswith("/login/")
     assert message.read_at is None
 
 

@@ -20,7 +20,7 @@ def test_staff_log_in_and_land_on_the_calendar(users, settings):
     assert b"Harbourfront Clinic" in page.content
     response = client.post("/login/", {"username": "front_desk", "password": "pw-for-tests-1"})
     assert response.status_code == 302
-    assert client.get("/").url == "/calendar/"
+    assert client.get("/")["Location"] == "/calendar/"
 
 
 def test_a_wrong_password_is_refused_with_a_message(users):

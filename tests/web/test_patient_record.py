@@ -137,6 +137,7 @@ def test_a_note_is_kept_with_its_author_and_time_and_shown_escaped(client_for, p
     response = client.post(f"/patients/{patient.pk}/notes/", {"text": HOSTILE})
     assert response.status_code == 302
     note = Note.objects.get()
+    assert note.by is not None
     assert note.by.username == "front_desk" and note.by_role == "front_desk"
     assert note.text == HOSTILE and note.appointment is None
     html = client.get(f"/patients/{patient.pk}/").content.decode()
