@@ -1,6 +1,7 @@
 """A value the services refuse is a field error, a broken rule has its own code, and
 ``invalid_transition`` is only a status change (docs/rules.md#errors)."""
 
+import ast
 import re
 from pathlib import Path
 
@@ -17,7 +18,8 @@ from tests.factories import AppointmentFactory, PatientFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
-RULES_DOC = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
+ROOT = Path(__file__).resolve().parents[2]
+RULES_DOC = ROOT / "docs" / "rules.md"
 
 
 def prescription_visit(patient=None):
@@ -99,3 +101,28 @@ def test_every_rule_code_is_explained_in_the_errors_section():
     section = RULES_DOC.read_text().split("## Errors", 1)[1].split("\n## ", 1)[0]
     named = set(re.findall(r"`([a-z_]+)`", section))
     assert named >= RULE_CODES, sorted(RULE_CODES - named)
+
+
+def _refusals(code: str) -> list[tuple[str, int, object]]:
+    """Every ``PathwayError(code, …)`` in the apps: (file, line, its status if given)."""
+    found = []
+    for app in ("bookings", "reminders", "scheduler"):
+        for path in (ROOT / app).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if (
+                    isinstance(node, ast.Call)
+                    and getattr(node.func, "id", None) == "PathwayError"
+                    and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and node.args[0].value == code
+                ):
+                    status = next((k.value for k in node.keywords if k.arg == "status"), None)
+                    given = status.value if isinstance(status, ast.Constant) else None
+                    found.append((str(path.relative_to(ROOT)), node.lineno, given))
+    return found
+
+
+def test_not_allowed_is_always_a_403():
+    refusals = _refusals("not_allowed")
+    assert refusals, "the scan found no refusal at all"
+    assert [r for r in refusals if r[2] != 403] == []
