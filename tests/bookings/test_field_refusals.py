@@ -105,7 +105,7 @@ def test_every_rule_code_is_explained_in_the_errors_section():
 
 def _refusals(code: str) -> list[tuple[str, int, object]]:
     """Every ``PathwayError(code, …)`` in the apps: (file, line, its status if given)."""
-    found = []
+    found: list[tuple[str, int, object]] = []
     for app in ("bookings", "reminders", "scheduler"):
         for path in (ROOT / app).rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text())):
