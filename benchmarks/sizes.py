@@ -39,6 +39,10 @@ class Sizes:
     lot_injections: int = 1_000_000
     lot_count: int = 1_000
     lot_runs: int = 7
+    # Calendar day page: practitioners × appointments each on one day.
+    calendar_practitioners: int = 10
+    calendar_appointments: int = 30
+    calendar_runs: int = 15
 
 
 FULL = Sizes()
@@ -68,4 +72,7 @@ QUICK = Sizes(
     lot_injections=3_000,
     lot_count=10,
     lot_runs=2,
+    calendar_practitioners=2,
+    calendar_appointments=5,
+    calendar_runs=2,
 )

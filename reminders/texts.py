@@ -16,6 +16,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from scheduler import clock
+from scheduler.time_format import clock_time
 
 GSM7_BASIC = (
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -93,13 +94,12 @@ def check_texts() -> list[str]:
 
 
 def spoken_time(moment: datetime) -> str:
-    """``Tue Mar 4 at 9:30 AM`` in clinic time, whatever the server's locale."""
+    """``Tue Mar 4 at 09:30`` (or ``9:30 AM``) in clinic time, on the clinic's clock
+    (``CLINIC_CLOCK``, the same as its pages), whatever the server's locale."""
     local = clock.local(moment)
     days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
     months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-    hour = local.hour % 12 or 12
-    half = "AM" if local.hour < 12 else "PM"
     return (
         f"{days[local.weekday()]} {months[local.month - 1]} {local.day} "
-        f"at {hour}:{local.minute:02d} {half}"
+        f"at {clock_time(local, clock=settings.CLINIC_CLOCK)}"
     )

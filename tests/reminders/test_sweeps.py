@@ -208,7 +208,7 @@ def test_an_appointment_gets_one_reminder_a_day_ahead_asking_to_reply_c(sms_sett
         assert queue_appointment_reminders() == 0
     message = Message.objects.get()
     assert message.appointment == soon
-    assert "Wed Jun 18 at 9:30 AM" in message.body
+    assert "Wed Jun 18 at 09:30" in message.body
     assert "Reply C to confirm" in message.body
     assert "injection" not in message.body.lower()
     assert not later.messages.exists()
@@ -225,7 +225,7 @@ def test_a_moved_appointment_is_reminded_of_its_new_time(sms_settings):
         appointment.refresh_from_db()
         handle_booking_event(Event.MOVED, appointment)
         queue_appointment_reminders()
-    assert "9:45 AM" in Message.objects.get().body
+    assert "at 09:45" in Message.objects.get().body
 
 
 def test_a_reminder_for_a_cancelled_appointment_is_not_sent(sms_settings):

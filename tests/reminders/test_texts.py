@@ -21,6 +21,7 @@ HEALTH_WORDS = (
 def longest_values(settings):
     settings.SMS_CLINIC_NAME = "St. Catharines Family & Skin Care Clinic"  # 40 characters
     settings.CLINIC_PHONE = "+1 (905) 555-0199 x123"
+    settings.CLINIC_CLOCK = "12h"  # "12:45 PM" is longer than "12:45"
 
 
 @pytest.mark.parametrize("name", TEMPLATES)
@@ -70,7 +71,14 @@ def test_a_clinic_name_with_an_apostrophe_is_not_html_escaped(settings):
 
 
 def test_appointment_times_are_spoken_in_clinic_time():
-    assert texts.spoken_time(datetime(2025, 3, 10, 13, 5, tzinfo=UTC)) == "Mon Mar 10 at 9:05 AM"
+    assert texts.spoken_time(datetime(2025, 3, 10, 13, 5, tzinfo=UTC)) == "Mon Mar 10 at 09:05"
+
+
+def test_texts_follow_the_clinics_clock_like_its_pages(settings):
+    settings.CLINIC_CLOCK = "12h"
+    assert texts.spoken_time(datetime(2025, 3, 10, 18, 5, tzinfo=UTC)) == "Mon Mar 10 at 2:05 PM"
+    settings.CLINIC_CLOCK = "24h"
+    assert texts.spoken_time(datetime(2025, 3, 10, 18, 5, tzinfo=UTC)) == "Mon Mar 10 at 14:05"
 
 
 def test_rendering_refuses_a_text_outside_gsm7(settings):

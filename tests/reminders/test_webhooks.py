@@ -201,7 +201,7 @@ def test_c_confirms_the_patients_next_booked_appointment(client, sms_settings):
             patient, code="neck-pain", on=date(2025, 6, 18), status=Status.BOOKED
         )
         reply = reply_of(sms_from(client, patient, "c"))
-    assert "Wed Jun 18 at 10:00 AM is confirmed" in reply
+    assert "Wed Jun 18 at 10:00 is confirmed" in reply
     assert Appointment.objects.get(pk=sooner.pk).status == Status.CONFIRMED
     assert Appointment.objects.get(pk=later.pk).status == Status.BOOKED
     assert InboundMessage.objects.get().action == InboundAction.CONFIRM
