@@ -3,14 +3,13 @@
 from datetime import timedelta
 
 import pytest
-import time_machine
 
 from bookings import actions, services
 from bookings.errors import PathwayError
 from bookings.models import Status
 from bookings.no_shows import mark_no_show
 from scheduler.models import Kind
-from tests.clock import NOW, at
+from tests.clock import NOW, at, frozen_at
 from tests.factories import AppointmentFactory, UserFactory
 
 LIVE = [Status.BOOKED, Status.CONFIRMED, Status.CHECKED_IN]
@@ -76,7 +75,7 @@ def _try(action, appointment, user):
 )
 def test_the_service_does_exactly_what_the_page_offers(status, hours, action):
     user = UserFactory(groups=["front_desk"])
-    with time_machine.travel(NOW, tick=False):
+    with frozen_at(NOW):
         appointment = AppointmentFactory(
             kind=Kind.EXAM,
             start_at=NOW + timedelta(hours=hours),

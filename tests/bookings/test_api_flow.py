@@ -3,10 +3,9 @@
 from datetime import datetime
 
 import pytest
-import time_machine
 from rest_framework.test import APIClient
 
-from tests.clock import NOW, TZ
+from tests.clock import NOW, TZ, frozen_at
 from tests.clock import at as clock_at
 from tests.factories import PatientFactory, PractitionerFactory, UserFactory
 
@@ -24,7 +23,7 @@ def at(day: int, hour: int, minute: int = 0, month: int = 3) -> str:
     return clock_at(2026, month, day, hour, minute).isoformat()
 
 
-@time_machine.travel(NOW, tick=False)
+@frozen_at(NOW)
 def test_therapeutic_pathway_exam_then_prescription_then_injection():
     desk, clinician = client_for("front_desk"), client_for("clinician")
     doctor = PractitionerFactory()
@@ -60,7 +59,7 @@ def test_therapeutic_pathway_exam_then_prescription_then_injection():
 
     assert book("injection", at(3, 10)).json()["code"] == "prescription_required"
 
-    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=TZ), tick=False):
+    with frozen_at(datetime(2026, 3, 2, 9, 0, tzinfo=TZ)):
         exam_id, rx_id = exam.json()["id"], rx.json()["id"]
         assert desk.post(f"/api/v1/appointments/{exam_id}/check-in/").status_code == 200
         no_dx = clinician.post(f"/api/v1/appointments/{exam_id}/complete/", {"diagnosis": ""})
@@ -71,7 +70,7 @@ def test_therapeutic_pathway_exam_then_prescription_then_injection():
             f"/api/v1/appointments/{exam_id}/complete/", {"diagnosis": "Chronic migraine"}
         )
         assert done.status_code == 200, done.json()
-    with time_machine.travel(datetime(2026, 3, 2, 9, 30, tzinfo=TZ), tick=False):
+    with frozen_at(datetime(2026, 3, 2, 9, 30, tzinfo=TZ)):
         written = clinician.post(
             f"/api/v1/appointments/{rx_id}/complete/",
             {"units_per_session": 155, "sessions": 4},

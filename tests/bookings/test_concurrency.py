@@ -12,7 +12,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-import time_machine
 from django.db import IntegrityError, connection, connections, transaction
 from rest_framework.test import APIClient
 
@@ -20,7 +19,7 @@ from bookings import services
 from bookings.errors import PatientBusy, SlotTaken
 from bookings.models import Appointment, Course, Status
 from scheduler.models import Kind
-from tests.clock import NOW, at
+from tests.clock import NOW, at, frozen_at
 from tests.factories import (
     AppointmentFactory,
     PatientFactory,
@@ -70,7 +69,7 @@ def test_concurrent_service_bookings_of_one_slot_create_exactly_one(same_patient
     migraine = treatment("migraine")
 
     def work(i: int) -> str:
-        with time_machine.travel(NOW, tick=False):
+        with frozen_at(NOW):
             try:
                 services.book_appointment(
                     patient=patients[i],
@@ -100,7 +99,7 @@ def test_concurrent_bookings_of_one_patient_with_many_practitioners_create_exact
     migraine = treatment("migraine")
 
     def work(i: int) -> str:
-        with time_machine.travel(NOW, tick=False):
+        with frozen_at(NOW):
             try:
                 services.book_appointment(
                     patient=patient,
@@ -129,7 +128,7 @@ def test_concurrent_api_bookings_of_one_slot_answer_201_once_and_409_otherwise()
     def work(i: int) -> str:
         client = APIClient()
         client.force_authenticate(user)
-        with time_machine.travel(NOW, tick=False):
+        with frozen_at(NOW):
             response = client.post(
                 "/api/v1/appointments/",
                 {
@@ -188,7 +187,7 @@ def test_a_clash_the_check_cannot_see_yet_is_still_slot_taken():
     outcomes: dict[str, str] = {}
 
     def book(patient: Any) -> None:
-        with time_machine.travel(NOW, tick=False):
+        with frozen_at(NOW):
             services.book_appointment(
                 patient=patient,
                 practitioner=doctor,
@@ -247,7 +246,7 @@ def test_the_service_itself_refuses_an_overlap_on_any_database():
     doctor = PractitionerFactory()
     user = UserFactory(username="desk", groups=["front_desk"])
     AppointmentFactory(practitioner=doctor, start_at=at(2026, 3, 3, 10))
-    with time_machine.travel(NOW, tick=False), pytest.raises(SlotTaken):
+    with frozen_at(NOW), pytest.raises(SlotTaken):
         services.book_appointment(
             patient=PatientFactory(),
             practitioner=doctor,

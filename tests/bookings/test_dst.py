@@ -3,12 +3,11 @@
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
-import time_machine
 
 from bookings.models import Appointment, Status
 from scheduler.models import Kind
 from tests.bookings.support import act, book, client_for
-from tests.clock import NOW, at
+from tests.clock import NOW, at, frozen_at
 from tests.factories import AppointmentFactory, PatientFactory, PractitionerFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +30,7 @@ def stored_start(body) -> datetime:
 def test_a_therapeutic_pathway_across_the_spring_forward(desk, clinician):
     doctor, patient = PractitionerFactory(), PatientFactory()
     common = dict(patient=patient, practitioner=doctor, treatment_type="migraine")
-    with time_machine.travel(NOW, tick=False):
+    with frozen_at(NOW):
         exam = book(desk, **common, kind="exam", start=at(2026, 3, 6, 10)).json()
         rx = book(desk, **common, kind="prescription", start=at(2026, 3, 9, 10)).json()
     assert exam["start"] == "2026-03-06T10:00:00-05:00"
@@ -39,11 +38,11 @@ def test_a_therapeutic_pathway_across_the_spring_forward(desk, clinician):
     assert (rx["start"], rx["end"]) == ("2026-03-09T10:00:00-04:00", "2026-03-09T10:15:00-04:00")
     assert stored_start(rx) == datetime(2026, 3, 9, 14, 0, tzinfo=UTC)
 
-    with time_machine.travel(at(2026, 3, 6, 10, 5), tick=False):
+    with frozen_at(at(2026, 3, 6, 10, 5)):
         assert act(desk, exam["id"], "check-in").status_code == 200
         done = act(clinician, exam["id"], "complete", diagnosis="Chronic migraine")
         assert done.status_code == 200, done.json()
-    with time_machine.travel(at(2026, 3, 9, 10, 5), tick=False):
+    with frozen_at(at(2026, 3, 9, 10, 5)):
         assert act(desk, rx["id"], "check-in").status_code == 200
         done = act(clinician, rx["id"], "complete", units_per_session=155, sessions=4)
         assert done.status_code == 200, done.json()
@@ -61,11 +60,11 @@ def test_a_therapeutic_pathway_across_the_spring_forward(desk, clinician):
 def test_a_cosmetic_injection_after_the_fall_back(desk, clinician):
     doctor, patient = PractitionerFactory(), PatientFactory()
     common = dict(patient=patient, practitioner=doctor, treatment_type="frown-lines")
-    with time_machine.travel(at(2026, 10, 26, 8), tick=False):
+    with frozen_at(at(2026, 10, 26, 8)):
         exam = book(desk, **common, kind="exam", start=at(2026, 10, 30, 10)).json()
     assert exam["start"] == "2026-10-30T10:00:00-04:00"
     assert stored_start(exam) == datetime(2026, 10, 30, 14, 0, tzinfo=UTC)
-    with time_machine.travel(at(2026, 10, 30, 10, 35), tick=False):
+    with frozen_at(at(2026, 10, 30, 10, 35)):
         assert act(clinician, exam["id"], "complete").status_code == 200
         injection = book(desk, **common, kind="injection", start=at(2026, 11, 2, 10))
         # A start sent in UTC is the same instant, shown back in clinic time.
@@ -102,7 +101,7 @@ def test_the_reinjection_interval_is_counted_in_clinic_days_across_dst(desk):
     common = dict(
         patient=patient, practitioner=doctor, treatment_type="frown-lines", kind="injection"
     )
-    with time_machine.travel(NOW, tick=False):
+    with frozen_at(NOW):
         too_soon = book(desk, **common, start=at(2026, 4, 6, 10))  # 89 days
         # 90 clinic days later, though only 89 days 23 hours have passed.
         allowed = book(desk, **common, start=at(2026, 4, 7, 10))
@@ -114,7 +113,7 @@ def test_the_reinjection_interval_is_counted_in_clinic_days_across_dst(desk):
 def test_an_appointment_across_the_doubled_hour_lasts_its_real_duration(desk):
     # A night clinic on the Sunday of the fall-back: 01:45 EDT + 30 min is 01:15 EST.
     doctor = PractitionerFactory(hours=([6], time(0), time(6)))
-    with time_machine.travel(at(2026, 10, 26, 8), tick=False):
+    with frozen_at(at(2026, 10, 26, 8)):
         response = book(
             desk,
             patient=PatientFactory(),

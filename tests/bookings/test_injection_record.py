@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-import time_machine
 
 from bookings import lots
 from bookings.injection_record import lot_expired, sites_problem, vial_past_use_by
@@ -16,7 +15,7 @@ from bookings.models import Appointment, AuditEntry, Status
 from scheduler.models import InjectionSite, Lot, OpenedVial
 from tests.bookings.support import act, client_for
 from tests.bookings.test_api_rules import written_prescription
-from tests.clock import at
+from tests.clock import at, frozen_at
 from tests.factories import AppointmentFactory, LotFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +50,7 @@ def record(client, appointment: Appointment, **data: object):
 
 
 def open_vial_at(moment: datetime, lot: Lot, by) -> OpenedVial:
-    with time_machine.travel(moment, tick=False):
+    with frozen_at(moment):
         return lots.open_vial(lot=lot, diluent_ml=Decimal("2.0"), by=by)
 
 
@@ -100,7 +99,7 @@ def test_an_injection_names_its_lot_and_sites_and_the_vial_gives_its_units(clini
     injection = migraine_injection(at(2026, 3, 2, 9))
     lot = LotFactory(product="Botox", lot_number="C3709", units_per_vial=200)
     vial = open_vial_at(at(2026, 3, 2, 8, 50), lot, clinician.user)
-    with time_machine.travel(at(2026, 3, 2, 9, 40), tick=False):
+    with frozen_at(at(2026, 3, 2, 9, 40)):
         response = record(clinician, injection, lot=lot.pk, vial=vial.pk, sites=all_sites())
     assert response.status_code == 200, response.json()
     body = response.json()
@@ -122,7 +121,7 @@ def test_an_unknown_lot_or_a_vial_of_another_lot_is_a_field_error(clinician):
     injection = migraine_injection(at(2026, 3, 2, 9))
     lot, other = LotFactory(), LotFactory()
     vial = open_vial_at(at(2026, 3, 2, 8, 50), other, clinician.user)
-    with time_machine.travel(at(2026, 3, 2, 9, 40), tick=False):
+    with frozen_at(at(2026, 3, 2, 9, 40)):
         unknown = record(clinician, injection, lot=lot.pk + 1000)
         typed = record(clinician, injection, lot="C3709")
         wrong_vial = record(clinician, injection, lot=lot.pk, vial=vial.pk)
@@ -149,7 +148,7 @@ def test_sites_that_do_not_add_up_or_are_not_in_the_template_are_refused(clinici
     injection = migraine_injection(at(2026, 3, 2, 9))
     lot = LotFactory(units_per_vial=200)
     vial = open_vial_at(at(2026, 3, 2, 8, 50), lot, clinician.user)
-    with time_machine.travel(at(2026, 3, 2, 9, 40), tick=False):
+    with frozen_at(at(2026, 3, 2, 9, 40)):
         response = record(clinician, injection, lot=lot.pk, vial=vial.pk, sites=sites)
     assert response.status_code == 400
     assert list(response.json()) == ["sites"]
@@ -159,7 +158,7 @@ def test_sites_that_do_not_add_up_or_are_not_in_the_template_are_refused(clinici
 
 def test_negative_units_are_a_field_error(clinician):
     injection = migraine_injection(at(2026, 3, 2, 9))
-    with time_machine.travel(at(2026, 3, 2, 9, 40), tick=False):
+    with frozen_at(at(2026, 3, 2, 9, 40)):
         response = record(clinician, injection, units=-5, lot=LotFactory().pk)
     assert response.status_code == 400 and list(response.json()) == ["units"]
     assert_nothing_recorded(injection)
@@ -171,7 +170,7 @@ def test_a_lot_is_judged_on_the_clinic_date_of_the_injection_either_side_of_midn
     late = migraine_injection(at(2026, 3, 2, 20))
     # Ten past midnight on the 3rd in the clinic: a day past expiry.
     after = migraine_injection(at(2026, 3, 3, 0, 10))
-    with time_machine.travel(at(2026, 3, 3, 1), tick=False):
+    with frozen_at(at(2026, 3, 3, 1)):
         assert record(clinician, late, lot=lot.pk).status_code == 200
         refused = record(clinician, after, lot=lot.pk)
     assert refused.status_code == 400
@@ -185,7 +184,7 @@ def test_a_vial_opened_late_in_the_evening_is_refused_the_next_evening(clinician
     vial = open_vial_at(at(2026, 3, 2, 22), lot, clinician.user)
     in_time = migraine_injection(at(2026, 3, 3, 21, 30), planned=50)
     too_late = migraine_injection(at(2026, 3, 3, 22), planned=50)
-    with time_machine.travel(at(2026, 3, 3, 23), tick=False):
+    with frozen_at(at(2026, 3, 3, 23)):
         ok = record(clinician, in_time, units=50, lot=lot.pk, vial=vial.pk)
         refused = record(clinician, too_late, units=50, lot=lot.pk, vial=vial.pk)
     assert ok.status_code == 200, ok.json()
@@ -204,7 +203,7 @@ def test_a_vials_use_by_counts_real_hours_across_the_spring_dst_change(clinician
     assert vial.use_by_at == at(2026, 3, 8, 11)
     in_time = migraine_injection(at(2026, 3, 8, 10, 30), planned=50)
     too_late = migraine_injection(at(2026, 3, 8, 11), planned=50)
-    with time_machine.travel(at(2026, 3, 8, 12), tick=False):
+    with frozen_at(at(2026, 3, 8, 12)):
         assert record(clinician, in_time, units=50, lot=lot.pk, vial=vial.pk).status_code == 200
         refused = record(clinician, too_late, units=50, lot=lot.pk, vial=vial.pk)
     assert refused.json()["code"] == "product_expired"
@@ -215,7 +214,7 @@ def test_a_vial_cannot_give_more_than_it_holds(clinician):
     lot = LotFactory(units_per_vial=100)
     vial = open_vial_at(at(2026, 3, 2, 8, 50), lot, clinician.user)
     injection = migraine_injection(at(2026, 3, 2, 9))
-    with time_machine.travel(at(2026, 3, 2, 9, 40), tick=False):
+    with frozen_at(at(2026, 3, 2, 9, 40)):
         response = record(clinician, injection, lot=lot.pk, vial=vial.pk)
     assert response.status_code == 400 and list(response.json()) == ["units"]
     assert "100 units left" in response.json()["units"][0]
@@ -229,7 +228,7 @@ def test_amending_the_lot_and_sites_keeps_both_in_the_audit_and_moves_the_vials_
     first, second = LotFactory(lot_number="A1", units_per_vial=200), LotFactory(lot_number="B2")
     vial = open_vial_at(at(2026, 3, 2, 8, 50), first, clinician.user)
     injection = migraine_injection(at(2026, 3, 2, 9))
-    with time_machine.travel(at(2026, 3, 2, 9, 40), tick=False):
+    with frozen_at(at(2026, 3, 2, 9, 40)):
         assert (
             record(clinician, injection, lot=first.pk, vial=vial.pk, sites=all_sites()).status_code
             == 200
@@ -262,7 +261,7 @@ def test_a_vial_opened_late_the_same_day_serves_but_one_opened_the_next_day_does
     next_day = open_vial_at(at(2026, 3, 3, 8), lot, clinician.user)
     first = migraine_injection(at(2026, 3, 2, 9), planned=50)
     second = migraine_injection(at(2026, 3, 2, 9, 30), planned=50)
-    with time_machine.travel(at(2026, 3, 3, 9), tick=False):
+    with frozen_at(at(2026, 3, 3, 9)):
         ok = record(clinician, first, units=50, lot=lot.pk, vial=running_late.pk)
         refused = record(clinician, second, units=50, lot=lot.pk, vial=next_day.pk)
     assert ok.status_code == 200, ok.json()
@@ -273,7 +272,7 @@ def test_a_vial_opened_late_the_same_day_serves_but_one_opened_the_next_day_does
 def test_a_lot_cannot_give_more_units_than_it_has_left(clinician):
     lot = LotFactory(vials_received=1, units_per_vial=100)
     injection = migraine_injection(at(2026, 3, 2, 9))
-    with time_machine.travel(at(2026, 3, 2, 9, 40), tick=False):
+    with frozen_at(at(2026, 3, 2, 9, 40)):
         response = record(clinician, injection, lot=lot.pk)
     assert response.status_code == 400
     assert response.json() == {

@@ -4,7 +4,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -14,7 +13,7 @@ from bookings.models import Status
 from scheduler.models import Lot
 from tests.bookings.support import act, client_for
 from tests.bookings.test_api_rules import written_prescription
-from tests.clock import at
+from tests.clock import at, frozen_at
 from tests.factories import AppointmentFactory, LotFactory, PatientFactory, PractitionerFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
@@ -66,7 +65,7 @@ def test_a_lot_that_cannot_be_right_is_a_field_error(change, field):
 def test_stock_is_received_less_given_less_discarded():
     clinician = client_for("clinician")
     lot = LotFactory(vials_received=2, units_per_vial=100)
-    with time_machine.travel(at(2026, 3, 2, 6, 50), tick=False):
+    with frozen_at(at(2026, 3, 2, 6, 50)):
         vial = lots.open_vial(lot=lot, diluent_ml=Decimal("2.5"), by=clinician.user)
     patient = PatientFactory()
     written_prescription(patient, units_per_session=155)

@@ -1,14 +1,13 @@
 """A patient is never in two live appointments at once, whoever the practitioners are."""
 
 import pytest
-import time_machine
 from django.db import IntegrityError, transaction
 
 from bookings.models import Appointment, Status
 from bookings.selectors import list_slots
 from scheduler.models import Kind
 from tests.bookings.support import act, book, client_for
-from tests.clock import NOW, at
+from tests.clock import NOW, at, frozen_at
 from tests.factories import AppointmentFactory, PatientFactory, PractitionerFactory, treatment
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +20,7 @@ def desk():
 
 def test_booking_a_patient_already_busy_with_another_practitioner_is_patient_busy(desk):
     patient, first, second = PatientFactory(), PractitionerFactory(), PractitionerFactory()
-    with time_machine.travel(NOW, tick=False):
+    with frozen_at(NOW):
         booked = book(
             desk,
             patient=patient,
@@ -52,7 +51,7 @@ def test_back_to_back_and_cancelled_appointments_leave_the_patient_free(desk):
         patient=patient, practitioner=first, start_at=at(2026, 3, 3, 11), status=Status.CANCELLED
     )
     common = dict(patient=patient, practitioner=second, treatment_type="frown-lines", kind="exam")
-    with time_machine.travel(NOW, tick=False):
+    with frozen_at(NOW):
         after = book(desk, **common, start=at(2026, 3, 3, 10, 30))
         over_cancelled = book(desk, **common, start=at(2026, 3, 3, 11))
     assert after.status_code == 201, after.json()
@@ -68,7 +67,7 @@ def test_moving_onto_the_patients_other_appointment_is_patient_busy(desk):
         treatment_code="frown-lines",
         start_at=at(2026, 3, 4, 10),
     )
-    with time_machine.travel(NOW, tick=False):
+    with frozen_at(NOW):
         clash = act(desk, moving.pk, "move", start=at(2026, 3, 3, 10).isoformat())
         # Overlapping its own old time is no clash.
         nudged = act(desk, moving.pk, "move", start=at(2026, 3, 4, 10, 15).isoformat())
@@ -80,7 +79,7 @@ def test_moving_onto_the_patients_other_appointment_is_patient_busy(desk):
 def test_the_slot_search_for_a_patient_leaves_out_times_they_are_busy():
     patient, first, second = PatientFactory(), PractitionerFactory(), PractitionerFactory()
     AppointmentFactory(patient=patient, practitioner=first, start_at=at(2026, 3, 3, 10))
-    with time_machine.travel(NOW, tick=False):
+    with frozen_at(NOW):
         slots = list_slots(
             treatment=treatment("migraine"),
             kind=Kind.EXAM,

@@ -3,11 +3,10 @@
 from datetime import datetime
 
 import pytest
-import time_machine
 
 from bookings.models import Patient
 from tests.bookings.support import client_for
-from tests.clock import TZ
+from tests.clock import TZ, frozen_at
 from tests.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +55,7 @@ def test_a_patched_phone_is_normalised_and_gets_a_fresh_chance(desk):
     assert bad.status_code == 400 and list(bad.json()) == ["phone"]
 
 
-@time_machine.travel(REGISTERED, tick=False)
+@frozen_at(REGISTERED)
 def test_consent_is_recorded_with_its_time_and_source(desk):
     body = create(desk, sms_consent=True).json()
     assert body["sms_consent"] is True
@@ -65,7 +64,7 @@ def test_consent_is_recorded_with_its_time_and_source(desk):
     assert body["sms_consent_at"].endswith("-05:00")
 
 
-@time_machine.travel(REGISTERED, tick=False)
+@frozen_at(REGISTERED)
 def test_no_consent_records_no_consent_time(desk):
     body = create(desk).json()
     assert body["sms_consent"] is False
@@ -76,9 +75,9 @@ def test_consent_given_later_and_withdrawn_is_timestamped_each_time(desk):
     patient = PatientFactory(sms_consent=False, sms_consent_at=None, sms_consent_source="")
     url = f"/api/v1/patients/{patient.pk}/"
     given_at = datetime(2026, 3, 3, 10, tzinfo=TZ)
-    with time_machine.travel(given_at, tick=False):
+    with frozen_at(given_at):
         desk.patch(url, {"sms_consent": True}, format="json")
-    with time_machine.travel(datetime(2026, 3, 4, 10, tzinfo=TZ), tick=False):
+    with frozen_at(datetime(2026, 3, 4, 10, tzinfo=TZ)):
         desk.patch(url, {"email": "ana@example.com"}, format="json")  # consent untouched
     patient.refresh_from_db()
     assert (patient.sms_consent, patient.sms_consent_at, patient.sms_consent_source) == (
@@ -87,7 +86,7 @@ def test_consent_given_later_and_withdrawn_is_timestamped_each_time(desk):
         "api",
     )
     withdrawn_at = datetime(2026, 3, 5, 10, tzinfo=TZ)
-    with time_machine.travel(withdrawn_at, tick=False):
+    with frozen_at(withdrawn_at):
         desk.patch(url, {"sms_consent": False}, format="json")
     patient.refresh_from_db()
     assert patient.sms_consent is False and patient.sms_consent_at == withdrawn_at
@@ -100,7 +99,7 @@ def test_consent_time_and_source_cannot_be_written_by_the_client(desk):
     assert body["sms_consent_at"] is None and body["sms_consent_source"] == ""
 
 
-@time_machine.travel(REGISTERED, tick=False)
+@frozen_at(REGISTERED)
 def test_an_opt_out_is_timestamped_even_at_registration(desk):
     body = create(desk, sms_consent=True, sms_opted_out=True).json()
     assert Patient.objects.get(pk=body["id"]).sms_opted_out_at == REGISTERED

@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-import time_machine
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
 from bookings.models import Appointment, Status
-from tests.clock import NOW, at
+from tests.clock import NOW, at, frozen_at
 from tests.factories import AppointmentFactory, PatientFactory, PractitionerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -157,7 +156,7 @@ def token_client(role: str) -> APIClient:
 def test_each_role_reaches_only_what_it_may(world, role, endpoint):
     need, call, success = ENDPOINTS[endpoint]
     client = token_client(role)
-    with time_machine.travel(NOW, tick=False):
+    with frozen_at(NOW):
         response = call(client, world)
     if role == "anonymous":
         expected = 401
@@ -195,7 +194,7 @@ def test_a_superuser_may_do_everything(world):
     client = APIClient()
     token = client.post("/api/v1/auth/token/", {"username": "root", "password": PASSWORD})
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
-    with time_machine.travel(NOW, tick=False):
+    with frozen_at(NOW):
         _, call, success = ENDPOINTS["complete"]
         assert call(client, world).status_code == success
 

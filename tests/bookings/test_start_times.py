@@ -3,13 +3,12 @@
 from datetime import UTC, datetime, time
 
 import pytest
-import time_machine
 
 from bookings.errors import PathwayError
 from bookings.models import Appointment
 from bookings.start_times import check_on_grid, clinic_moment
 from tests.bookings.support import act, book, client_for
-from tests.clock import NOW, TZ, at
+from tests.clock import NOW, TZ, at, frozen_at
 from tests.factories import AppointmentFactory, PatientFactory, PractitionerFactory
 
 # --- the rules, without a database -------------------------------------------------
@@ -67,7 +66,7 @@ def desk(db):
 @pytest.mark.django_db
 def test_the_api_refuses_a_naive_start_in_the_spring_forward_gap(desk):
     night = PractitionerFactory(hours=([6], time(0), time(6)))  # Sundays 00:00–06:00
-    with time_machine.travel(NOW, tick=False):
+    with frozen_at(NOW):
         response = book(
             desk,
             patient=PatientFactory(),
@@ -84,7 +83,7 @@ def test_the_api_refuses_a_naive_start_in_the_spring_forward_gap(desk):
 
 @pytest.mark.django_db
 def test_the_api_reads_a_naive_start_as_clinic_time(desk):
-    with time_machine.travel(NOW, tick=False):
+    with frozen_at(NOW):
         response = book(
             desk,
             patient=PatientFactory(),
@@ -100,7 +99,7 @@ def test_the_api_reads_a_naive_start_as_clinic_time(desk):
 @pytest.mark.django_db
 @pytest.mark.parametrize("start", ["2026-03-03T10:07:00-05:00", "2026-03-03T10:15:00.250000-05:00"])
 def test_the_api_refuses_a_start_off_the_grid(desk, start):
-    with time_machine.travel(NOW, tick=False):
+    with frozen_at(NOW):
         response = book(
             desk,
             patient=PatientFactory(),
@@ -117,7 +116,7 @@ def test_the_api_refuses_a_start_off_the_grid(desk, start):
 @pytest.mark.django_db
 def test_moving_off_the_grid_is_refused_and_changes_nothing(desk):
     appointment = AppointmentFactory(start_at=at(2026, 3, 3, 10))
-    with time_machine.travel(NOW, tick=False):
+    with frozen_at(NOW):
         response = act(desk, appointment.pk, "move", start="2026-03-04T10:00:01-05:00")
     assert response.status_code == 400, response.json()
     assert response.json()["code"] == "off_the_grid"

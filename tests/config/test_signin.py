@@ -5,11 +5,11 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 from django.test import Client
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from tests.clock import frozen_at
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def answers_to_wrong_passwords(username: str, tries: int) -> list[tuple[int, str
 
 
 def test_the_right_password_gives_a_token_with_its_expiry(frontdesk):
-    with time_machine.travel(START, tick=False):
+    with frozen_at(START):
         response = sign_in(APIClient(), "frontdesk", PASSWORD)
     assert response.status_code == 200
     body = response.json()
@@ -74,11 +74,11 @@ def test_the_lock_is_per_username(frontdesk):
 
 
 def test_the_lock_ends_after_the_lockout_minutes(frontdesk, settings):
-    with time_machine.travel(START, tick=False):
+    with frozen_at(START):
         answers_to_wrong_passwords("frontdesk", 5)
-    with time_machine.travel(START + timedelta(minutes=14), tick=False):
+    with frozen_at(START + timedelta(minutes=14)):
         assert sign_in(APIClient(), "frontdesk", PASSWORD).status_code == 429
-    with time_machine.travel(START + timedelta(minutes=31), tick=False):
+    with frozen_at(START + timedelta(minutes=31)):
         assert sign_in(APIClient(), "frontdesk", PASSWORD).status_code == 200
 
 
@@ -120,19 +120,19 @@ def test_failed_sign_ins_log_neither_the_username_nor_the_address(frontdesk, cap
 
 
 def test_a_token_stops_working_after_its_lifetime(frontdesk):
-    with time_machine.travel(START, tick=False):
+    with frozen_at(START):
         token = sign_in(APIClient(), "frontdesk", PASSWORD).json()["token"]
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    with time_machine.travel(START + timedelta(hours=11, minutes=59), tick=False):
+    with frozen_at(START + timedelta(hours=11, minutes=59)):
         assert client.get("/api/v1/treatment-types/").status_code == 200
-    with time_machine.travel(START + timedelta(hours=12, minutes=1), tick=False):
+    with frozen_at(START + timedelta(hours=12, minutes=1)):
         assert client.get("/api/v1/treatment-types/").status_code == 401
 
 
 def test_the_token_lifetime_is_a_setting(frontdesk, settings):
     settings.API_TOKEN_HOURS = 1
-    with time_machine.travel(START, tick=False):
+    with frozen_at(START):
         body = sign_in(APIClient(), "frontdesk", PASSWORD).json()
     assert datetime.fromisoformat(body["expiry"]) == START + timedelta(hours=1)
 

@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -11,6 +10,7 @@ from rest_framework.test import APIClient
 from reminders.models import MessageStatus, Recall, RecallStatus
 from reminders.selectors import get_follow_up_summary
 from scheduler import clock
+from tests.clock import frozen_at
 from tests.factories import MessageFactory, UserFactory
 
 from .conftest import make_recall
@@ -21,7 +21,7 @@ TODAY = date(2025, 6, 18)  # a Wednesday
 
 @pytest.fixture(autouse=True)
 def _today():
-    with time_machine.travel(clock.at(TODAY, clock.now().time().replace(hour=12)), tick=False):
+    with frozen_at(clock.at(TODAY, clock.now().time().replace(hour=12))):
         yield
 
 

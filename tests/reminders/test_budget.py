@@ -5,7 +5,6 @@ import time as time_module
 from datetime import date, time, timedelta
 
 import pytest
-import time_machine
 from django.db import connection
 
 from bookings.models import Status
@@ -15,7 +14,7 @@ from reminders.models import Message, MessageStatus, Purpose
 from reminders.sending import send_sms
 from reminders.windows import QuietHours
 from scheduler import clock
-from tests.clock import on
+from tests.clock import frozen_at, on
 from tests.factories import MessageFactory, PatientFactory
 
 from .conftest import make_injection
@@ -125,7 +124,7 @@ def test_four_texts_due_one_day_go_one_a_day_in_order_of_importance_and_none_is_
     sms_settings.SMS_QUIET_HOURS = "20:00-09:00"
     sms_settings.SMS_MAX_PER_DAY = 1
     sms_settings.SMS_MAX_PER_WEEK = 3
-    with time_machine.travel(on(MONDAY, 8), tick=False):
+    with frozen_at(on(MONDAY, 8)):
         patient = PatientFactory()
         appointment = make_injection(patient, on=MONDAY + timedelta(days=1), status=Status.BOOKED)
         for purpose in (
@@ -143,7 +142,7 @@ def test_four_texts_due_one_day_go_one_a_day_in_order_of_importance_and_none_is_
     sent_on: dict[str, date] = {}
     for day in range(14):
         for hour in (9, 13, 19):
-            with time_machine.travel(on(MONDAY + timedelta(days=day), hour), tick=False):
+            with frozen_at(on(MONDAY + timedelta(days=day), hour)):
                 send_all_due()
     for message in Message.objects.all():
         assert message.status == MessageStatus.SENT, message.purpose
@@ -165,7 +164,7 @@ def test_four_texts_due_one_day_go_one_a_day_in_order_of_importance_and_none_is_
 @pytest.mark.django_db
 def test_a_text_over_budget_waits_in_the_outbox_with_its_reason_for_staff(sms_settings):
     sms_settings.SMS_MAX_PER_DAY = 1
-    with time_machine.travel(on(MONDAY, 10), tick=False):
+    with frozen_at(on(MONDAY, 10)):
         patient = PatientFactory()
         first = MessageFactory(patient=patient, purpose=Purpose.RECALL_DUE)
         second = MessageFactory(patient=patient, purpose=Purpose.REVIEW)
@@ -176,7 +175,7 @@ def test_a_text_over_budget_waits_in_the_outbox_with_its_reason_for_staff(sms_se
     assert second.send_after == clock.at(MONDAY + timedelta(days=1), time(0))
     problem = describe_sms_problem(second.status, second.error_code, second.error_message)
     assert problem.startswith("Waiting: this patient's limit of 1 text a day is reached")
-    with time_machine.travel(on(MONDAY + timedelta(days=1), 10), tick=False):
+    with frozen_at(on(MONDAY + timedelta(days=1), 10)):
         assert send_sms(message_id=second.pk) == MessageStatus.SENT
     second.refresh_from_db()
     assert second.error_message == ""  # the wait is over, so is its reason
@@ -185,7 +184,7 @@ def test_a_text_over_budget_waits_in_the_outbox_with_its_reason_for_staff(sms_se
 @pytest.mark.django_db
 def test_a_staff_reply_is_not_counted_and_does_not_use_up_the_budget(sms_settings):
     sms_settings.SMS_MAX_PER_DAY = 1
-    with time_machine.travel(on(MONDAY, 10), tick=False):
+    with frozen_at(on(MONDAY, 10)):
         patient = PatientFactory()
         reminder = MessageFactory(patient=patient, purpose=Purpose.RECALL_DUE)
         reply = MessageFactory(patient=patient, purpose=Purpose.STAFF_REPLY)
@@ -197,7 +196,7 @@ def test_a_staff_reply_is_not_counted_and_does_not_use_up_the_budget(sms_setting
 
 @pytest.mark.django_db
 def test_another_patients_texts_do_not_count(sms_settings):
-    with time_machine.travel(on(MONDAY, 10), tick=False):
+    with frozen_at(on(MONDAY, 10)):
         one, other = PatientFactory(), PatientFactory()
         assert send_sms(message_id=MessageFactory(patient=one).pk) == MessageStatus.SENT
         assert send_sms(message_id=MessageFactory(patient=other).pk) == MessageStatus.SENT

@@ -1,14 +1,13 @@
 """An opt-out is the patient's word: every channel clears it only when they asked in person."""
 
 import pytest
-import time_machine
 from django.contrib import admin
 from django.test import Client, RequestFactory
 
 from bookings.errors import PathwayError
 from bookings.models import Patient
 from tests.bookings.support import client_for
-from tests.clock import in_march
+from tests.clock import frozen_at, in_march
 from tests.factories import PatientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +68,7 @@ def test_the_confirmation_must_be_a_yes(opted_out, asked):
     assert opted_out.sms_opted_out
 
 
-@time_machine.travel(CHANGED_AT, tick=False)
+@frozen_at(CHANGED_AT)
 def test_the_api_clears_an_opt_out_the_patient_asked_for_in_person_and_audits_it(opted_out):
     from reminders.models import ConsentChange
 

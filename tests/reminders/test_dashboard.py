@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-import time_machine
 from django.test import Client
 from rest_framework.test import APIClient
 
 from reminders import selectors
 from reminders.dashboard import describe_sms_problem
 from reminders.models import Message, MessageStatus, RecallStatus
-from tests.clock import on
+from tests.clock import frozen_at, on
 from tests.factories import MessageFactory, PatientFactory, PractitionerFactory, UserFactory
 
 from .conftest import make_recall
@@ -25,7 +24,7 @@ TODAY = date(2025, 6, 18)  # a Wednesday; its week starts Monday 16 June
 
 @pytest.fixture(autouse=True)
 def _today():
-    with time_machine.travel(on(TODAY, 12), tick=False):
+    with frozen_at(on(TODAY, 12)):
         yield
 
 

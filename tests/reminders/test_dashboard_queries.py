@@ -3,7 +3,6 @@
 from datetime import date, time, timedelta
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -11,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from bookings.models import Appointment, Course, Patient, Status
 from reminders.models import Message, MessageStatus, Recall, RecallKind, RecallStatus
 from scheduler import clock
+from tests.clock import frozen_at
 from tests.factories import PractitionerFactory, UserFactory, treatment
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ SMS_STATUSES = [MessageStatus.DELIVERED, MessageStatus.FAILED, MessageStatus.SUP
 
 @pytest.fixture(autouse=True)
 def _today():
-    with time_machine.travel(clock.at(TODAY, time(12)), tick=False):
+    with frozen_at(clock.at(TODAY, time(12))):
         yield
 
 

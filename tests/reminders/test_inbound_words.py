@@ -3,12 +3,12 @@
 from datetime import date, time
 
 import pytest
-import time_machine
 
 from bookings.models import Patient
 from reminders.keywords import Intent, read_intent
 from reminders.models import ConsentChange, ConsentField, InboundAction, InboundMessage
 from scheduler import clock
+from tests.clock import frozen_at
 from tests.factories import PatientFactory
 
 from .test_webhooks import reply_of, sms_from
@@ -111,9 +111,9 @@ def test_an_opt_out_keeps_its_time_and_source_and_start_brings_the_patient_back(
     client, sms_settings
 ):
     patient = PatientFactory(sms_consent=True)
-    with time_machine.travel(clock.at(date(2026, 3, 2), time(10)), tick=False):
+    with frozen_at(clock.at(date(2026, 3, 2), time(10))):
         sms_from(client, patient, "stop texting me", sid="SM" + "1" * 32)
-    with time_machine.travel(clock.at(date(2026, 3, 9), time(11)), tick=False):
+    with frozen_at(clock.at(date(2026, 3, 9), time(11))):
         sms_from(client, patient, "Start", sid="SM" + "2" * 32)
     changes = list(
         ConsentChange.objects.filter(patient=patient, field=ConsentField.SMS_OPTED_OUT).values_list(

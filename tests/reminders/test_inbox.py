@@ -3,12 +3,12 @@
 from datetime import timedelta
 
 import pytest
-import time_machine
 
 from reminders import inbox
 from reminders.models import InboundAction, InboundMessage
 from reminders.webhooks import receive_text
 from scheduler import clock
+from tests.clock import frozen_at
 from tests.factories import InboundMessageFactory, PatientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def test_an_r_puts_the_patient_on_the_call_back_list_newest_first():
     earlier, later = PatientFactory(), PatientFactory()
-    with time_machine.travel(clock.now() - timedelta(hours=2), tick=False):
+    with frozen_at(clock.now() - timedelta(hours=2)):
         receive_text(sid="SM1", from_number=earlier.phone, to_number="", body="R")
     receive_text(sid="SM2", from_number=later.phone, to_number="", body="r")
     assert inbox.list_callback_requests() == [later, earlier]

@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 import pytest
-import time_machine
 
 from bookings import services
 from bookings.errors import FieldRefused, PathwayError
@@ -13,7 +12,7 @@ from reminders.models import Message, MessageStatus, Recall, RecallKind, RecallS
 from reminders.recalls import dismiss_recall, handle_booking_event
 from reminders.sweeps import sweep_recalls
 from scheduler import clock
-from tests.clock import on
+from tests.clock import frozen_at, on
 from tests.factories import (
     LotFactory,
     MessageFactory,
@@ -41,7 +40,7 @@ def front_desk():
 def give_cosmetic_injection(patient, practitioner, clinician, day: date):
     """Consultation at 09:00 and injection at 09:30 on ``day``, both completed."""
     lines = treatment("forehead-lines")
-    with time_machine.travel(on(day, 8), tick=False) as traveller:
+    with frozen_at(on(day, 8)) as traveller:
         exam = services.book_appointment(
             patient=patient, practitioner=practitioner, treatment=lines, kind="exam",
             start_at=on(day, 9), by=clinician,
@@ -73,7 +72,7 @@ def test_booking_the_review_and_the_next_injection_books_their_recalls(clinician
     patient, practitioner = PatientFactory(), PractitionerFactory()
     give_cosmetic_injection(patient, practitioner, clinician, date(2025, 1, 6))
     lines = treatment("forehead-lines")
-    with time_machine.travel(on(date(2025, 1, 15), 12), tick=False):
+    with frozen_at(on(date(2025, 1, 15), 12)):
         review = services.book_appointment(
             patient=patient, practitioner=practitioner, treatment=lines, kind="review",
             start_at=on(date(2025, 1, 20), 10), by=front_desk,
@@ -83,7 +82,7 @@ def test_booking_the_review_and_the_next_injection_books_their_recalls(clinician
     assert follow_up.booked_appointment == review
     assert Recall.objects.get(kind=RecallKind.REINJECTION).status == RecallStatus.PENDING
 
-    with time_machine.travel(on(date(2025, 4, 1), 12), tick=False):
+    with frozen_at(on(date(2025, 4, 1), 12)):
         next_injection = services.book_appointment(
             patient=patient, practitioner=practitioner, treatment=lines, kind="injection",
             start_at=on(date(2025, 4, 7), 10), by=front_desk,

@@ -3,12 +3,12 @@
 from datetime import date, time, timedelta
 
 import pytest
-import time_machine
 
 from bookings.models import Appointment, Patient
 from reminders.models import Message, MessageStatus, Recall, RecallStatus
 from reminders.sending import send_sms
 from scheduler import clock
+from tests.clock import frozen_at
 from tests.factories import MessageFactory, PatientFactory
 
 from .conftest import ACCOUNT_SID, PUBLIC_BASE_URL, make_injection, make_recall
@@ -147,13 +147,13 @@ def test_a_recall_booked_after_queueing_gets_no_sms(twilio):
 
 def test_a_message_due_in_quiet_hours_is_deferred_not_dropped(twilio, settings):
     settings.SMS_QUIET_HOURS = "20:00-09:00"
-    with time_machine.travel(clock.at(date(2025, 10, 31), time(22)), tick=False):
+    with frozen_at(clock.at(date(2025, 10, 31), time(22))):
         message = MessageFactory()
         assert send_sms(message_id=message.pk) == "deferred"
     message.refresh_from_db()
     assert message.status == MessageStatus.QUEUED
     assert clock.local(message.send_after) == clock.at(date(2025, 11, 1), time(9))
-    with time_machine.travel(message.send_after + timedelta(seconds=1), tick=False):
+    with frozen_at(message.send_after + timedelta(seconds=1)):
         assert send_sms(message_id=message.pk) == MessageStatus.SENT
 
 

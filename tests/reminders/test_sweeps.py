@@ -3,7 +3,6 @@
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -22,6 +21,7 @@ from reminders.sweeps import (
     sweep_recalls,
 )
 from scheduler import clock
+from tests.clock import frozen_at
 from tests.factories import MessageFactory, PatientFactory, PractitionerFactory
 
 from .conftest import make_injection, make_recall
@@ -49,7 +49,7 @@ def noon(day: date) -> datetime:
 )
 def test_each_recall_stage_is_queued_from_its_day(sms_settings, today, stage):
     recall = make_recall(due_on=DUE)
-    with time_machine.travel(noon(today), tick=False):
+    with frozen_at(noon(today)):
         sweep_recalls()
     assert list(Message.objects.filter(recall=recall).values_list("stage", flat=True)) == (
         [stage] if stage else []
@@ -59,7 +59,7 @@ def test_each_recall_stage_is_queued_from_its_day(sms_settings, today, stage):
 def test_each_stage_is_sent_at_most_once_however_often_the_sweep_runs(sms_settings):
     recall = make_recall(due_on=DUE)
     for day in (DUE - timedelta(days=14), DUE, DUE + timedelta(days=28)):
-        with time_machine.travel(noon(day), tick=False):
+        with frozen_at(noon(day)):
             sweep_recalls()
             sweep_recalls()
             for message in Message.objects.filter(status=MessageStatus.QUEUED):
@@ -101,7 +101,7 @@ def test_a_patient_with_two_recalls_due_gets_one_recall_sms_a_day(sms_settings):
     patient = PatientFactory()
     make_recall(patient, due_on=DUE, code="migraine")
     make_recall(patient, due_on=DUE, code="neck-pain")
-    with time_machine.travel(noon(DUE), tick=False):
+    with frozen_at(noon(DUE)):
         sweep_recalls()
         assert Message.objects.count() == 1
         send_sms(message_id=Message.objects.get().pk)
@@ -157,14 +157,14 @@ def test_a_sweep_in_the_evening_queues_for_nine_the_next_morning_across_dst(sett
     settings.SMS_QUIET_HOURS = "20:00-09:00"
     make_recall(due_on=date(2025, 3, 8))
     evening = datetime(2025, 3, 9, 2, 30, tzinfo=UTC)  # 8 March, 21:30 EST
-    with time_machine.travel(evening, tick=False):
+    with frozen_at(evening):
         sweep_recalls()
     message = Message.objects.get()
     assert message.send_after == datetime(2025, 3, 9, 13, 0, tzinfo=UTC)  # 09:00 EDT
-    with time_machine.travel(datetime(2025, 3, 9, 12, 59, tzinfo=UTC), tick=False):
+    with frozen_at(datetime(2025, 3, 9, 12, 59, tzinfo=UTC)):
         assert dispatch_due_messages() == []
         assert send_sms(message_id=message.pk) == "deferred"
-    with time_machine.travel(datetime(2025, 3, 9, 13, 0, tzinfo=UTC), tick=False):
+    with frozen_at(datetime(2025, 3, 9, 13, 0, tzinfo=UTC)):
         assert dispatch_due_messages() == [message.pk]
         assert send_sms(message_id=message.pk) == MessageStatus.SENT
 
@@ -172,7 +172,7 @@ def test_a_sweep_in_the_evening_queues_for_nine_the_next_morning_across_dst(sett
 def test_the_dispatcher_gives_a_new_task_to_a_queued_message_whose_task_went_missing(settings):
     settings.SMS_REDISPATCH_AFTER_SECONDS = 900
     start = datetime(2025, 6, 18, 15, 0, tzinfo=UTC)
-    with time_machine.travel(start, tick=False) as traveller:
+    with frozen_at(start) as traveller:
         message = MessageFactory()
         assert dispatch_due_messages() == [message.pk]
         assert dispatch_due_messages() == []
@@ -201,7 +201,7 @@ def booked_appointment(start_at: datetime, **fields) -> Appointment:
 
 
 def test_an_appointment_gets_one_reminder_a_day_ahead_asking_to_reply_c(sms_settings):
-    with time_machine.travel(clock.at(date(2025, 6, 17), time(10)), tick=False):
+    with frozen_at(clock.at(date(2025, 6, 17), time(10))):
         soon = booked_appointment(clock.at(date(2025, 6, 18), time(9, 30)))
         later = booked_appointment(clock.at(date(2025, 6, 18), time(10, 30)))
         assert queue_appointment_reminders() == 1
@@ -215,7 +215,7 @@ def test_an_appointment_gets_one_reminder_a_day_ahead_asking_to_reply_c(sms_sett
 
 
 def test_a_moved_appointment_is_reminded_of_its_new_time(sms_settings):
-    with time_machine.travel(clock.at(date(2025, 6, 17), time(10)), tick=False):
+    with frozen_at(clock.at(date(2025, 6, 17), time(10))):
         appointment = booked_appointment(clock.at(date(2025, 6, 18), time(9, 30)))
         queue_appointment_reminders()
         Appointment.objects.filter(pk=appointment.pk).update(
@@ -229,7 +229,7 @@ def test_a_moved_appointment_is_reminded_of_its_new_time(sms_settings):
 
 
 def test_a_reminder_for_a_cancelled_appointment_is_not_sent(sms_settings):
-    with time_machine.travel(clock.at(date(2025, 6, 17), time(10)), tick=False):
+    with frozen_at(clock.at(date(2025, 6, 17), time(10))):
         appointment = booked_appointment(clock.at(date(2025, 6, 18), time(9, 30)))
         queue_appointment_reminders()
         Appointment.objects.filter(pk=appointment.pk).update(status=Status.CANCELLED)
@@ -283,7 +283,7 @@ def test_a_repeated_sweep_counts_only_what_it_wrote(sms_settings):
 def test_queued_rows_carry_the_stage_text_and_the_send_after(settings):
     settings.SMS_QUIET_HOURS = "20:00-09:00"
     recall = make_recall(due_on=DUE)
-    with time_machine.travel(clock.at(DUE, time(6)), tick=False):
+    with frozen_at(clock.at(DUE, time(6))):
         sweep_recalls()
     message = Message.objects.get()
     assert (message.recall_id, message.patient_id, message.to) == (

@@ -4,7 +4,6 @@ from datetime import date, time
 from xml.etree import ElementTree
 
 import pytest
-import time_machine
 from twilio.request_validator import RequestValidator
 
 from bookings.models import Appointment, Patient, Status
@@ -18,6 +17,7 @@ from reminders.models import (
 from reminders.sending import send_sms
 from reminders.sweeps import sweep_recalls
 from scheduler import clock
+from tests.clock import frozen_at
 from tests.factories import MessageFactory, PatientFactory
 
 from .conftest import AUTH_TOKEN, PUBLIC_BASE_URL, make_injection, make_recall
@@ -194,7 +194,7 @@ def test_help_answers_with_the_clinic_name_and_phone(client, sms_settings):
 
 
 def test_c_confirms_the_patients_next_booked_appointment(client, sms_settings):
-    with time_machine.travel(clock.at(date(2025, 6, 17), time(10)), tick=False):
+    with frozen_at(clock.at(date(2025, 6, 17), time(10))):
         patient = PatientFactory()
         later = make_injection(patient, on=date(2025, 6, 25), status=Status.BOOKED)
         sooner = make_injection(

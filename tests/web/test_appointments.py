@@ -1,10 +1,9 @@
 """Status actions and the clinician's completion forms, and who may use them."""
 
 import pytest
-import time_machine
 
 from bookings.models import Appointment, Prescription, Status
-from tests.clock import in_march
+from tests.clock import frozen_at, in_march
 
 pytestmark = pytest.mark.django_db
 
@@ -60,9 +59,9 @@ def test_front_desk_posting_a_completion_gets_403(client_for, patient, book, fro
 
 
 def test_only_clinicians_see_the_completion_form(client_for, patient, book):
-    with time_machine.travel(in_march(2, 8), tick=False):
+    with frozen_at(in_march(2, 8)):
         appointment = book(patient, "exam", in_march(2, 9))
-    with time_machine.travel(in_march(2, 9, 10), tick=False):
+    with frozen_at(in_march(2, 9, 10)):
         url = f"/appointments/{appointment.pk}/"
         assert "Complete the exam" in client_for("clinician").get(url).content.decode()
         for role in ("front_desk", "manager"):
@@ -73,9 +72,9 @@ def test_only_clinicians_see_the_completion_form(client_for, patient, book):
 
 
 def test_a_missing_diagnosis_shows_the_rule_and_keeps_the_notes(client_for, patient, book):
-    with time_machine.travel(in_march(2, 8), tick=False):
+    with frozen_at(in_march(2, 8)):
         appointment = book(patient, "exam", in_march(2, 9))
-    with time_machine.travel(in_march(2, 9, 10), tick=False):
+    with frozen_at(in_march(2, 9, 10)):
         response = client_for("clinician").post(
             f"/appointments/{appointment.pk}/complete/", {"diagnosis": "", "notes": "Aura twice"}
         )
@@ -88,11 +87,11 @@ def test_a_missing_diagnosis_shows_the_rule_and_keeps_the_notes(client_for, pati
 
 
 def test_the_clinician_completes_the_exam_then_writes_the_prescription(client_for, patient, book):
-    with time_machine.travel(in_march(2, 8), tick=False):
+    with frozen_at(in_march(2, 8)):
         exam = book(patient, "exam", in_march(2, 9))
         rx = book(patient, "prescription", in_march(2, 9, 30))
     client = client_for("clinician")
-    with time_machine.travel(in_march(2, 9, 40), tick=False):
+    with frozen_at(in_march(2, 9, 40)):
         response = client.post(
             f"/appointments/{exam.pk}/complete/", {"diagnosis": "Chronic migraine"}
         )

@@ -3,14 +3,13 @@
 from datetime import datetime, time, timedelta
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from django.test import Client
 
 from benchmarks.demo import seed
 from bookings.models import LIVE_STATUSES, Appointment, Status
 from scheduler import clock
-from tests.clock import TZ
+from tests.clock import TZ, frozen_at
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +28,7 @@ def on(day) -> list[Appointment]:
 
 @pytest.mark.parametrize("hour", HOURS, ids=lambda t: t.strftime("%H%M"))
 def test_today_and_tomorrow_have_work_at_any_hour(hour):
-    with time_machine.travel(datetime.combine(datetime(2026, 3, 4), hour, tzinfo=TZ), tick=False):
+    with frozen_at(datetime.combine(datetime(2026, 3, 4), hour, tzinfo=TZ)):
         seed("demo-pass-1")
         today = clock.today()
         todays, tomorrows = on(today), on(today + timedelta(days=1))
@@ -48,7 +47,7 @@ def test_today_and_tomorrow_have_work_at_any_hour(hour):
 
 @pytest.mark.parametrize("hour", [time(19, 0), time(23, 30)], ids=["1900", "2330"])
 def test_after_clinic_hours_a_visit_of_today_can_still_be_walked(hour):
-    with time_machine.travel(datetime.combine(datetime(2026, 3, 4), hour, tzinfo=TZ), tick=False):
+    with frozen_at(datetime.combine(datetime(2026, 3, 4), hour, tzinfo=TZ)):
         seed("demo-pass-1")
         started = [a for a in on(clock.today()) if a.start_at <= clock.now()]
         kinds = {(a.kind, a.status) for a in started}
@@ -58,7 +57,7 @@ def test_after_clinic_hours_a_visit_of_today_can_still_be_walked(hour):
 
 
 def test_seeding_twice_changes_nothing():
-    with time_machine.travel(datetime(2026, 3, 4, 19, tzinfo=TZ), tick=False):
+    with frozen_at(datetime(2026, 3, 4, 19, tzinfo=TZ)):
         call_command("seed_demo", "--password", "demo-pass-1", stdout=None)
         count = Appointment.objects.count()
         call_command("seed_demo", "--if-empty")

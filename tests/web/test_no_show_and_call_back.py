@@ -4,7 +4,6 @@ the same clinic day, with both steps in the audit trail."""
 from datetime import date, datetime, timedelta
 
 import pytest
-import time_machine
 from rest_framework.test import APIClient
 
 from bookings.errors import PathwayError
@@ -12,7 +11,7 @@ from bookings.models import AuditEntry, Status
 from reminders.inbox import undo_call_back
 from reminders.models import InboundAction, RecallStatus
 from scheduler.models import Kind
-from tests.clock import TZ, in_march
+from tests.clock import TZ, frozen_at, in_march
 from tests.factories import AppointmentFactory, InboundMessageFactory, RecallFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +41,7 @@ def audit(appointment):
 
 def test_a_no_show_is_asked_before_it_is_recorded(client_for, missed):
     client = client_for("front_desk")
-    with time_machine.travel(LATER_THAT_DAY, tick=False):
+    with frozen_at(LATER_THAT_DAY):
         page = client.get(f"/appointments/{missed.pk}/").content.decode()
         assert "No-show…" in page and "Yes, mark as a no-show" in page
         # One click on an old page (no answer) asks instead of acting.
@@ -61,7 +60,7 @@ def test_a_no_show_is_asked_before_it_is_recorded(client_for, missed):
 
 
 def test_the_no_show_question_works_without_javascript_as_a_page(client_for, missed):
-    with time_machine.travel(LATER_THAT_DAY, tick=False):
+    with frozen_at(LATER_THAT_DAY):
         page = client_for("front_desk").get(
             f"/appointments/{missed.pk}/no-show/", {"next": "javascript:alert(1)"}
         )
@@ -73,9 +72,9 @@ def test_the_no_show_question_works_without_javascript_as_a_page(client_for, mis
 @pytest.mark.parametrize("undo_at", [LATER_THAT_DAY, LAST_MINUTE])
 def test_a_no_show_is_undone_the_same_clinic_day_back_to_what_it_was(client_for, missed, undo_at):
     client = client_for("front_desk")
-    with time_machine.travel(LATER_THAT_DAY, tick=False):
+    with frozen_at(LATER_THAT_DAY):
         client.post(f"/appointments/{missed.pk}/no-show/", {"confirm": "yes"})
-    with time_machine.travel(undo_at, tick=False):
+    with frozen_at(undo_at):
         page = client.get(f"/appointments/{missed.pk}/").content.decode()
         assert "Undo no-show" in page
         response = client.post(f"/appointments/{missed.pk}/undo-no-show/", follow=True)
@@ -87,9 +86,9 @@ def test_a_no_show_is_undone_the_same_clinic_day_back_to_what_it_was(client_for,
 
 def test_a_no_show_cannot_be_undone_the_next_day(client_for, missed):
     client = client_for("front_desk")
-    with time_machine.travel(LATER_THAT_DAY, tick=False):
+    with frozen_at(LATER_THAT_DAY):
         client.post(f"/appointments/{missed.pk}/no-show/", {"confirm": "yes"})
-    with time_machine.travel(NEXT_MORNING, tick=False):
+    with frozen_at(NEXT_MORNING):
         page = client.get(f"/appointments/{missed.pk}/").content.decode()
         assert "Undo no-show" not in page
         response = client.post(f"/appointments/{missed.pk}/undo-no-show/", follow=True)
@@ -115,7 +114,7 @@ def test_undoing_a_no_show_books_its_recall_again(client_for, missed, patient):
         booked_appointment=missed,
     )
     client = client_for("front_desk")
-    with time_machine.travel(LATER_THAT_DAY, tick=False):
+    with frozen_at(LATER_THAT_DAY):
         client.post(f"/appointments/{missed.pk}/no-show/", {"confirm": "yes"})
         recall.refresh_from_db()
         assert recall.status == RecallStatus.PENDING
@@ -128,11 +127,11 @@ def test_the_api_undoes_a_no_show_the_same_day_only(users, missed):
     api = APIClient()
     api.force_authenticate(users["front_desk"])
     url = f"/api/v1/appointments/{missed.pk}"
-    with time_machine.travel(LATER_THAT_DAY, tick=False):
+    with frozen_at(LATER_THAT_DAY):
         assert api.post(f"{url}/no-show/").json()["status"] == "no_show"
         assert api.post(f"{url}/undo-no-show/").json()["status"] == "confirmed"
         assert api.post(f"{url}/no-show/").status_code == 200
-    with time_machine.travel(NEXT_MORNING, tick=False):
+    with frozen_at(NEXT_MORNING):
         late = api.post(f"{url}/undo-no-show/")
     assert late.status_code == 400 and late.json()["code"] == "undo_too_late"
     manager = APIClient()
@@ -142,7 +141,7 @@ def test_the_api_undoes_a_no_show_the_same_day_only(users, missed):
 
 def test_managers_can_neither_mark_nor_undo_a_no_show(client_for, missed):
     client = client_for("manager")
-    with time_machine.travel(LATER_THAT_DAY, tick=False):
+    with frozen_at(LATER_THAT_DAY):
         assert client.get(f"/appointments/{missed.pk}/no-show/").status_code == 403
         assert client.post(f"/appointments/{missed.pk}/undo-no-show/").status_code == 403
 
@@ -159,7 +158,7 @@ def asked(patient):
 
 def test_a_call_back_is_asked_before_it_is_recorded(client_for, patient, asked):
     client = client_for("front_desk")
-    with time_machine.travel(LATER_THAT_DAY, tick=False):
+    with frozen_at(LATER_THAT_DAY):
         inbox = client.get("/inbox/").content.decode()
         assert "Called back…" in inbox and "Yes, called back" in inbox
         question = client.post(f"/inbox/call-backs/{patient.pk}/done/", {"next": "/inbox/"})
@@ -179,7 +178,7 @@ def test_a_call_back_is_asked_before_it_is_recorded(client_for, patient, asked):
 
 def test_a_call_back_is_undone_the_same_day_and_waits_again(client_for, patient, asked):
     client = client_for("front_desk")
-    with time_machine.travel(LATER_THAT_DAY, tick=False):
+    with frozen_at(LATER_THAT_DAY):
         client.post(f"/inbox/call-backs/{patient.pk}/done/", {"confirm": "yes"})
         page = client.get(f"/patients/{patient.pk}/").content.decode()
         assert "Undo the call back" in page
@@ -198,13 +197,13 @@ def test_a_call_back_is_undone_the_same_day_and_waits_again(client_for, patient,
 
 def test_a_call_back_cannot_be_undone_the_next_day(client_for, users, patient, asked):
     client = client_for("front_desk")
-    with time_machine.travel(LATER_THAT_DAY, tick=False):
+    with frozen_at(LATER_THAT_DAY):
         client.post(f"/inbox/call-backs/{patient.pk}/done/", {"confirm": "yes"})
-    with time_machine.travel(NEXT_MORNING, tick=False):
+    with frozen_at(NEXT_MORNING):
         assert "Undo the call back" not in client.get(f"/patients/{patient.pk}/").content.decode()
         response = client.post(f"/inbox/call-backs/{patient.pk}/undo/", follow=True)
     assert "Only a call back recorded today can be undone." in response.content.decode()
-    with time_machine.travel(NEXT_MORNING, tick=False), pytest.raises(PathwayError) as late:
+    with frozen_at(NEXT_MORNING), pytest.raises(PathwayError) as late:
         undo_call_back(patient=patient, by=users["front_desk"])
     assert late.value.code == "undo_too_late"
     patient.refresh_from_db()

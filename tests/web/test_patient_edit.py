@@ -3,10 +3,9 @@
 from datetime import date
 
 import pytest
-import time_machine
 
 from bookings.models import Patient
-from tests.clock import NOW
+from tests.clock import NOW, frozen_at
 from tests.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +74,7 @@ def test_a_new_number_gets_another_chance_at_texts(client_for):
 
 def test_giving_consent_records_the_time_and_front_desk_as_source(client_for):
     patient = PatientFactory(sms_consent=False, sms_consent_at=None, sms_consent_source="")
-    with time_machine.travel(NOW, tick=False):
+    with frozen_at(NOW):
         client_for("front_desk").post(
             f"/patients/{patient.pk}/edit/", form_data(patient, sms_consent="on")
         )

@@ -5,11 +5,10 @@ import re
 from datetime import datetime
 
 import pytest
-import time_machine
 
 from bookings.models import Appointment, AuditEntry, Status
 from scheduler.models import Kind
-from tests.clock import TZ, in_march
+from tests.clock import TZ, frozen_at, in_march
 from tests.factories import AppointmentFactory, LotFactory, PrescriptionFactory
 from tests.web.test_booking import booking_post, injected_today
 
@@ -151,7 +150,7 @@ def injection_to_record(patient, units_per_session=155):
 def test_recording_over_the_prescription_asks_a_clinician_to_tick_and_give_a_reason(
     client_for, patient
 ):
-    with time_machine.travel(in_march(2, 9, 40), tick=False):
+    with frozen_at(in_march(2, 9, 40)):
         injection = injection_to_record(patient)
         client = client_for("clinician")
         url = f"/appointments/{injection.pk}/complete/"
@@ -177,7 +176,7 @@ def test_recording_over_the_prescription_asks_a_clinician_to_tick_and_give_a_rea
 
 
 def test_a_clinician_amends_a_record_and_the_page_keeps_the_earlier_values(client_for, patient):
-    with time_machine.travel(in_march(2, 9, 40), tick=False):
+    with frozen_at(in_march(2, 9, 40)):
         injection = injection_to_record(patient)
         client = client_for("clinician")
         given = {"units": "150", "lot": str(LotFactory(lot_number="C3709").pk)}
@@ -221,9 +220,9 @@ def test_a_cosmetic_course_is_worded_as_a_consultation_on_the_booking_page(
 
 
 def test_a_cosmetic_consultation_page_asks_for_no_diagnosis(client_for, patient, book):
-    with time_machine.travel(in_march(2, 8), tick=False):
+    with frozen_at(in_march(2, 8)):
         exam = book(patient, "exam", in_march(2, 9), code="frown-lines")
-    with time_machine.travel(in_march(2, 9, 10), tick=False):
+    with frozen_at(in_march(2, 9, 10)):
         html = client_for("clinician").get(f"/appointments/{exam.pk}/").content.decode()
         assert "Complete the consultation" in html
         assert "Diagnosis" not in html

@@ -3,11 +3,11 @@
 from datetime import date, time
 
 import pytest
-import time_machine
 
 from reminders.models import Message, MessageStatus, Purpose
 from reminders.sending import send_sms
 from scheduler import clock
+from tests.clock import frozen_at
 from tests.factories import InboundMessageFactory, MessageFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,16 +88,16 @@ def test_a_reply_in_quiet_hours_waits_for_the_morning_and_ignores_the_budget(
 ):
     sms_settings.SMS_QUIET_HOURS = "20:00-09:00"
     sms_settings.SMS_MAX_PER_DAY = 1
-    with time_machine.travel(clock.at(date(2026, 3, 2), time(10)), tick=False):
+    with frozen_at(clock.at(date(2026, 3, 2), time(10))):
         patient = PatientFactory()
         assert send_sms(message_id=MessageFactory(patient=patient).pk) == MessageStatus.SENT
-    with time_machine.travel(clock.at(date(2026, 3, 2), time(21)), tick=False):
+    with frozen_at(clock.at(date(2026, 3, 2), time(21))):
         response = reply(client_for("front_desk"), patient, "We open at 9.")
         assert response.status_code == 302
         message = Message.objects.get(purpose=Purpose.STAFF_REPLY)
         assert clock.local(message.send_after).time() == time(9)
         assert send_sms(message_id=message.pk) == "deferred"  # quiet hours
-    with time_machine.travel(clock.at(date(2026, 3, 3), time(9)), tick=False):
+    with frozen_at(clock.at(date(2026, 3, 3), time(9))):
         assert send_sms(message_id=message.pk) == MessageStatus.SENT
 
 

@@ -5,12 +5,11 @@ from datetime import datetime, timedelta
 from urllib.parse import quote
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bookings.models import Appointment
-from tests.clock import TZ, in_march
+from tests.clock import TZ, frozen_at, in_march
 from tests.factories import PatientFactory, PractitionerFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +42,7 @@ def test_the_week_shows_each_working_day_its_appointments_and_free_times(
 
 
 def test_past_times_are_not_offered(client_for, doctor):
-    with time_machine.travel(datetime(2026, 3, 3, 11, 5, tzinfo=TZ), tick=False):
+    with frozen_at(datetime(2026, 3, 3, 11, 5, tzinfo=TZ)):
         html = client_for("front_desk").get(week_url(doctor)).content.decode()
     assert 'aria-label="Book 11:00 on Tuesday 3 March' not in html
     assert 'aria-label="Book 11:15 on Tuesday 3 March' in html
@@ -51,7 +50,7 @@ def test_past_times_are_not_offered(client_for, doctor):
 
 
 def test_the_current_time_line_is_drawn_on_today_in_both_views(client_for, doctor):
-    with time_machine.travel(datetime(2026, 3, 3, 10, 30, tzinfo=TZ), tick=False):
+    with frozen_at(datetime(2026, 3, 3, 10, 30, tzinfo=TZ)):
         client = client_for("front_desk")
         week = client.get(week_url(doctor)).content.decode()
         day = client.get("/calendar/?date=2026-03-03").content.decode()
