@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bookings import amendments, authorizations, no_shows, patients, selectors, services
+from bookings.api_viewsets import ListCreateUpdateViewSet
 from bookings.models import Appointment, Course, Patient, Status
 from bookings.permissions import BookingRole, ClinicianRole, ReadAnyRole, ReadAnyRoleWriteBooking
 from bookings.phones import InvalidPhone
@@ -62,16 +63,9 @@ def _date_param(request: Request, name: str) -> date | None:
     return day
 
 
-class PatientViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,  # type: ignore[type-arg]
-):
+class PatientViewSet(ListCreateUpdateViewSet):
     serializer_class = PatientSerializer
     permission_classes = [ReadAnyRoleWriteBooking]
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     @extend_schema(parameters=[OpenApiParameter("search", str, description="name or phone")])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -8,11 +8,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from bookings.api_viewsets import ListCreateUpdateViewSet
 from bookings.authorizations import AuthorizationInvalid, add_authorization, update_authorization
 from bookings.authorizations_read import get_usages
 from bookings.models import Authorization
@@ -44,16 +45,9 @@ def _refused(exc: AuthorizationInvalid) -> ValidationError:
     return ValidationError({name: [words] for name, words in exc.errors.items()})
 
 
-class AuthorizationViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,  # type: ignore[type-arg]
-):
+class AuthorizationViewSet(ListCreateUpdateViewSet):
     serializer_class = AuthorizationSerializer
     permission_classes = [ReadAnyRoleWriteBooking]
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Authorization]:
         qs = Authorization.objects.order_by("valid_until", "id")

@@ -9,13 +9,14 @@ from typing import Any
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bookings import roles
+from bookings.api_viewsets import ListCreateViewSet
 from bookings.lots import can_manage_lots, receive_lot
 from bookings.lots_read import list_lot_patients, lots_with_stock
 from bookings.serializers_lots import LotPatientSerializer, LotSerializer
@@ -31,15 +32,9 @@ class ReadAnyRoleWriteLots(BasePermission):
         return can_manage_lots(request.user)
 
 
-class LotViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,  # type: ignore[type-arg]
-):
+class LotViewSet(ListCreateViewSet):
     serializer_class = LotSerializer
     permission_classes = [ReadAnyRoleWriteLots]
-    http_method_names = ["get", "post", "head", "options"]
     # Anything but a number is no lot: 404, never a lookup that fails with a 500.
     lookup_value_regex = "[0-9]+"
 
