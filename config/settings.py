@@ -241,9 +241,21 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"mask_link_tokens": {"()": "config.request_log.MaskLinkTokens"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["mask_link_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # "Not Found: /p/<token>" and the like: masked where they are logged.
+        "django.request": {"filters": ["mask_link_tokens"]},
+        "django.server": {"filters": ["mask_link_tokens"]},
+    },
 }
 
 SESSION_COOKIE_AGE = int(timedelta(hours=12).total_seconds())
@@ -323,3 +335,5 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Sends wait on the global rate limit: keep them off the queue the sweeps use.
 CELERY_TASK_ROUTES = {"reminders.tasks.send_sms_task": {"queue": "sms"}}
+# A patient may cancel from their link until this many hours before the start.
+SELF_CANCEL_HOURS = env.int("SELF_CANCEL_HOURS", default=24)
