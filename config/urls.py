@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("api/v1/", include("config.api_urls")),
     path("webhooks/", include("reminders.urls")),
+    path("", include("reminders.links.urls")),
     path("", include("reminders.web_urls")),
     path("", include("bookings.urls")),
 ]
