@@ -44,4 +44,5 @@ def verified(token: str, client: Client | None = None) -> Client:
     client = client or Client()
     response = client.post(f"/p/{token}", {"date_of_birth": BIRTH.isoformat()})
     assert response.status_code == 302, response.content
+    client.token = token  # type: ignore[attr-defined]
     return client
