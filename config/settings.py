@@ -280,7 +280,10 @@ CSRF_TRUSTED_ORIGINS = [_public.rstrip("/")] if _public.startswith("http") else 
 
 # --- Recalls and SMS ---
 # Booking changes reach reminders through these handlers (bookings never imports it).
-BOOKING_EVENT_HANDLERS = ["reminders.recalls.handle_booking_event"]
+BOOKING_EVENT_HANDLERS = [
+    "reminders.recalls.handle_booking_event",
+    "reminders.links.confirmations.handle_booking_event",
+]
 # Templates other apps add to the patient page (bookings renders them, never imports them).
 PATIENT_PAGE_PANELS = ["reminders/_patient_follow_ups.html"]
 # Consent and opt-out changes made by staff join reminders' consent history.

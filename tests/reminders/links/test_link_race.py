@@ -28,4 +28,6 @@ def test_a_taken_start_race_through_links_has_exactly_one_winner():
 
         outcomes = run_together(book)
     assert outcomes == {"200": 1, "409": THREADS - 1}
-    assert Appointment.objects.filter(status=Status.BOOKED, start_at=at(2026, 3, 3, 10)).count() == 1
+    assert (
+        Appointment.objects.filter(status=Status.BOOKED, start_at=at(2026, 3, 3, 10)).count() == 1
+    )
