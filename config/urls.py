@@ -19,6 +19,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path("api/v1/", include("config.api_urls")),
+    path("api/public/v1/", include("reminders.links.api_urls")),
     path("webhooks/", include("reminders.urls")),
     path("", include("reminders.links.urls")),
     path("", include("reminders.web_urls")),

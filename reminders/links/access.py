@@ -97,3 +97,13 @@ def visit_is_valid(*, link: Link, visit: str | None) -> bool:
         return False
     age = clock.now().timestamp() - started
     return 0 <= age < VISIT.total_seconds()
+
+
+def session_link_id(*, visit: str) -> int | None:
+    """Which link a (validly signed) visit is for, to tell "another link's" from "none"."""
+    try:
+        value = signing.loads(visit, salt=_SALT)
+    except signing.BadSignature:
+        return None
+    link_id = value.get("link") if isinstance(value, dict) else None
+    return link_id if isinstance(link_id, int) else None
