@@ -10,6 +10,7 @@ from datetime import datetime
 from django.db import transaction
 
 from bookings import services
+from bookings.audit_lines import BOOKED_ONLINE
 from bookings.errors import PathwayError
 from bookings.models import Appointment, AuditEntry
 from reminders.links.offer import Offer, can_self_cancel
@@ -35,7 +36,7 @@ def book_from_link(
         start_at=start_at,
         by=None,
     )
-    _mark_online(appointment, "booked_online")
+    _mark_online(appointment, BOOKED_ONLINE)
     return appointment
 
 

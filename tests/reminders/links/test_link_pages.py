@@ -13,7 +13,7 @@ from reminders.models import RecallStatus
 from scheduler.models import Kind
 from tests.bookings.support import NOW, at
 from tests.bookings.test_api_rules import cosmetic_patient_injected, given_injection
-from tests.factories import AppointmentFactory, PatientFactory, PractitionerFactory
+from tests.factories import AppointmentFactory, PatientFactory, PractitionerFactory, UserFactory
 
 from .support import BIRTH, migraine_patient_due, recall_for, recall_link, verified
 
@@ -270,3 +270,20 @@ def test_the_token_never_reaches_the_request_logs(doctor, caplog):
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert "/p/***" in text
     assert token not in text
+
+
+def test_staff_see_a_booking_made_online_on_the_appointment_and_the_calendar(doctor):
+    token = recall_link(migraine_patient_due())
+    assert book_first(verified(token), token).status_code == 200
+    appointment = Appointment.objects.get(status=Status.BOOKED, kind=Kind.INJECTION)
+    staff = Client()
+    staff.force_login(UserFactory(groups=["front_desk"]))
+    page = staff.get(f"/appointments/{appointment.pk}/").content.decode()
+    assert "Booked by" in page and "The patient, online" in page
+    calendar = staff.get("/calendar/?date=2026-03-02").content.decode()
+    assert "booked by the patient online" in calendar
+    staff_booked = AppointmentFactory(
+        practitioner=doctor, start_at=at(2026, 3, 2, 14), created_by=UserFactory(username="desk2")
+    )
+    assert "desk2" in staff.get(f"/appointments/{staff_booked.pk}/").content.decode()
+    assert calendar.count("booked by the patient online") == 1
