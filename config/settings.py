@@ -258,6 +258,7 @@ LOGGING = {
         # "Not Found: /p/<token>" and the like: masked where they are logged.
         "django.request": {"filters": ["mask_link_tokens"]},
         "django.server": {"filters": ["mask_link_tokens"]},
+        "django.security.csrf": {"filters": ["mask_link_tokens"]},
     },
 }
 

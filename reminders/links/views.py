@@ -51,7 +51,7 @@ def _page(
 ) -> HttpResponse:
     response = render(request, f"links/{template}", {**_clinic(), **context}, status=status)
     response["Cache-Control"] = NO_STORE
-    response["Referrer-Policy"] = "no-referrer"  # the token is in the address
+    response["Referrer-Policy"] = "same-origin"  # the token is in the address
     return response
 
 
