@@ -123,3 +123,23 @@ def test_a_patient_without_a_date_of_birth_on_file_is_never_verified():
     link = find_link(create_link(recall=make_recall(patient, due_on=clock.today())))
     assert link is not None
     assert not check_date_of_birth(link=link, date_of_birth=None).verified
+
+
+def test_an_appointment_reminder_gets_a_link_to_its_appointment_when_sent(twilio):
+    from datetime import time
+
+    from bookings.models import Status
+    from reminders.sweeps import queue_appointment_reminders
+    from tests.factories import AppointmentFactory
+
+    with time_machine.travel(clock.at(date(2026, 3, 2), time(10)), tick=False):
+        appointment = AppointmentFactory(
+            start_at=clock.at(date(2026, 3, 3), time(9)), status=Status.BOOKED
+        )
+        assert queue_appointment_reminders() == 1
+        message = Message.objects.get(appointment=appointment)
+        send_sms(message_id=message.pk)
+    message.refresh_from_db()
+    assert "Confirm or change: https://clinic.example.org/p/" in message.body
+    link = find_link(message.body.split("/p/")[1].split()[0])
+    assert link is not None and link.appointment == appointment and link.recall is None
