@@ -33,6 +33,10 @@ FIELD_WORDS = {
     "valid_until": "valid until",
 }
 
+# The patient booked from their personal link (written by reminders/links/actions.py;
+# docs/rules.md#patient-links): the appointment itself has no user to name.
+BOOKED_ONLINE = "booked_online"
+
 WHEN_WORDS = {"recorded": "when recording", "amended": "when amending", "moved": "when moving"}
 
 
@@ -93,3 +97,13 @@ def list_record_lines(appointment: Appointment) -> list[RecordLine]:
         .order_by("at", "id")
     )
     return [_line(e) for e in entries]
+
+
+def get_booked_by(appointment: Appointment) -> str:
+    """Who booked it, in words: the patient online, a user's name, or "" (the system)."""
+    if AuditEntry.objects.filter(appointment=appointment, action=BOOKED_ONLINE).exists():
+        return "The patient, online"
+    user = appointment.created_by
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()

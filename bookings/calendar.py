@@ -3,9 +3,10 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
-from bookings.models import Appointment, Status
+from bookings.audit_lines import BOOKED_ONLINE
+from bookings.models import Appointment, AuditEntry, Status
 from scheduler import clock
 from scheduler.models import Practitioner, WorkingHours
 from scheduler.selectors import get_time_off, range_bounds
@@ -92,9 +93,14 @@ def get_day_calendar(*, day: date, show_cancelled: bool = False) -> DayCalendar:
             )
         ).order_by("name", "pk")
     )
-    appointments = list(
+    appointments: list[Appointment] = list(
         Appointment.objects.filter(start_at__gte=day_start, start_at__lt=day_end)
         .select_related("patient", "course__treatment_type")
+        .annotate(
+            booked_online=Exists(
+                AuditEntry.objects.filter(appointment=OuterRef("pk"), action=BOOKED_ONLINE)
+            )
+        )
         .order_by("start_at", "pk")
     )
     off_by_practitioner = get_time_off([p.pk for p in practitioners], day_start, day_end)

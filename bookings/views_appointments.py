@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from bookings import amendments, no_shows, roles, services
 from bookings.actions import get_appointment_actions
-from bookings.audit_lines import list_record_lines, rules_in_words
+from bookings.audit_lines import get_booked_by, list_record_lines, rules_in_words
 from bookings.errors import FieldRefused, PathwayError
 from bookings.forms import (
     CANCEL_REASONS,
@@ -105,6 +105,7 @@ def _context(
         "chosen_rules": override_form["override_rules"].value() or [],
         "booking_override_words": rules_in_words(appointment.overridden_rules),
         "record_lines": list_record_lines(appointment),
+        "booked_by": get_booked_by(appointment),
         "staff_notes": list(appointment.staff_notes.select_related("by")),
         "note_form": NoteForm(),
         "error": error,

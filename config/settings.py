@@ -172,6 +172,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "config.pagination.ListPagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "config.api_error_codes.exception_handler",
+    # The patient link's public API (reminders/links/api.py), per address: a burst of
+    # guesses at dates of birth is answered 429 before the link's own lock-out.
+    "DEFAULT_THROTTLE_RATES": {"patient_link": "120/min", "patient_link_verify": "20/min"},
 }
 # true opens /api/schema/ and /api/docs/ to anyone; otherwise a signed-in user only
 # (config/api_docs.py).
@@ -241,9 +244,22 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"mask_link_tokens": {"()": "config.request_log.MaskLinkTokens"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["mask_link_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # "Not Found: /p/<token>" and the like: masked where they are logged.
+        "django.request": {"filters": ["mask_link_tokens"]},
+        "django.server": {"filters": ["mask_link_tokens"]},
+        "django.security.csrf": {"filters": ["mask_link_tokens"]},
+    },
 }
 
 SESSION_COOKIE_AGE = int(timedelta(hours=12).total_seconds())
@@ -268,7 +284,10 @@ CSRF_TRUSTED_ORIGINS = [_public.rstrip("/")] if _public.startswith("http") else 
 
 # --- Recalls and SMS ---
 # Booking changes reach reminders through these handlers (bookings never imports it).
-BOOKING_EVENT_HANDLERS = ["reminders.recalls.handle_booking_event"]
+BOOKING_EVENT_HANDLERS = [
+    "reminders.recalls.handle_booking_event",
+    "reminders.links.confirmations.handle_booking_event",
+]
 # Templates other apps add to the patient page (bookings renders them, never imports them).
 PATIENT_PAGE_PANELS = ["reminders/_patient_follow_ups.html"]
 # Consent and opt-out changes made by staff join reminders' consent history.
@@ -323,3 +342,5 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Sends wait on the global rate limit: keep them off the queue the sweeps use.
 CELERY_TASK_ROUTES = {"reminders.tasks.send_sms_task": {"queue": "sms"}}
+# A patient may cancel from their link until this many hours before the start.
+SELF_CANCEL_HOURS = env.int("SELF_CANCEL_HOURS", default=24)

@@ -19,7 +19,9 @@ urlpatterns = [
         name="api-docs",
     ),
     path("api/v1/", include("config.api_urls")),
+    path("api/public/v1/", include("reminders.links.api_urls")),
     path("webhooks/", include("reminders.urls")),
+    path("", include("reminders.links.urls")),
     path("", include("reminders.web_urls")),
     path("", include("bookings.urls")),
 ]

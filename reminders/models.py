@@ -328,3 +328,46 @@ class ConsentChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field}={self.value} for patient {self.patient_id} ({self.source})"
+
+
+class LinkPurpose(models.TextChoices):
+    RECALL = "recall", "Recall"
+    APPOINTMENT = "appointment", "Appointment"
+
+
+class Link(models.Model):
+    """A patient's personal link (``/p/<token>``), born in a text (docs/rules.md#patient-links).
+
+    Only the SHA-256 of the token is kept: a copy of the database cannot be used to act
+    for a patient. Wrong dates of birth are counted on the row, by the application's
+    clock, so a lock-out survives a cache flush and is frozen in tests like every rule.
+    """
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    purpose = models.CharField(max_length=12, choices=LinkPurpose.choices)
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="links")
+    recall = models.ForeignKey(
+        Recall, null=True, blank=True, on_delete=models.CASCADE, related_name="links"
+    )
+    appointment = models.ForeignKey(
+        Appointment, null=True, blank=True, on_delete=models.CASCADE, related_name="links"
+    )
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(purpose="recall", recall__isnull=False, appointment__isnull=True)
+                    | Q(purpose="appointment", appointment__isnull=False, recall__isnull=True)
+                ),
+                name="link_has_its_purpose",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} link {self.pk}"

@@ -13,6 +13,7 @@ from django import forms
 
 from bookings.models import Patient
 from reminders import dashboard, inbox
+from reminders.links.tokens import links_enabled
 from reminders.models import (
     OPEN_RECALL_STATUSES,
     InboundMessage,
@@ -111,6 +112,8 @@ class PatientPanel:
     thread: list[ThreadEntry] = field(default_factory=list)
     cannot_reply: str = ""
     dismiss_reasons: list[str] = field(default_factory=lambda: DISMISS_REASONS)
+    # Staff may text an open recall's booking link (reminders/links/staff.py).
+    links_enabled: bool = False
 
 
 def get_patient_panel(
@@ -163,4 +166,5 @@ def get_patient_panel(
         replies=replies,
         thread=get_thread(patient=patient, limit=THREAD_ON_PATIENT_PAGE),
         cannot_reply=reason_not_to_reply(patient),
+        links_enabled=links_enabled(),
     )

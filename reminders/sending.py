@@ -1,7 +1,7 @@
 """Sending one outbox row: claim it, check it may still go, send, write the outcome back."""
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 
 from bookings.models import Status as AppointmentStatus
 from reminders import budget, consent, eligibility, gateway, throttle
+from reminders.links.tokens import fill_link
 from reminders.models import (
     OPEN_RECALL_STATUSES,
     Message,
@@ -42,6 +43,7 @@ class Claim:
     body: str
     purpose: str
     recall_id: int | None
+    appointment_id: int | None
     attempts: int
     sending_at: datetime
     opted_out: bool
@@ -82,6 +84,7 @@ def _send_sms(message_id: int) -> str:
         _finish(message, MessageStatus.SUPPRESSED, error_message=reason)
         return MessageStatus.SUPPRESSED
 
+    message = _with_link(message)
     throttle.wait_for_turn()
     try:
         sent = gateway.send(
@@ -114,6 +117,21 @@ def _send_sms(message_id: int) -> str:
 
     _mark_sent(message, sid=sent.sid, now=now)
     return MessageStatus.SENT
+
+
+def _with_link(message: Claim) -> Claim:
+    """Make the text's personal link now, only for a text that is about to go out.
+
+    The filled text is written back so the outbox shows what was sent, and a retry
+    sends the same link.
+    """
+    body = fill_link(
+        body=message.body, recall_id=message.recall_id, appointment_id=message.appointment_id
+    )
+    if body == message.body:
+        return message
+    Message.objects.filter(pk=message.id).update(body=body)
+    return replace(message, body=body)
 
 
 class ClaimLost(Exception):
@@ -202,7 +220,7 @@ def _claim(message_id: int, now: datetime) -> Claim | None:
             row = cursor.fetchone()
         if row is None:
             return None
-        (id_, patient_id, to, body, purpose, recall_id, attempts, *flags) = row
+        (id_, patient_id, to, body, purpose, recall_id, appointment_id, attempts, *flags) = row
         opted_out, phone_invalid, consented, recall_status, appointment_status, start_at = flags
         return Claim(
             id=id_,
@@ -211,6 +229,7 @@ def _claim(message_id: int, now: datetime) -> Claim | None:
             body=body,
             purpose=purpose,
             recall_id=recall_id,
+            appointment_id=appointment_id,
             attempts=attempts,
             sending_at=now,
             opted_out=opted_out,
@@ -241,6 +260,7 @@ def _claim(message_id: int, now: datetime) -> Claim | None:
         body=message.body,
         purpose=message.purpose,
         recall_id=message.recall_id,
+        appointment_id=message.appointment_id,
         attempts=message.attempts,
         sending_at=now,
         opted_out=message.patient.sms_opted_out,
@@ -270,7 +290,8 @@ held AS (
     FROM bookings_patient p JOIN claimed c ON p.id = c.patient_id
     FOR UPDATE OF p
 )
-SELECT c.id, c.patient_id, c."to", c.body, c.purpose, c.recall_id, c.attempts,
+SELECT c.id, c.patient_id, c."to", c.body, c.purpose, c.recall_id, c.appointment_id,
+       c.attempts,
        p.sms_opted_out, p.phone_invalid, p.sms_consent, r.status, a.status, a.start_at
 FROM claimed c
 JOIN held p ON p.id = c.patient_id

@@ -78,7 +78,10 @@ def sweep_recalls(*, as_of: date | None = None) -> SweepResult:
     as_of = as_of or clock.today()
     now = clock.now()
     send_after = first_allowed_at(now)
-    stages = [(stage, texts.render(stage.purpose.value)) for stage in recall_stages()]
+    stages = [
+        (stage, texts.render(stage.purpose.value, **texts.link_context(stage.purpose.value)))
+        for stage in recall_stages()
+    ]
     with transaction.atomic():
         lapsed = lapse_recalls(as_of=as_of)
         if connection.vendor == "postgresql":
@@ -272,7 +275,9 @@ def queue_appointment_reminders() -> int:
             Message(
                 patient_id=patient_id,
                 to=phone,
-                body=texts.render(template, when=texts.spoken_time(start_at)),
+                body=texts.render(
+                    template, when=texts.spoken_time(start_at), **texts.link_context(template)
+                ),
                 purpose=Purpose.APPOINTMENT_REMINDER,
                 appointment_id=appointment_id,
                 status=MessageStatus.SUPPRESSED if reason else MessageStatus.QUEUED,

@@ -60,6 +60,32 @@ def render(name: str, **context: Any) -> str:
     return text
 
 
+# The texts that carry the patient's personal link (docs/rules.md#patient-links).
+LINKED_TEMPLATES = frozenset(
+    {
+        "recall_due",
+        "recall_due_soon",
+        "recall_overdue",
+        "review",
+        "appointment_reminder",
+        "appointment_reminder_confirmed",
+    }
+)
+
+
+def link_context(name: str) -> dict[str, str]:
+    """The slot the send fills with a new link, for a text that carries one."""
+    from reminders.links.tokens import LINK_SLOT, links_enabled
+
+    return {"link": LINK_SLOT} if name in LINKED_TEMPLATES and links_enabled() else {}
+
+
+def longest_link() -> str:
+    from reminders.links.tokens import TOKEN_LENGTH, link_url, links_enabled
+
+    return link_url("x" * TOKEN_LENGTH) if links_enabled() else ""
+
+
 def template_names() -> list[str]:
     folder = Path(settings.BASE_DIR) / "templates" / "sms"
     return sorted(path.stem for path in folder.glob("*.txt"))
@@ -69,16 +95,23 @@ def check_texts() -> list[str]:
     """What is wrong with any text as the settings render it ([] when nothing is).
 
     Each template is rendered with the longest appointment time there is (Wednesday,
-    30 September, 12:45 PM), so a text that fits here fits for every patient.
+    30 September, 12:45 PM) and a link as long as any (the token's length is fixed),
+    so a text that fits here fits for every patient.
     """
     longest_when = spoken_time(datetime(2026, 9, 30, 16, 45, tzinfo=UTC))
+    link = longest_link()
     problems = []
     for name in template_names():
         try:
             length = gsm7_length(
                 " ".join(
                     render_to_string(
-                        f"sms/{name}.txt", {**sms_context(), "when": longest_when}
+                        f"sms/{name}.txt",
+                        {
+                            **sms_context(),
+                            "when": longest_when,
+                            "link": link if name in LINKED_TEMPLATES else "",
+                        },
                     ).split()
                 )
             )

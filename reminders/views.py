@@ -14,6 +14,7 @@ from bookings.views import page, require
 from reminders import dashboard, selectors, sms_selectors
 from reminders.csv_export import csv_response
 from reminders.dashboard import Filters, Windows
+from reminders.links.counts import count_recalls_booked_by
 from scheduler import clock
 from scheduler.models import Practitioner, TreatmentType
 
@@ -47,6 +48,9 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
         within_days=dashboard.BOOKED_WITHIN_DAYS,
         **filters.recall_filters,
     )
+    booked_by = count_recalls_booked_by(
+        due_after=windows.conversion[0], due_before=windows.conversion[1], **filters.recall_filters
+    )
     sms_filters = filters.sms_filters(windows)
     sms = dashboard.SmsHealth(sms_selectors.get_sms_health(**sms_filters))
     reasons = sms_selectors.get_sms_failure_reasons(**sms_filters)
@@ -67,6 +71,7 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
         },
         "due_total": sum(w["due"] for w in weeks),
         "booked_total": sum(w["booked"] for w in weeks),
+        "booked_by": booked_by,
         "chart_end": weeks[-1]["week_start"] + timedelta(days=6),
         "overdue_rows": list(dashboard.recall_rows(overdue[: dashboard.ROWS_SHOWN], today=today)),
         "overdue_count": overdue.count(),

@@ -4,6 +4,7 @@ dashboard, the staff inbox, and the actions on call backs, replies and recalls."
 from django.urls import path
 
 from reminders import views, views_inbox
+from reminders.links import staff as link_staff
 
 urlpatterns = [
     path("follow-ups/", views.follow_ups, name="follow-ups"),
@@ -16,4 +17,5 @@ urlpatterns = [
     path("inbox/patients/<int:pk>/", views_inbox.thread, name="thread"),
     path("inbox/patients/<int:pk>/reply/", views_inbox.reply, name="thread-reply"),
     path("recalls/<int:pk>/dismiss/", views_inbox.dismiss, name="recall-dismiss"),
+    path("recalls/<int:pk>/send-link/", link_staff.send_recall_link, name="recall-send-link"),
 ]

@@ -1,0 +1,77 @@
+"""Making and finding patient links: the token is shown once, in the text, and kept hashed."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+
+from bookings.models import Appointment
+from reminders.models import Link, LinkPurpose, Recall
+from scheduler import clock
+
+# 16 random bytes are 128 bits, 22 URL-safe characters: short enough for one SMS.
+TOKEN_BYTES = 16
+TOKEN_LENGTH = 22
+LIFETIME = timedelta(days=60)
+# In a rendered text before it is sent; the real link replaces it at send time, so a
+# text that is never sent (suppressed, over the budget) never makes a link.
+LINK_SLOT = "%LINK%"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def link_url(token: str) -> str:
+    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/p/{token}"
+
+
+def links_enabled() -> bool:
+    """Without PUBLIC_BASE_URL there is nowhere to point: texts keep "call us"."""
+    return bool(settings.PUBLIC_BASE_URL)
+
+
+def create_link(*, recall: Recall | None = None, appointment: Appointment | None = None) -> str:
+    """A new link for a recall or an appointment; returns the token (never stored)."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    now = clock.now()
+    if recall is not None:
+        purpose, patient_id = LinkPurpose.RECALL, recall.patient_id
+    elif appointment is not None:
+        purpose, patient_id = LinkPurpose.APPOINTMENT, appointment.patient_id
+    else:
+        raise ValueError("a link is for a recall or an appointment")
+    Link.objects.create(
+        token_hash=hash_token(token),
+        purpose=purpose,
+        patient_id=patient_id,
+        recall=recall,
+        appointment=appointment,
+        created_at=now,
+        expires_at=now + LIFETIME,
+    )
+    return token
+
+
+def find_link(token: str) -> Link | None:
+    if not 16 <= len(token) <= 64:
+        return None
+    return (
+        Link.objects.select_related("patient", "recall", "appointment")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+def fill_link(*, body: str, recall_id: int | None, appointment_id: int | None) -> str:
+    """The text with its link in place of LINK_SLOT (a new link each time it is filled)."""
+    if LINK_SLOT not in body:
+        return body
+    if recall_id is not None:
+        token = create_link(recall=Recall.objects.get(pk=recall_id))
+    elif appointment_id is not None:
+        token = create_link(appointment=Appointment.objects.get(pk=appointment_id))
+    else:
+        return body.replace(LINK_SLOT, "")
+    return body.replace(LINK_SLOT, link_url(token))
