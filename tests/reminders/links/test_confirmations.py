@@ -39,13 +39,13 @@ def test_staff_booking_moving_and_cancelling_each_send_a_confirmation_without_he
         by=desk,
     )
     [booked] = confirmations()
-    assert "booked for Tue Mar 3 at 10:00 AM" in booked.body
+    assert "booked for Tue Mar 3 at 10:00." in booked.body
     services.move_appointment(appointment=appointment, start_at=at(2026, 3, 4, 11), by=desk)
     services.cancel_appointment(appointment=appointment, by=desk, reason="Patient asked")
     # The booked text was still queued when the visit moved: it gives way, never sent late.
     moved, cancelled = confirmations()
-    assert "now Wed Mar 4 at 11:00 AM" in moved.body
-    assert "Wed Mar 4 at 11:00 AM is cancelled" in cancelled.body
+    assert "now Wed Mar 4 at 11:00." in moved.body
+    assert "Wed Mar 4 at 11:00 is cancelled" in cancelled.body
     assert (moved.status, cancelled.status) == (MessageStatus.QUEUED, MessageStatus.QUEUED)
     for message in (booked, moved, cancelled):
         assert not any(word in message.body.lower() for word in HEALTH_WORDS)
