@@ -37,6 +37,15 @@ RULE_CODES = frozenset(
         "not_completed",
         "nothing_to_amend",
         "undo_too_late",
+        # Patient links (reminders/links): said to the patient or the staff member.
+        "too_late_to_cancel",
+        "wrong_link_kind",
+        "not_bookable_online",
+        "not_offered",
+        "links_not_configured",
+        "recall_closed",
+        "cannot_text",
+        "link_just_sent",
     }
 )
 

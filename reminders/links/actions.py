@@ -64,7 +64,7 @@ def cancel_from_link(*, link: Link) -> Appointment:
     assert link.appointment is not None
     if not can_self_cancel(appointment=link.appointment):
         raise PathwayError(
-            "not_allowed",
+            "too_late_to_cancel",
             "It is too close to the visit to cancel here. Please call the clinic.",
         )
     appointment = services.cancel_appointment(

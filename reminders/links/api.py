@@ -278,14 +278,14 @@ class LinkBook(LinkView):
     def post(self, request: Request, token: str) -> Response:
         link = open_link(token, request=request, verified=True)
         if link.purpose != LinkPurpose.RECALL:
-            raise Refused(400, "not_allowed", "This link changes a visit: use move.")
+            raise Refused(400, "wrong_link_kind", "This link changes a visit: use move.")
         data = StartIn(data=request.data)
         data.is_valid(raise_exception=True)
         what = offer.get_offer(link=link)
         start_at = data.validated_data["start"]
         try:
             if not what.can_book:
-                raise PathwayError("not_allowed", what.reason)
+                raise PathwayError("not_bookable_online", what.reason)
             practitioner = _practitioner(data.validated_data["practitioner"])
             appointment = actions.book_from_link(
                 link=link, offer=what, practitioner=practitioner, start_at=start_at
@@ -298,7 +298,7 @@ class LinkBook(LinkView):
 def _practitioner(pk: int) -> Practitioner:
     practitioner = Practitioner.objects.filter(pk=pk).first()
     if practitioner is None:
-        raise PathwayError("not_allowed", "Please choose one of the times offered.")
+        raise PathwayError("not_offered", "Please choose one of the times offered.")
     return practitioner
 
 
@@ -312,7 +312,7 @@ class LinkMove(LinkView):
     def post(self, request: Request, token: str) -> Response:
         link = open_link(token, request=request, verified=True)
         if link.purpose != LinkPurpose.APPOINTMENT:
-            raise Refused(400, "not_allowed", "This link books a visit: use book.")
+            raise Refused(400, "wrong_link_kind", "This link books a visit: use book.")
         data = StartIn(data=request.data)
         data.is_valid(raise_exception=True)
         start_at = data.validated_data["start"]
@@ -331,7 +331,7 @@ class _AppointmentAction(LinkView):
     def act(self, request: Request, token: str, *, cancel: bool) -> Response:
         link = open_link(token, request=request, verified=True)
         if link.purpose != LinkPurpose.APPOINTMENT:
-            raise Refused(400, "not_allowed", "This link has no visit to change.")
+            raise Refused(400, "wrong_link_kind", "This link has no visit to change.")
         try:
             if cancel:
                 appointment = actions.cancel_from_link(link=link)

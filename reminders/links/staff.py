@@ -26,9 +26,9 @@ from scheduler import clock
 def queue_recall_link(*, recall: Recall) -> Message:
     """Queue the recall's text with its link; refused in words when it cannot go."""
     if not links_enabled():
-        raise PathwayError("not_allowed", "Links need PUBLIC_BASE_URL to be set.")
+        raise PathwayError("links_not_configured", "Links need PUBLIC_BASE_URL to be set.")
     if not recall.is_open:
-        raise PathwayError("not_allowed", "This recall is closed: there is nothing to book.")
+        raise PathwayError("recall_closed", "This recall is closed: there is nothing to book.")
     patient = recall.patient
     reason = eligibility.reason_not_to_text(
         phone=patient.phone,
@@ -37,7 +37,7 @@ def queue_recall_link(*, recall: Recall) -> Message:
         invalid=patient.phone_invalid,
     )
     if reason:
-        raise PathwayError("not_allowed", "This patient cannot be texted: " + reason + ".")
+        raise PathwayError("cannot_text", "This patient cannot be texted: " + reason + ".")
     purpose = Purpose.REVIEW if recall.kind == RecallKind.REVIEW else Purpose.RECALL_DUE
     body = texts.render(purpose.value, **texts.link_context(purpose.value))
     sent_before = Message.objects.filter(recall=recall, stage__startswith="link").count()
@@ -60,7 +60,7 @@ def queue_recall_link(*, recall: Recall) -> Message:
 
         transaction.on_commit(dispatch_due_messages)
         return message
-    raise PathwayError("not_allowed", "A link was just sent.")
+    raise PathwayError("link_just_sent", "A link was just sent.")
 
 
 @require_POST

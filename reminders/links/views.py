@@ -217,7 +217,7 @@ def book_page(request: HttpRequest, token: str) -> HttpResponse:
     try:
         if link.purpose == LinkPurpose.RECALL:
             if not what.can_book:
-                raise PathwayError("not_allowed", what.reason)
+                raise PathwayError("not_bookable_online", what.reason)
             appointment = actions.book_from_link(
                 link=link, offer=what, practitioner=practitioner, start_at=start_at
             )
