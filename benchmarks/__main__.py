@@ -11,7 +11,7 @@ from pathlib import Path
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/clinic_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/9"
-SECTIONS = ("slots", "booking", "sweep", "dispatch", "dashboard", "budget", "lots")
+SECTIONS = ("slots", "booking", "sweep", "dispatch", "dashboard", "budget", "lots", "self_service")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -43,7 +43,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     prepare(os.environ["DATABASE_URL"], fresh=args.fresh_db)
 
-    from benchmarks import booking, dashboard, dispatch, lots, slots, sweep, text_budget
+    from benchmarks import (
+        booking,
+        dashboard,
+        dispatch,
+        lots,
+        self_service,
+        slots,
+        sweep,
+        text_budget,
+    )
     from benchmarks.report import OVER, Row, table, write_json
     from benchmarks.sizes import FULL, QUICK
 
@@ -56,6 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "dashboard": dashboard.run,
         "budget": text_budget.run,
         "lots": lots.run,
+        "self_service": self_service.run,
     }
     rows: list[Row] = []
     durations: dict[str, float] = {}

@@ -58,7 +58,9 @@ def find_link(token: str) -> Link | None:
     if not 16 <= len(token) <= 64:
         return None
     return (
-        Link.objects.select_related("patient", "recall", "appointment")
+        Link.objects.select_related(
+            "patient", "recall__course", "recall__treatment_type", "appointment"
+        )
         .filter(token_hash=hash_token(token))
         .first()
     )
