@@ -20,6 +20,7 @@ SECTIONS = (
     "budget",
     "lots",
     "calendar",
+    "self_service",
 )
 
 
@@ -52,7 +53,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     prepare(os.environ["DATABASE_URL"], fresh=args.fresh_db)
 
-    from benchmarks import booking, calendar, dashboard, dispatch, lots, slots, sweep, text_budget
+    from benchmarks import (
+        booking,
+        calendar,
+        dashboard,
+        dispatch,
+        lots,
+        self_service,
+        slots,
+        sweep,
+        text_budget,
+    )
     from benchmarks.report import OVER, Row, table, write_json
     from benchmarks.sizes import FULL, QUICK
 
@@ -66,6 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "budget": text_budget.run,
         "lots": lots.run,
         "calendar": calendar.run,
+        "self_service": self_service.run,
     }
     rows: list[Row] = []
     durations: dict[str, float] = {}

@@ -39,10 +39,7 @@ def list_kind_options(*, patient: Patient, treatment: TreatmentType) -> list[Kin
     """
     course = Course.objects.filter(patient=patient, treatment_type=treatment).first()
     history = get_course_history(patient=patient, treatment=treatment, course=course)
-    rules = limits()
     now = clock.now()
-    latest = max((v.end_at for v in history.course_visits if v.live), default=now)
-    probes = [now, max(now, latest)]
     options = []
     for kind in Kind:
         if not list_qualified_practitioners(treatment, kind).exists():
@@ -56,15 +53,7 @@ def list_kind_options(*, patient: Patient, treatment: TreatmentType) -> list[Kin
                 )
             )
             continue
-        refusal: PathwayError | None = None
-        for probe in probes:
-            try:
-                pathway.check_pathway(kind, probe, history, rules)
-            except PathwayError as exc:
-                refusal = refusal or exc
-            else:
-                refusal = None
-                break
+        refusal = get_pathway_refusal(kind=kind, history=history, now=now)
         options.append(
             KindOption(
                 kind,
@@ -74,6 +63,28 @@ def list_kind_options(*, patient: Patient, treatment: TreatmentType) -> list[Kin
             )
         )
     return options
+
+
+def get_pathway_refusal(
+    *, kind: str, history: pathway.CourseHistory, now: datetime
+) -> PathwayError | None:
+    """The pathway's first refusal of ``kind`` for this history, or None when allowed.
+
+    A rule such as "the prescription must start after the exam ends" depends on the
+    start, so the kind is tried now and just after the course's last booked visit:
+    allowed if either passes, otherwise the first refusal is the answer.
+    """
+    rules = limits()
+    latest = max((v.end_at for v in history.course_visits if v.live), default=now)
+    refusal: PathwayError | None = None
+    for probe in (now, max(now, latest)):
+        try:
+            pathway.check_pathway(kind, probe, history, rules)
+        except PathwayError as exc:
+            refusal = refusal or exc
+        else:
+            return None
+    return refusal
 
 
 @dataclass(frozen=True)

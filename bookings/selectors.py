@@ -291,10 +291,18 @@ def _pathway_filter(
     """
     history = get_course_history(patient=patient, treatment=treatment, exclude_id=exclude_id)
     rules_limits = limits()
-    # The safety rules depend on the clinic date only, so each day is asked once.
+    # The safety rules depend on the clinic date only, so each day is asked once; the
+    # pathway on the start only, which every practitioner's grid shares, so each start is.
     safe_on: dict[date, bool] = {}
+    seen: dict[datetime, bool] = {}
 
     def allowed(start_at: datetime) -> bool:
+        verdict = seen.get(start_at)
+        if verdict is None:
+            verdict = seen[start_at] = _allowed(start_at)
+        return verdict
+
+    def _allowed(start_at: datetime) -> bool:
         try:
             pathway.check_pathway(kind, start_at, history, rules_limits)
         except PathwayError:
@@ -303,10 +311,10 @@ def _pathway_filter(
             return True
         on = clock.local_date(start_at)
         if on not in safe_on:
-            verdict = pathway.check_safety(
+            safety_verdict = pathway.check_safety(
                 start_at, planned_units, history, rules_limits, exclude_id=exclude_id
             )
-            safe_on[on] = not verdict.overridable
+            safe_on[on] = not safety_verdict.overridable
         return safe_on[on]
 
     return allowed

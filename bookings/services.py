@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 
 from bookings import actions, pathway, roles
 from bookings.errors import PathwayError, PatientBusy, SlotTaken
@@ -138,11 +138,21 @@ def _check_rules(
     return overridden, units
 
 
+# PostgreSQL's "deadlock detected": two bookings that insert clashing rows at the same
+# moment each wait on the other's row in the exclusion check, and PostgreSQL aborts one.
+DEADLOCK_DETECTED = "40P01"
+
+
 def _save_without_overlap(appointment: Appointment) -> None:
     """The database has the last word on overlaps (PostgreSQL's exclusion constraints)."""
     try:
         with transaction.atomic():
             appointment.save()
+    except OperationalError as exc:
+        # The aborted one lost the race for that time: the other booking holds it.
+        if getattr(exc.__cause__, "sqlstate", None) == DEADLOCK_DETECTED:
+            raise SlotTaken() from exc
+        raise
     except IntegrityError as exc:
         if "appointment_no_overlap" in str(exc):
             raise SlotTaken() from exc

@@ -19,6 +19,7 @@ from bookings.phones import display_phone
 from bookings.roles import AnyUser
 from reminders import eligibility, inbox, texts
 from reminders.dashboard import describe_sms_problem
+from reminders.links.tokens import text_for_staff
 from reminders.models import InboundAction, InboundMessage, Message, MessageStatus, Purpose
 from reminders.sending import first_allowed_at
 from reminders.sweeps import dispatch_due_messages
@@ -156,7 +157,7 @@ def get_thread(*, patient: Patient, limit: int = THREAD_SHOWN) -> list[ThreadEnt
             ThreadEntry(
                 side="clinic",
                 at=message.created_at,
-                body=message.body,
+                body=text_for_staff(message.body),
                 note=f"{message.get_purpose_display()} · {message.get_status_display()}",
                 problem=describe_sms_problem(
                     message.status, message.error_code, message.error_message

@@ -7,7 +7,6 @@ Answers: unknown token 401, another link's session 403, an ended link 410, a loc
 one 429 (docs/rules.md#patient-links); none of them carries personal data.
 """
 
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -22,15 +21,11 @@ from rest_framework.views import APIView
 from bookings.booking_options import next_free_slots
 from bookings.errors import PathwayError
 from bookings.models import Appointment
-from bookings.selectors import list_slots
 from reminders.links import access, actions, offer
 from reminders.links.tokens import find_link
 from reminders.models import Link, LinkPurpose
 from scheduler import clock
 from scheduler.models import Practitioner
-
-# Eight weeks of starts at most in one answer.
-MAX_SLOT_DAYS = 56
 
 
 class Refused(Exception):
@@ -229,25 +224,13 @@ class LinkSlots(LinkView):
         query = SlotsQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         what = offer.get_offer(link=link)
-        if not what.can_book:
-            return Response([])
-        first = max(query.validated_data.get("from") or what.first_day, what.first_day)
-        last = query.validated_data.get("to") or first + timedelta(days=offer.OFFER_DAYS - 1)
-        last = min(last, first + timedelta(days=MAX_SLOT_DAYS - 1))
-        if last < first:
-            return Response([])
-        moving = link.appointment if link.purpose == LinkPurpose.APPOINTMENT else None
-        slots = list_slots(
-            treatment=what.treatment,
-            kind=what.kind,
-            first=first,
-            last=last,
-            patient=link.patient,
-            moving_id=moving.pk if moving is not None else None,
-            planned_units=moving.planned_units if moving is not None else None,
+        starts = offer.list_offered_starts(
+            link=link,
+            offer=what,
+            first=query.validated_data.get("from"),
+            last=query.validated_data.get("to"),
         )
-        practitioners = Practitioner.objects.in_bulk({s.practitioner_id for s in slots})
-        return Response(_slots_json([(practitioners[s.practitioner_id], s) for s in slots]))
+        return Response(_slots_json(starts))
 
 
 def _refused_with_next(link: Link, exc: PathwayError, after: Any) -> Response:

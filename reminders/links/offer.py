@@ -11,11 +11,14 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 
-from bookings.booking_options import DaySlots, get_picker_start, list_kind_options, list_slot_days
+from bookings.booking_options import DaySlots, get_pathway_refusal, list_slot_days
 from bookings.models import Appointment, Status
+from bookings.next_injection import first_safe_day
+from bookings.selectors import get_course_history, limits, list_slots
 from reminders.models import Link, LinkPurpose, RecallKind
 from scheduler import clock
-from scheduler.models import Kind, TreatmentType
+from scheduler.models import Kind, Practitioner, TreatmentType
+from scheduler.slots import Slot
 
 # Four weeks of starts on a page: enough to choose from on a phone.
 OFFER_DAYS = 28
@@ -46,17 +49,30 @@ def get_offer(*, link: Link) -> Offer:
     assert recall is not None
     treatment = recall.treatment_type
     kind = Kind.REVIEW if recall.kind == RecallKind.REVIEW else Kind.INJECTION
-    option = next(
-        o for o in list_kind_options(patient=link.patient, treatment=treatment) if o.kind == kind
+    today = clock.today()
+    # One history (two queries) serves both the pathway and the safety rules' first day.
+    history = get_course_history(patient=link.patient, treatment=treatment, course=recall.course)
+    refusal = get_pathway_refusal(kind=kind, history=history, now=clock.now())
+    if refusal is not None:
+        return Offer(treatment, kind, False, refusal.message, today)
+    if kind != Kind.INJECTION:
+        return Offer(treatment, kind, True, "", today)
+    wait = first_safe_day(
+        history=history, limits=limits(), planned_units=treatment.typical_units, on=today
     )
-    if not option.allowed:
-        return Offer(treatment, kind, False, option.reason, clock.today())
-    start = get_picker_start(
-        asked=clock.today(), treatment=treatment, kind=kind, patient=link.patient
-    )
-    if start.note.startswith("No injection can be booked"):
-        return Offer(treatment, kind, False, start.note, start.first)
-    return Offer(treatment, kind, True, "", max(start.first, clock.today()), start.note)
+    if wait is None:
+        return Offer(treatment, kind, True, "", today)
+    if wait.from_on is None:
+        return Offer(
+            treatment,
+            kind,
+            False,
+            f"No injection can be booked within a year: {wait.reason}",
+            today,
+        )
+    day = wait.from_on
+    note = f"Next injection from {day:%a} {day.day} {day:%b %Y}: {wait.reason[:1].lower()}{wait.reason[1:]}"
+    return Offer(treatment, kind, True, "", day, note)
 
 
 def list_offered_days(
@@ -75,6 +91,40 @@ def list_offered_days(
         moving=moving,
     )
     return [day for day in days if day.count]
+
+
+# Eight weeks of starts at most in one answer (the JSON API's slots/).
+MAX_SLOT_DAYS = 56
+
+
+def list_offered_starts(
+    *, link: Link, offer: Offer, first: date | None = None, last: date | None = None
+) -> list[tuple[Practitioner, Slot]]:
+    """Allowed starts in date order, from the day the rules allow, for at most 8 weeks.
+
+    The same search as the pages' (bookings.selectors.list_slots with the patient and
+    every safety rule): a fixed number of queries whatever the range.
+    """
+    if not offer.can_book:
+        return []
+    first = max(first or offer.first_day, offer.first_day)
+    last = min(
+        last or first + timedelta(days=OFFER_DAYS - 1), first + timedelta(days=MAX_SLOT_DAYS - 1)
+    )
+    if last < first:
+        return []
+    moving = link.appointment if link.purpose == LinkPurpose.APPOINTMENT else None
+    slots = list_slots(
+        treatment=offer.treatment,
+        kind=offer.kind,
+        first=first,
+        last=last,
+        patient=link.patient,
+        moving_id=moving.pk if moving is not None else None,
+        planned_units=moving.planned_units if moving is not None else None,
+    )
+    practitioners = Practitioner.objects.in_bulk({s.practitioner_id for s in slots})
+    return [(practitioners[s.practitioner_id], s) for s in slots]
 
 
 def can_self_cancel(*, appointment: Appointment, now: datetime | None = None) -> bool:

@@ -1,6 +1,7 @@
 """Making and finding patient links: the token is shown once, in the text, and kept hashed."""
 
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 
@@ -17,6 +18,17 @@ LIFETIME = timedelta(days=60)
 # In a rendered text before it is sent; the real link replaces it at send time, so a
 # text that is never sent (suppressed, over the budget) never makes a link.
 LINK_SLOT = "%LINK%"
+
+
+_SENT_LINK = re.compile(r"\S*/p/[A-Za-z0-9_-]+")
+
+
+def text_for_staff(body: str) -> str:
+    """A text as staff read it: the patient's link, sent or to come, is not shown.
+
+    Whoever holds a link can try dates of birth on it; staff send a new one instead.
+    """
+    return _SENT_LINK.sub("[personal link]", body.replace(LINK_SLOT, "[personal link]"))
 
 
 def hash_token(token: str) -> str:
@@ -58,7 +70,9 @@ def find_link(token: str) -> Link | None:
     if not 16 <= len(token) <= 64:
         return None
     return (
-        Link.objects.select_related("patient", "recall", "appointment")
+        Link.objects.select_related(
+            "patient", "recall__course", "recall__treatment_type", "appointment"
+        )
         .filter(token_hash=hash_token(token))
         .first()
     )

@@ -117,3 +117,13 @@ def test_generate_clinic_command_says_what_it_made(capsys):
     data.reset()
     call_command("generate_clinic", "--patients", "40", "--practitioners", "2", "--days", "7")
     assert "40 patients" in capsys.readouterr().out
+
+
+def test_self_service_bench_offers_starts_within_the_query_budget():
+    from benchmarks import self_service
+
+    rows = self_service.run(TINY)
+    _well_formed(rows)
+    timing, queries = rows
+    assert timing.values["starts"] > 0
+    assert queries.values["eight_weeks"] == queries.values["one_week"] <= 8

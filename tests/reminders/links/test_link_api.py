@@ -146,3 +146,13 @@ def test_the_public_api_is_in_the_openapi_schema():
     paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
     for action in ("", "verify/", "slots/", "book/", "confirm/", "cancel/", "move/"):
         assert f"/api/public/v1/links/{{token}}/{action}" in paths
+
+
+def test_a_burst_of_guesses_from_one_address_is_throttled():
+    client = APIClient()
+    answers = [
+        client.post(url(f"{n:022d}", "verify"), {"date_of_birth": "2000-01-01"}, format="json")
+        for n in range(21)
+    ]
+    assert {a.status_code for a in answers[:20]} == {401}
+    assert answers[20].status_code == 429

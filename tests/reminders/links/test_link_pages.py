@@ -291,3 +291,31 @@ def test_staff_see_a_booking_made_online_on_the_appointment_and_the_calendar(doc
     )
     assert "desk2" in staff.get(f"/appointments/{staff_booked.pk}/").content.decode()
     assert calendar.count("booked by the patient online") == 1
+
+
+def test_every_step_without_a_verified_visit_goes_back_to_the_date_of_birth(doctor):
+    token = recall_link(migraine_patient_due())
+    client = Client()
+    start = at(2026, 3, 3, 10).isoformat()
+    for response in (
+        client.get(f"/p/{token}/choose/", {"practitioner": doctor.pk, "start": start}),
+        client.post(f"/p/{token}/book/", {"practitioner": doctor.pk, "start": start}),
+        client.get(f"/p/{token}/visit.ics"),
+    ):
+        assert response.status_code == 302 and response["Location"] == f"/p/{token}"
+    assert not Appointment.objects.filter(status=Status.BOOKED).exists()
+
+
+def test_a_review_link_offers_the_review(doctor):
+    from reminders.models import RecallKind
+
+    patient = cosmetic_patient_injected(at(2026, 2, 16, 9, 30))
+    patient.date_of_birth = BIRTH
+    patient.save()
+    injection = Appointment.objects.get(patient=patient, kind=Kind.INJECTION)
+    token = create_link(recall=recall_for(injection, kind=RecallKind.REVIEW))
+    client = verified(token)
+    page = client.get(f"/p/{token}").content.decode()
+    assert "book your next review" in page and 'class="start"' in page
+    assert book_first(client, token).status_code == 200
+    assert Appointment.objects.get(patient=patient, status=Status.BOOKED).kind == Kind.REVIEW

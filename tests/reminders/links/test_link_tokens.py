@@ -143,3 +143,13 @@ def test_an_appointment_reminder_gets_a_link_to_its_appointment_when_sent(twilio
     assert "Confirm or change: https://clinic.example.org/p/" in message.body
     link = find_link(message.body.split("/p/")[1].split()[0])
     assert link is not None and link.appointment == appointment and link.recall is None
+
+
+def test_staff_read_texts_without_the_patients_link():
+    from reminders.links.tokens import text_for_staff
+
+    sent = (
+        "Lakeshore Clinic: you are due. Book: https://c.example/p/AbC-12_xyzABCDEFGHIJKL Reply STOP"
+    )
+    assert text_for_staff(sent) == "Lakeshore Clinic: you are due. Book: [personal link] Reply STOP"
+    assert text_for_staff(f"Book: {LINK_SLOT} Reply") == "Book: [personal link] Reply"

@@ -40,6 +40,9 @@ def test_staff_text_the_booking_link_from_the_patient_page(desk):
     assert send_sms(message_id=first.pk) == MessageStatus.SENT
     first.refresh_from_db()
     assert "https://clinic.example.org/p/" in first.body
+    token = first.body.split("/p/")[1].split()[0]
+    page = desk.get(f"/patients/{recall.patient_id}/").content.decode()
+    assert token not in page and "%LINK%" not in page
 
 
 def test_a_closed_recall_or_a_patient_without_consent_gets_no_link(desk):
