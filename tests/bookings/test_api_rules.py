@@ -6,70 +6,26 @@ import pytest
 
 from bookings.models import Appointment, AuditEntry, Course, Status
 from scheduler.models import Kind, Role, TimeOff
-from tests.bookings.support import act, book, client_for
+from tests.bookings.support import act, book
 from tests.clock import at
 from tests.factories import (
     AppointmentFactory,
     PatientFactory,
     PractitionerFactory,
-    PrescriptionFactory,
+)
+from tests.histories import (
+    cosmetic_patient_injected,
+    diagnosed_exam,
+    given_injection,
+    written_prescription,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 @pytest.fixture
-def desk():
-    return client_for("front_desk")
-
-
-@pytest.fixture
-def clinician():
-    return client_for("clinician")
-
-
-@pytest.fixture
-def doctor():
-    return PractitionerFactory(name="Dr. Adams")
-
-
-@pytest.fixture
 def patient():
     return PatientFactory()
-
-
-def given_injection(patient, code: str, start_at, units: int):
-    """An injection already given, straight into the history."""
-    return AppointmentFactory(
-        patient=patient,
-        treatment_code=code,
-        kind=Kind.INJECTION,
-        status=Status.COMPLETED,
-        start_at=start_at,
-        planned_units=units,
-        units_given=units,
-    )
-
-
-def diagnosed_exam(patient, code: str, start_at):
-    return AppointmentFactory(
-        patient=patient,
-        treatment_code=code,
-        kind=Kind.EXAM,
-        status=Status.COMPLETED,
-        start_at=start_at,
-        diagnosis="Confirmed at consultation",
-    )
-
-
-def written_prescription(patient, code: str = "migraine", **fields):
-    diagnosed_exam(patient, code, at(2026, 2, 2, 9))
-    return PrescriptionFactory(
-        appointment__patient=patient,
-        appointment__treatment_code=code,
-        appointment__start_at=at(2026, 2, 2, 9, 30),
-        **fields,
-    )
 
 
 def assert_rule(response, code: str, status: int = 400) -> None:
@@ -235,13 +191,6 @@ def test_completing_needs_the_outcome_fields_of_the_kind(clinician, patient):
 
 
 # --- safety rules and overrides --------------------------------------------------------
-
-
-def cosmetic_patient_injected(on, units: int = 20):
-    patient = PatientFactory()
-    diagnosed_exam(patient, "frown-lines", at(2026, 1, 5, 9))
-    given_injection(patient, "frown-lines", on, units)
-    return patient
 
 
 def test_an_injection_too_soon_after_the_last_is_refused(desk, doctor):

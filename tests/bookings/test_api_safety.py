@@ -6,36 +6,20 @@ import pytest
 from bookings.models import Appointment, AuditEntry, Status
 from scheduler.models import Kind
 from tests.bookings.support import act, book, client_for
-from tests.bookings.test_api_rules import (
-    cosmetic_patient_injected,
-    given_injection,
-    written_prescription,
-)
 from tests.clock import at
 from tests.factories import (
     AppointmentFactory,
     LotFactory,
     PatientFactory,
-    PractitionerFactory,
     PrescriptionFactory,
+)
+from tests.histories import (
+    cosmetic_patient_injected,
+    given_injection,
+    written_prescription,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
-
-
-@pytest.fixture
-def desk():
-    return client_for("front_desk")
-
-
-@pytest.fixture
-def clinician():
-    return client_for("clinician")
-
-
-@pytest.fixture
-def doctor():
-    return PractitionerFactory(name="Dr. Adams")
 
 
 def both_rules_broken():

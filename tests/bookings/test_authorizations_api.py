@@ -4,17 +4,12 @@ import pytest
 
 from bookings.models import AuditEntry, Authorization, Course, Funding
 from tests.bookings.support import book, client_for
-from tests.bookings.test_api_rules import written_prescription
 from tests.clock import at
 from tests.factories import PatientFactory, PractitionerFactory
+from tests.histories import written_prescription
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 URL = "/api/v1/authorizations/"
-
-
-@pytest.fixture
-def desk():
-    return client_for("front_desk")
 
 
 @pytest.fixture

@@ -16,34 +16,18 @@ from bookings.booking_options import get_picker_start
 from bookings.models import Appointment, AuditEntry, Authorization, Funding, Status
 from bookings.selectors import get_course_history, list_slots
 from scheduler.models import Kind
-from tests.bookings.support import act, book, client_for
-from tests.bookings.test_api_rules import written_prescription
+from tests.bookings.support import act, book
 from tests.clock import NOW, at
 from tests.factories import (
     AppointmentFactory,
     PatientFactory,
-    PractitionerFactory,
     UserFactory,
     course_for,
     treatment,
 )
+from tests.histories import written_prescription
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
-
-
-@pytest.fixture
-def desk():
-    return client_for("front_desk")
-
-
-@pytest.fixture
-def clinician():
-    return client_for("clinician")
-
-
-@pytest.fixture
-def doctor():
-    return PractitionerFactory(name="Dr. Adams")
 
 
 def insured_migraine(**approval):

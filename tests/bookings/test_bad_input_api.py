@@ -16,26 +16,10 @@ from tests.clock import at
 from tests.factories import (
     AppointmentFactory,
     PatientFactory,
-    PractitionerFactory,
     RecallFactory,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
-
-
-@pytest.fixture
-def desk():
-    return client_for("front_desk")
-
-
-@pytest.fixture
-def clinician():
-    return client_for("clinician")
-
-
-@pytest.fixture
-def doctor():
-    return PractitionerFactory(name="Dr. Adams")
 
 
 @pytest.fixture

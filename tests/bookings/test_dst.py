@@ -6,21 +6,11 @@ import pytest
 
 from bookings.models import Appointment, Status
 from scheduler.models import Kind
-from tests.bookings.support import act, book, client_for
+from tests.bookings.support import act, book
 from tests.clock import NOW, at, frozen_at
 from tests.factories import AppointmentFactory, PatientFactory, PractitionerFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def desk():
-    return client_for("front_desk")
-
-
-@pytest.fixture
-def clinician():
-    return client_for("clinician")
 
 
 def stored_start(body) -> datetime:

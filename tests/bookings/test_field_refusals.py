@@ -12,9 +12,9 @@ from bookings.errors import RULE_CODES, FieldRefused
 from bookings.models import Prescription
 from scheduler.models import Kind
 from tests.bookings.support import act, client_for
-from tests.bookings.test_api_rules import written_prescription
 from tests.clock import at
 from tests.factories import AppointmentFactory, PatientFactory, UserFactory
+from tests.histories import written_prescription
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 

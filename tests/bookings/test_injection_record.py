@@ -13,17 +13,12 @@ from bookings import lots
 from bookings.injection_record import lot_expired, sites_problem, vial_past_use_by
 from bookings.models import Appointment, AuditEntry, Status
 from scheduler.models import InjectionSite, Lot, OpenedVial
-from tests.bookings.support import act, client_for
-from tests.bookings.test_api_rules import written_prescription
+from tests.bookings.support import act
 from tests.clock import at, frozen_at
 from tests.factories import AppointmentFactory, LotFactory, PatientFactory
+from tests.histories import written_prescription
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def clinician():
-    return client_for("clinician")
 
 
 def migraine_injection(start: datetime, planned: int = 155) -> Appointment:

@@ -12,9 +12,9 @@ from bookings.lots_read import list_lot_patients
 from bookings.models import Status
 from scheduler.models import Lot
 from tests.bookings.support import act, client_for
-from tests.bookings.test_api_rules import written_prescription
 from tests.clock import at, frozen_at
 from tests.factories import AppointmentFactory, LotFactory, PatientFactory, PractitionerFactory
+from tests.histories import written_prescription
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 

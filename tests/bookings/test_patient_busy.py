@@ -6,16 +6,11 @@ from django.db import IntegrityError, transaction
 from bookings.models import Appointment, Status
 from bookings.selectors import list_slots
 from scheduler.models import Kind
-from tests.bookings.support import act, book, client_for
+from tests.bookings.support import act, book
 from tests.clock import NOW, at, frozen_at
 from tests.factories import AppointmentFactory, PatientFactory, PractitionerFactory, treatment
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def desk():
-    return client_for("front_desk")
 
 
 def test_booking_a_patient_already_busy_with_another_practitioner_is_patient_busy(desk):

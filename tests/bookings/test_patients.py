@@ -5,17 +5,11 @@ from datetime import datetime
 import pytest
 
 from bookings.models import Patient
-from tests.bookings.support import client_for
 from tests.clock import TZ, frozen_at
 from tests.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db
 REGISTERED = datetime(2026, 3, 2, 9, 0, tzinfo=TZ)
-
-
-@pytest.fixture
-def desk():
-    return client_for("front_desk")
 
 
 def create(client, **fields):

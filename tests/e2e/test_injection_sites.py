@@ -14,7 +14,6 @@ from playwright.sync_api import expect
 
 from bookings import lots
 from bookings.models import Appointment, Status
-from tests.bookings.test_api_rules import diagnosed_exam
 from tests.clock import TZ
 from tests.e2e.test_front_desk_journey import log_in
 from tests.factories import (
@@ -25,6 +24,7 @@ from tests.factories import (
     PrescriptionFactory,
     UserFactory,
 )
+from tests.histories import diagnosed_exam
 
 pytestmark = [
     pytest.mark.browser,

@@ -13,10 +13,10 @@ import time_machine
 from playwright.sync_api import Page, expect
 
 from bookings.models import Appointment, AuditEntry, Funding
-from tests.bookings.test_api_rules import diagnosed_exam
 from tests.clock import TZ
 from tests.e2e.test_front_desk_journey import choose_slot, log_in
 from tests.factories import PatientFactory, PractitionerFactory, PrescriptionFactory, UserFactory
+from tests.histories import diagnosed_exam
 
 pytestmark = [
     pytest.mark.browser,

@@ -17,8 +17,8 @@ from reminders.sending import send_sms
 from reminders.sweeps import sweep_recalls
 from scheduler import clock
 from scheduler.models import Kind
-from tests.bookings.test_api_rules import diagnosed_exam, given_injection
 from tests.factories import PatientFactory, PractitionerFactory, PrescriptionFactory, UserFactory
+from tests.histories import diagnosed_exam, given_injection
 from tests.reminders.links.support import recall_for
 
 TZ = ZoneInfo("America/Toronto")

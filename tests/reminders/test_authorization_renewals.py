@@ -10,9 +10,9 @@ from django.test import Client
 
 from bookings.models import Authorization, Course, Funding
 from bookings.renewals import list_renewals
-from tests.bookings.test_api_rules import given_injection
 from tests.clock import at
 from tests.factories import PatientFactory, UserFactory, course_for
+from tests.histories import given_injection
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 TODAY = date(2026, 3, 2)

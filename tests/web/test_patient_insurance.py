@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from bookings.models import Authorization, Course, Funding
-from tests.bookings.test_api_rules import given_injection, written_prescription
 from tests.clock import in_march
+from tests.histories import given_injection, written_prescription
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,9 @@ from bookings.models import Appointment
 from reminders.links.tokens import create_link
 from reminders.models import Recall, RecallKind
 from scheduler import clock
-from tests.bookings.test_api_rules import given_injection, written_prescription
 from tests.clock import at
 from tests.factories import PatientFactory
+from tests.histories import given_injection, written_prescription
 
 BIRTH = date(1980, 5, 17)
 

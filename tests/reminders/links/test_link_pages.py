@@ -12,9 +12,9 @@ from bookings.models import Appointment, AuditEntry, Status
 from reminders.links.tokens import create_link
 from reminders.models import RecallStatus
 from scheduler.models import Kind
-from tests.bookings.test_api_rules import cosmetic_patient_injected, given_injection
 from tests.clock import NOW, at
 from tests.factories import AppointmentFactory, PatientFactory, PractitionerFactory, UserFactory
+from tests.histories import cosmetic_patient_injected, given_injection
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse

@@ -1,0 +1,55 @@
+"""A patient's clinical history written straight into the database, for any test.
+
+No pathway checks run here: these are what already happened (an exam, a prescription,
+an injection given) so a test can ask the rules about what comes next.
+"""
+
+from datetime import datetime
+
+from bookings.models import Appointment, Patient, Prescription, Status
+from scheduler.models import Kind
+from tests.clock import at
+from tests.factories import AppointmentFactory, PatientFactory, PrescriptionFactory
+
+
+def given_injection(patient: Patient, code: str, start_at: datetime, units: int) -> Appointment:
+    """An injection already given, straight into the history."""
+    return AppointmentFactory(
+        patient=patient,
+        treatment_code=code,
+        kind=Kind.INJECTION,
+        status=Status.COMPLETED,
+        start_at=start_at,
+        planned_units=units,
+        units_given=units,
+    )
+
+
+def diagnosed_exam(patient: Patient, code: str, start_at: datetime) -> Appointment:
+    return AppointmentFactory(
+        patient=patient,
+        treatment_code=code,
+        kind=Kind.EXAM,
+        status=Status.COMPLETED,
+        start_at=start_at,
+        diagnosis="Confirmed at consultation",
+    )
+
+
+def written_prescription(
+    patient: Patient, code: str = "migraine", **fields: object
+) -> Prescription:
+    diagnosed_exam(patient, code, at(2026, 2, 2, 9))
+    return PrescriptionFactory(
+        appointment__patient=patient,
+        appointment__treatment_code=code,
+        appointment__start_at=at(2026, 2, 2, 9, 30),
+        **fields,
+    )
+
+
+def cosmetic_patient_injected(on: datetime, units: int = 20) -> Patient:
+    patient = PatientFactory()
+    diagnosed_exam(patient, "frown-lines", at(2026, 1, 5, 9))
+    given_injection(patient, "frown-lines", on, units)
+    return patient
