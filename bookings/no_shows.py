@@ -14,7 +14,7 @@ from bookings.errors import PathwayError
 from bookings.events import Event, publish
 from bookings.models import Appointment, AuditEntry, Status
 from bookings.roles import Actor
-from bookings.services import _audit, _lock, _transition
+from bookings.services import audit, lock, transition
 from scheduler import clock
 
 MARKED = "no_show"
@@ -23,11 +23,11 @@ UNDONE = "no_show_undone"
 
 @transaction.atomic
 def mark_no_show(*, appointment: Appointment, by: Actor) -> Appointment:
-    appointment = _lock(appointment)
+    appointment = lock(appointment)
     previous = appointment.status
-    _transition(appointment, Status.NO_SHOW)
+    transition(appointment, Status.NO_SHOW)
     appointment.save(update_fields=["status", "updated_at"])
-    _audit(appointment, MARKED, by, previous=previous)
+    audit(appointment, MARKED, by, previous=previous)
     publish(Event.NO_SHOW, appointment)
     return appointment
 
@@ -54,7 +54,7 @@ def get_no_show_undo_until(*, appointment: Appointment) -> datetime | None:
 @transaction.atomic
 def undo_no_show(*, appointment: Appointment, by: Actor) -> Appointment:
     """The patient did come (or the wrong row was clicked): back to the status before."""
-    appointment = _lock(appointment)
+    appointment = lock(appointment)
     if appointment.status != Status.NO_SHOW:
         raise PathwayError(
             "invalid_transition",
@@ -72,6 +72,6 @@ def undo_no_show(*, appointment: Appointment, by: Actor) -> Appointment:
         previous if previous in (Status.BOOKED, Status.CONFIRMED) else Status.BOOKED
     )
     appointment.save(update_fields=["status", "updated_at"])
-    _audit(appointment, UNDONE, by, restored=appointment.status)
+    audit(appointment, UNDONE, by, restored=appointment.status)
     publish(Event.NO_SHOW_UNDONE, appointment)
     return appointment

@@ -4,97 +4,33 @@ from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import transaction
 
 from bookings import actions, pathway, roles
-from bookings.errors import PathwayError, PatientBusy, SlotTaken
+from bookings.calendar_checks import check_calendar, save_without_overlap
+from bookings.errors import PathwayError
 from bookings.events import Event, publish
-from bookings.models import LIVE_STATUSES, Appointment, AuditEntry, Course, Patient, Status
+from bookings.models import Appointment, AuditEntry, Course, Patient, Status
 from bookings.outcomes import check_recorded_units, record_outcome
 from bookings.roles import Actor, recorded_by
 from bookings.selectors import get_course_history, get_current_prescription, limits
-from bookings.start_times import check_on_grid
 from scheduler import clock
 from scheduler.models import (
     RECALL_INTERVAL_MAX_DAYS,
     RECALL_INTERVAL_MIN_DAYS,
     Kind,
     Practitioner,
-    TimeOff,
     TreatmentType,
 )
-from scheduler.selectors import hours_of, is_qualified
-from scheduler.slots import fits_hours
 
 
-def _audit(appointment: Appointment, action: str, by: Actor, **detail: Any) -> None:
+def audit(appointment: Appointment, action: str, by: Actor, **detail: Any) -> None:
     AuditEntry.objects.create(
         appointment=appointment, action=action, by=recorded_by(by), detail=detail
     )
 
 
 # --- booking --------------------------------------------------------------------
-
-
-def _check_calendar(
-    *,
-    patient: Patient,
-    practitioner: Practitioner,
-    treatment: TreatmentType,
-    kind: str,
-    start_at: datetime,
-    end_at: datetime,
-    exclude_id: int | None = None,
-) -> None:
-    if start_at < clock.now():
-        raise PathwayError(
-            "in_the_past", "That time has already passed; choose a time from now on."
-        )
-    check_on_grid(start_at, grid_minutes=settings.SLOT_GRID_MINUTES)
-    if not is_qualified(practitioner, treatment, kind):
-        raise PathwayError(
-            "practitioner_not_qualified",
-            f"{practitioner.name} does not do {Kind(kind).label.lower()} appointments "
-            f"for {treatment.name.lower()}.",
-        )
-    off = TimeOff.objects.filter(
-        practitioner=practitioner, start_at__lt=end_at, end_at__gt=start_at
-    ).exists()
-    if off or not fits_hours(start_at, end_at, hours_of(practitioner)):
-        local = clock.local(start_at)
-        raise PathwayError(
-            "outside_working_hours",
-            f"{practitioner.name} is not working at {local:%H:%M} on {local:%a %d %b %Y} "
-            f"for the whole {int((end_at - start_at).total_seconds() // 60)} minutes.",
-        )
-    others = Appointment.objects.filter(
-        practitioner=practitioner, start_at__lt=end_at, end_at__gt=start_at
-    ).exclude(status=Status.CANCELLED)
-    if exclude_id is not None:
-        others = others.exclude(pk=exclude_id)
-    if others.exists():
-        raise SlotTaken()
-    _check_patient_free(patient=patient, start_at=start_at, end_at=end_at, exclude_id=exclude_id)
-
-
-def _check_patient_free(
-    *, patient: Patient, start_at: datetime, end_at: datetime, exclude_id: int | None
-) -> None:
-    """One patient, one place: no two live appointments overlap, whoever the practitioners."""
-    others = Appointment.objects.filter(
-        patient=patient, start_at__lt=end_at, end_at__gt=start_at, status__in=LIVE_STATUSES
-    )
-    if exclude_id is not None:
-        others = others.exclude(pk=exclude_id)
-    clash = others.select_related("practitioner").order_by("start_at").first()
-    if clash is not None:
-        begins, ends = clock.local(clash.start_at), clock.local(clash.end_at)
-        raise PatientBusy(
-            f"The patient already has an appointment from {begins:%H:%M} to {ends:%H:%M} on "
-            f"{begins:%a} {begins.day} {begins:%b %Y} with {clash.practitioner.name}. "
-            "Please choose another time."
-        )
 
 
 def _check_rules(
@@ -138,29 +74,6 @@ def _check_rules(
     return overridden, units
 
 
-# PostgreSQL's "deadlock detected": two bookings that insert clashing rows at the same
-# moment each wait on the other's row in the exclusion check, and PostgreSQL aborts one.
-DEADLOCK_DETECTED = "40P01"
-
-
-def _save_without_overlap(appointment: Appointment) -> None:
-    """The database has the last word on overlaps (PostgreSQL's exclusion constraints)."""
-    try:
-        with transaction.atomic():
-            appointment.save()
-    except OperationalError as exc:
-        # The aborted one lost the race for that time: the other booking holds it.
-        if getattr(exc.__cause__, "sqlstate", None) == DEADLOCK_DETECTED:
-            raise SlotTaken() from exc
-        raise
-    except IntegrityError as exc:
-        if "appointment_no_overlap" in str(exc):
-            raise SlotTaken() from exc
-        if "appointment_patient_no_overlap" in str(exc):
-            raise PatientBusy() from exc
-        raise
-
-
 @transaction.atomic
 def book_appointment(
     *,
@@ -183,7 +96,7 @@ def book_appointment(
     # wrong across a DST change.
     start_at = start_at.astimezone(UTC)
     end_at = start_at + timedelta(minutes=treatment.minutes_for(kind))
-    _check_calendar(
+    check_calendar(
         patient=patient,
         practitioner=practitioner,
         treatment=treatment,
@@ -219,10 +132,10 @@ def book_appointment(
     )
     if kind == Kind.INJECTION and treatment.requires_prescription:
         appointment.prescription = get_current_prescription(course)
-    _save_without_overlap(appointment)
-    _audit(appointment, "booked", by, start_at=start_at.isoformat(), practitioner=practitioner.pk)
+    save_without_overlap(appointment)
+    audit(appointment, "booked", by, start_at=start_at.isoformat(), practitioner=practitioner.pk)
     if overridden:
-        _audit(appointment, "override", by, rules=overridden, reason=appointment.override_reason)
+        audit(appointment, "override", by, rules=overridden, reason=appointment.override_reason)
     publish(Event.BOOKED, appointment)
     return appointment
 
@@ -238,14 +151,14 @@ def move_appointment(
     override_rules: Collection[str] = (),
 ) -> Appointment:
     """Another time (or practitioner) for the same visit; the rules are checked again."""
-    appointment = _lock(appointment)
+    appointment = lock(appointment)
     Patient.objects.select_for_update().get(pk=appointment.patient_id)
     _allow(appointment, actions.MOVE)
     practitioner = practitioner or appointment.practitioner
     treatment = appointment.course.treatment_type
     start_at = start_at.astimezone(UTC)
     end_at = start_at + (appointment.end_at - appointment.start_at)
-    _check_calendar(
+    check_calendar(
         patient=appointment.patient,
         practitioner=practitioner,
         treatment=treatment,
@@ -275,11 +188,11 @@ def move_appointment(
     if overridden:
         appointment.override_reason = override_reason.strip()
         appointment.overridden_rules = overridden
-    _save_without_overlap(appointment)
-    _audit(appointment, "moved", by, before=before.isoformat(), after=start_at.isoformat())
+    save_without_overlap(appointment)
+    audit(appointment, "moved", by, before=before.isoformat(), after=start_at.isoformat())
     if overridden:
         reason = appointment.override_reason
-        _audit(appointment, "override", by, rules=overridden, reason=reason, when="moved")
+        audit(appointment, "override", by, rules=overridden, reason=reason, when="moved")
     publish(Event.MOVED, appointment)
     return appointment
 
@@ -287,7 +200,7 @@ def move_appointment(
 # --- status actions -------------------------------------------------------------
 
 
-def _lock(appointment: Appointment) -> Appointment:
+def lock(appointment: Appointment) -> Appointment:
     return (
         Appointment.objects.select_for_update()
         .select_related("course__treatment_type", "patient", "practitioner")
@@ -308,41 +221,41 @@ def _allow(appointment: Appointment, action: str) -> None:
         raise PathwayError("invalid_transition", words)
 
 
-def _transition(appointment: Appointment, to: str) -> None:
+def transition(appointment: Appointment, to: str) -> None:
     _allow(appointment, to)
     appointment.status = to
 
 
 @transaction.atomic
 def confirm_appointment(*, appointment: Appointment, by: Actor) -> Appointment:
-    appointment = _lock(appointment)
-    _transition(appointment, Status.CONFIRMED)
+    appointment = lock(appointment)
+    transition(appointment, Status.CONFIRMED)
     appointment.confirmed_at = clock.now()
     appointment.save(update_fields=["status", "confirmed_at", "updated_at"])
-    _audit(appointment, "confirmed", by)
+    audit(appointment, "confirmed", by)
     publish(Event.CONFIRMED, appointment)
     return appointment
 
 
 @transaction.atomic
 def check_in_appointment(*, appointment: Appointment, by: Actor) -> Appointment:
-    appointment = _lock(appointment)
-    _transition(appointment, Status.CHECKED_IN)
+    appointment = lock(appointment)
+    transition(appointment, Status.CHECKED_IN)
     appointment.checked_in_at = clock.now()
     appointment.save(update_fields=["status", "checked_in_at", "updated_at"])
-    _audit(appointment, "checked_in", by)
+    audit(appointment, "checked_in", by)
     publish(Event.CHECKED_IN, appointment)
     return appointment
 
 
 @transaction.atomic
 def cancel_appointment(*, appointment: Appointment, by: Actor, reason: str) -> Appointment:
-    appointment = _lock(appointment)
-    _transition(appointment, Status.CANCELLED)
+    appointment = lock(appointment)
+    transition(appointment, Status.CANCELLED)
     appointment.cancel_reason = reason.strip()[:200]
     appointment.cancelled_at = clock.now()
     appointment.save(update_fields=["status", "cancel_reason", "cancelled_at", "updated_at"])
-    _audit(appointment, "cancelled", by, reason=appointment.cancel_reason)
+    audit(appointment, "cancelled", by, reason=appointment.cancel_reason)
     publish(Event.CANCELLED, appointment)
     return appointment
 
@@ -362,8 +275,8 @@ def complete_appointment(
         raise PathwayError(
             "not_allowed", "Only a clinician can record the outcome of an appointment.", status=403
         )
-    appointment = _lock(appointment)
-    _transition(appointment, Status.COMPLETED)
+    appointment = lock(appointment)
+    transition(appointment, Status.COMPLETED)
     record_outcome(appointment, recorded_by(by), outcome)
     overridden = check_recorded_units(
         appointment=appointment,
@@ -378,10 +291,10 @@ def complete_appointment(
     if appointment.product_lot_id is not None:
         # The trail names the lot as a recall reads it, beside the id sent.
         recorded["lot_number"] = appointment.lot
-    _audit(appointment, "completed", by, **recorded)
+    audit(appointment, "completed", by, **recorded)
     if overridden:
         reason = override_reason.strip()
-        _audit(appointment, "override", by, rules=overridden, reason=reason, when="recorded")
+        audit(appointment, "override", by, rules=overridden, reason=reason, when="recorded")
     publish(Event.COMPLETED, appointment)
     return appointment
 
