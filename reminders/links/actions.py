@@ -28,6 +28,9 @@ def _mark_online(appointment: Appointment, action: str) -> None:
 def book_from_link(
     *, link: Link, offer: Offer, practitioner: Practitioner, start_at: datetime
 ) -> Appointment:
+    """Book what the offer allows; the page and the JSON API both come through here."""
+    if not offer.can_book:
+        raise PathwayError("not_bookable_online", offer.reason)
     appointment = services.book_appointment(
         patient=link.patient,
         practitioner=practitioner,

@@ -267,8 +267,6 @@ class LinkBook(LinkView):
         what = offer.get_offer(link=link)
         start_at = data.validated_data["start"]
         try:
-            if not what.can_book:
-                raise PathwayError("not_bookable_online", what.reason)
             practitioner = _practitioner(data.validated_data["practitioner"])
             appointment = actions.book_from_link(
                 link=link, offer=what, practitioner=practitioner, start_at=start_at

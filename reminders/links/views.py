@@ -216,8 +216,6 @@ def book_page(request: HttpRequest, token: str) -> HttpResponse:
     start_at: datetime = form.cleaned_data["start"]
     try:
         if link.purpose == LinkPurpose.RECALL:
-            if not what.can_book:
-                raise PathwayError("not_bookable_online", what.reason)
             appointment = actions.book_from_link(
                 link=link, offer=what, practitioner=practitioner, start_at=start_at
             )
