@@ -84,7 +84,7 @@ def get_next_booking(
     return NextBooking(
         kind,
         f"Book the {kind_label(kind, treatment).lower()}",
-        f"{reverse('book')}?{query}",
+        f"{reverse('bookings:book')}?{query}",
     )
 
 

@@ -1,4 +1,5 @@
-"""The web UI's addresses (the API has its own under /api/v1/)."""
+"""The staff web pages' addresses, namespace `bookings` (the API is `bookings-api` under
+/api/v1/; docs/architecture.md#url-names)."""
 
 from django.contrib.auth.views import LogoutView
 from django.urls import path
@@ -13,6 +14,8 @@ from bookings import (
     views_notes,
     views_patients,
 )
+
+app_name = "bookings"
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -91,10 +91,10 @@ def home(request: HttpRequest) -> HttpResponse:
     """Each role's home: the day's calendar for the front desk and clinicians, the
     follow-ups dashboard for managers."""
     if roles.can_book(request.user):
-        return redirect("calendar")
+        return redirect("bookings:calendar")
     if roles.can_manage(request.user):
         # The dashboard is reminders' page: bookings names it, never imports it.
-        return redirect("follow-ups")
+        return redirect("reminders:follow-ups")
     raise PermissionDenied
 
 
@@ -103,4 +103,4 @@ def back_to(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
 
 
 def calendar_url(day: Any = None) -> str:
-    return reverse("calendar") + (f"?date={day:%Y-%m-%d}" if day else "")
+    return reverse("bookings:calendar") + (f"?date={day:%Y-%m-%d}" if day else "")

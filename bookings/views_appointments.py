@@ -138,7 +138,7 @@ def _status_action(
             messages.error(request, exc.message)
         else:
             messages.success(request, f"{appointment.patient.full_name}: {done}.")
-        return back_to(request, reverse("appointment", args=[pk]))
+        return back_to(request, reverse("bookings:appointment", args=[pk]))
 
     return view
 
@@ -167,12 +167,12 @@ def no_show(request: HttpRequest, pk: int) -> HttpResponse:
                 f"{appointment.patient.full_name}: marked as a no-show. "
                 "You can undo this until the end of today.",
             )
-        return back_to(request, reverse("appointment", args=[pk]))
+        return back_to(request, reverse("bookings:appointment", args=[pk]))
     context = _context(request, appointment)
     if not context["may_no_show"]:
         messages.error(request, "This appointment cannot be marked as a no-show.")
-        return back_to(request, reverse("appointment", args=[pk]))
-    context["back"] = safe_next(request, reverse("appointment", args=[pk]))
+        return back_to(request, reverse("bookings:appointment", args=[pk]))
+    context["back"] = safe_next(request, reverse("bookings:appointment", args=[pk]))
     return page(request, "bookings/no_show_confirm.html", context)
 
 
@@ -190,7 +190,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             messages.success(request, f"{appointment.patient.full_name}: cancelled.")
-        return back_to(request, reverse("appointment", args=[pk]))
+        return back_to(request, reverse("bookings:appointment", args=[pk]))
     context = _context(request, appointment, cancel_form=form, error_for="cancel")
     return page(request, "bookings/appointment_detail.html", context, status=400)
 
@@ -221,7 +221,7 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 f"{appointment_kind_label(appointment)} for {appointment.patient.full_name} recorded.",
             )
-            return back_to(request, reverse("appointment", args=[pk]))
+            return back_to(request, reverse("bookings:appointment", args=[pk]))
     context = _context(
         request,
         appointment,
@@ -259,7 +259,7 @@ def amend(request: HttpRequest, pk: int) -> HttpResponse:
                 error = exc
         else:
             messages.success(request, "The record is amended; the earlier values are kept.")
-            return back_to(request, reverse("appointment", args=[pk]))
+            return back_to(request, reverse("bookings:appointment", args=[pk]))
     context = _context(
         request,
         appointment,

@@ -45,7 +45,7 @@ def course_funding(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request, f"{course.treatment_type.name}: paid by {course.get_funding_display().lower()}."
     )
-    return redirect("patient", course.patient_id)
+    return redirect("bookings:patient", course.patient_id)
 
 
 @require_POST
@@ -60,7 +60,7 @@ def authorization_add(request: HttpRequest, pk: int) -> HttpResponse:
             _show_errors(form, exc)
         else:
             messages.success(request, f"{course.treatment_type.name}: authorization added.")
-            return redirect("patient", course.patient_id)
+            return redirect("bookings:patient", course.patient_id)
     return _again(request, course, f"new-{course.pk}", form)
 
 
@@ -79,5 +79,5 @@ def authorization_edit(request: HttpRequest, pk: int) -> HttpResponse:
             _show_errors(form, exc)
         else:
             messages.success(request, f"{course.treatment_type.name}: authorization saved.")
-            return redirect("patient", course.patient_id)
+            return redirect("bookings:patient", course.patient_id)
     return _again(request, course, f"edit-{authorization.pk}", form)

@@ -184,7 +184,7 @@ def book(request: HttpRequest) -> HttpResponse:
     base = choice | ({"all": "1"} if see_all else {})
     context["picker_hidden"] = list(base.items())
     context["picker_base"] = f"?{urlencode(base | context['filters'])}&"
-    context["slot_link_base"] = f"{reverse('book-confirm')}?{urlencode(choice)}&"
+    context["slot_link_base"] = f"{reverse('bookings:book-confirm')}?{urlencode(choice)}&"
     return page(request, "bookings/book.html", context)
 
 
@@ -205,7 +205,7 @@ def confirm_url(
             "start": clock.local(start_at).isoformat(),
         }
     )
-    return f"{reverse('book-confirm')}?{query}"
+    return f"{reverse('bookings:book-confirm')}?{query}"
 
 
 # The fields that name the slot; the others (units, override) are typed on the page.
@@ -283,7 +283,7 @@ def book_confirm(request: HttpRequest) -> HttpResponse:
         f"Booked: {appointment_kind_label(appointment)} for {appointment.patient.full_name} "
         f"with {appointment.practitioner.name}, {local:%a} {local.day} {local:%b} at {_clock(local)}.",
     )
-    return redirect("patient", appointment.patient_id)
+    return redirect("bookings:patient", appointment.patient_id)
 
 
 @require(roles.can_book)

@@ -79,7 +79,7 @@ def lot_add(request: HttpRequest) -> HttpResponse:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, f"Lot {lot.lot_number} of {lot.product} added.")
-            return redirect("lots")
+            return redirect("bookings:lots")
     return _lots_page(request, lot_form=form, status=400)
 
 
@@ -102,7 +102,7 @@ def vial_open(request: HttpRequest, pk: int) -> HttpResponse:
                 f"Vial of lot {lot.lot_number} opened: {vial.units_per_tenth_ml:g} units per "
                 f"0.1 mL, use by {clock.local(vial.use_by_at):%H:%M on %d %b}.",
             )
-            return redirect("lots")
+            return redirect("bookings:lots")
     return _lots_page(request, vial_forms={lot.pk: form}, error=error, status=400)
 
 
@@ -119,7 +119,7 @@ def vial_close(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             f"Vial closed: {vial.discarded_units} units of lot {vial.lot.lot_number} discarded.",
         )
-    return redirect("lots")
+    return redirect("bookings:lots")
 
 
 @require(can_manage_lots)
@@ -127,7 +127,7 @@ def lot_recall(request: HttpRequest, pk: int) -> HttpResponse:
     lot = get_object_or_404(Lot, pk=pk)
     # Plain values per row: a recall runs to thousands of rows, and a {% url %} and a
     # date filter per row were most of the page's time (docs/performance.md).
-    patients = reverse("patients")
+    patients = reverse("bookings:patients")
     injections = [
         {
             "name": f"{a.patient.first_name} {a.patient.last_name}",

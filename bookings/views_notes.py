@@ -22,7 +22,7 @@ def patient_note_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         notes.add_note(patient=patient, text=form.cleaned_data["text"], by=request.user)
         messages.success(request, "Note added.")
-        return back_to(request, reverse("patient", args=[pk]))
+        return back_to(request, reverse("bookings:patient", args=[pk]))
     # Refused: the patient page again, the typed note still in its box.
     return patient_page(request, patient, extra={"note_form": form}, status=400)
 
@@ -43,7 +43,7 @@ def appointment_note_add(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
         )
         messages.success(request, "Note added to the appointment.")
-        return back_to(request, reverse("appointment", args=[pk]))
+        return back_to(request, reverse("bookings:appointment", args=[pk]))
     # Refused: the appointment's page, the typed note still in its box.
     context = appointment_context(request, appointment)
     return page(

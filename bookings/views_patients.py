@@ -82,7 +82,7 @@ def patient_register(request: HttpRequest) -> HttpResponse:
         if not duplicates or different:
             patient = patients.register_patient(by=request.user, **fields)
             messages.success(request, f"{patient.full_name} is registered.")
-            return redirect("patient", patient.pk)
+            return redirect("bookings:patient", patient.pk)
         # Nothing is written; the form comes back as typed, with the look-alikes.
         form.add_error(
             "different_person",
@@ -110,7 +110,7 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("phone", str(exc))
         else:
             messages.success(request, f"{patient.full_name}’s details are saved.")
-            return redirect("patient", patient.pk)
+            return redirect("bookings:patient", patient.pk)
     return page(
         request,
         "bookings/patient_edit.html",

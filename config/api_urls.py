@@ -1,4 +1,5 @@
-"""/api/v1/: bookings and catalogue here; reminders adds its own routes."""
+"""/api/v1/: bookings and catalogue here (namespace `bookings-api`); reminders adds its
+own routes (`reminders-api`). The token endpoint is config's (config/urls.py)."""
 
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
@@ -7,7 +8,6 @@ from bookings.api import AppointmentViewSet, CourseViewSet, PatientViewSet, Slot
 from bookings.api_authorizations import AuthorizationViewSet
 from bookings.api_catalogue import PractitionerViewSet, TreatmentTypeViewSet
 from bookings.api_lots import LotViewSet
-from config.api_auth import TokenView
 
 router = DefaultRouter()
 router.register("treatment-types", TreatmentTypeViewSet, basename="treatment-type")
@@ -18,9 +18,9 @@ router.register("courses", CourseViewSet, basename="course")
 router.register("authorizations", AuthorizationViewSet, basename="authorization")
 router.register("lots", LotViewSet, basename="lot")
 
+bookings_api = [path("slots/", SlotsView.as_view(), name="slots"), *router.urls]
+
 urlpatterns = [
-    path("auth/token/", TokenView.as_view(), name="api-token"),
-    path("slots/", SlotsView.as_view(), name="slots"),
-    path("", include(router.urls)),
+    path("", include((bookings_api, "bookings-api"))),
     path("", include("reminders.api_urls")),
 ]

@@ -130,9 +130,9 @@ REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Token",
     "AUTO_REFRESH": False,
 }
-LOGIN_URL = "/login/"
-LOGIN_REDIRECT_URL = "/"
-LOGOUT_REDIRECT_URL = "/login/"
+LOGIN_URL = "bookings:login"
+LOGIN_REDIRECT_URL = "bookings:home"
+LOGOUT_REDIRECT_URL = "bookings:login"
 
 CLINIC_NAME = env.str("CLINIC_NAME", default="Lakeshore Clinic")
 CLINIC_PHONE = env.str("CLINIC_PHONE", default="+1 416 555 0199")

@@ -3,21 +3,29 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config import openapi  # noqa: F401  (registers the token scheme for the schema)
+from config.api_auth import TokenView
 from config.api_docs import SignedInOrPublicDocs
 from config.health import healthz
 
 # A client without credentials gets 401 (the token scheme comes first), never a login page.
 DOCS_ACCESS = {"permission_classes": [SignedInOrPublicDocs]}
 
-urlpatterns = [
+# Every route name lives in a namespace (docs/architecture.md#url-names); these are the
+# site's own, `config:…`.
+site = [
     path("healthz", healthz, name="healthz"),
-    path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(**DOCS_ACCESS), name="schema"),
     path(
         "api/docs/",
-        SpectacularSwaggerView.as_view(url_name="schema", **DOCS_ACCESS),
+        SpectacularSwaggerView.as_view(url_name="config:schema", **DOCS_ACCESS),
         name="api-docs",
     ),
+    path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
+]
+
+urlpatterns = [
+    path("", include((site, "config"))),
+    path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("api/public/v1/", include("reminders.links.api_urls")),
     path("webhooks/", include("reminders.urls")),

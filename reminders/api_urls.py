@@ -1,8 +1,11 @@
-"""Reminders' routes under /api/v1/ (included from config/api_urls.py)."""
+"""Reminders' routes under /api/v1/ (included from config/api_urls.py), namespace
+`reminders-api`."""
 
 from django.urls import path
 
 from reminders import api
+
+app_name = "reminders-api"
 
 urlpatterns = [
     path("recalls/", api.RecallListView.as_view(), name="recall-list"),

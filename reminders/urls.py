@@ -1,8 +1,10 @@
-"""Webhooks Twilio calls (mounted under /webhooks/)."""
+"""Webhooks Twilio calls (mounted under /webhooks/), namespace `webhooks`."""
 
 from django.urls import path
 
 from reminders import webhooks
+
+app_name = "webhooks"
 
 urlpatterns = [
     path("twilio/status/", webhooks.twilio_status, name="twilio-status"),

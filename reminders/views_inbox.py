@@ -59,7 +59,7 @@ def called_back(request: HttpRequest, pk: int) -> HttpResponse:
             {
                 "patient": patient,
                 "phone_display": display_phone(patient.phone),
-                "next": safe_next(request, reverse("inbox")),
+                "next": safe_next(request, reverse("reminders:inbox")),
             },
         )
     if inbox.mark_called_back(patient=patient, by=request.user):
@@ -70,7 +70,7 @@ def called_back(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         messages.info(request, f"{patient.full_name} was already called back.")
-    return back_to(request, reverse("inbox"))
+    return back_to(request, reverse("reminders:inbox"))
 
 
 @require_POST
@@ -83,7 +83,7 @@ def undo_call_back(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"{patient.full_name} is waiting for a call back again.")
-    return back_to(request, reverse("patient", args=[pk]))
+    return back_to(request, reverse("bookings:patient", args=[pk]))
 
 
 @require_POST
@@ -94,14 +94,14 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, f"Text from {text.patient or display_phone(text.from_number)} marked read."
         )
-    return back_to(request, reverse("inbox"))
+    return back_to(request, reverse("reminders:inbox"))
 
 
 @require_POST
 @require(roles.can_book)
 def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     recall = get_object_or_404(Recall.objects.select_related("patient"), pk=pk)
-    patient_url = reverse("patient", args=[recall.patient_id])
+    patient_url = reverse("bookings:patient", args=[recall.patient_id])
     form = DismissForm(request.POST, auto_id=f"dismiss-{recall.pk}-%s")
     if form.is_valid():
         try:
@@ -157,7 +157,7 @@ def _thread_page(
             # After a refused POST the form stays, with the reason and what was typed.
             "cannot_reply": "" if form.is_bound else replies.reason_not_to_reply(patient),
             "limit": texts.SEGMENT_LENGTH - len(settings.SMS_CLINIC_NAME) - 2,
-            "next": safe_next(request, reverse("thread", args=[patient.pk])),
+            "next": safe_next(request, reverse("reminders:thread", args=[patient.pk])),
         },
         status=status,
     )
@@ -190,5 +190,5 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             else:
                 messages.success(request, f"Reply to {patient.full_name} sent.")
-            return back_to(request, reverse("thread", args=[pk]))
+            return back_to(request, reverse("reminders:thread", args=[pk]))
     return _thread_page(request, patient, form, status=400)

@@ -1,10 +1,13 @@
 """The reminders' web pages (mounted at the site root): the managers' follow-ups
-dashboard, the staff inbox, and the actions on call backs, replies and recalls."""
+dashboard, the staff inbox, and the actions on call backs, replies and recalls.
+Namespace `reminders` (docs/architecture.md#url-names)."""
 
 from django.urls import path
 
 from reminders import views, views_inbox
 from reminders.links import staff as link_staff
+
+app_name = "reminders"
 
 urlpatterns = [
     path("follow-ups/", views.follow_ups, name="follow-ups"),

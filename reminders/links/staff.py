@@ -73,4 +73,4 @@ def send_recall_link(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, "The booking link is on its way by text.")
-    return back_to(request, reverse("patient", args=[recall.patient_id]))
+    return back_to(request, reverse("bookings:patient", args=[recall.patient_id]))

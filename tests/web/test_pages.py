@@ -43,6 +43,15 @@ def test_the_header_shows_clinic_today_user_role_and_a_logout_form(client_for, f
     assert 'action="/logout/"' in page and 'method="post"' in page
 
 
+def test_the_menu_marks_the_page_it_is_on(client_for, frozen):
+    # The menu compares full route names ("bookings:patients"), as every name is namespaced.
+    client = client_for("manager")
+    for url in ("/patients/", "/patients/new/", "/follow-ups/", "/lots/"):
+        page = client.get(url).content.decode()
+        assert f'href="{url.split("new/")[0]}" aria-current="page"' in page
+        assert page.count('aria-current="page"') == 1
+
+
 def test_logout_is_a_post(client_for):
     client = client_for("front_desk")
     response = client.post("/logout/")
