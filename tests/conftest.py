@@ -3,11 +3,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.db import connection
 
-from tests.clock import NOW, frozen_at
+from tests.clock import NOW, Traveller, frozen_at
 
 # Services CI provides must really be used there: a skip would hide a broken rule.
 REQUIRE_SERVICES = bool(os.environ.get("CI") or os.environ.get("REQUIRE_SERVICES"))
@@ -94,7 +93,7 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture
-def frozen() -> Iterator[time_machine.Traveller]:
+def frozen() -> Iterator[Traveller]:
     """The clinic's Monday morning (tests/clock.py ``NOW``), the clock stopped."""
     with frozen_at(NOW) as traveller:
         yield traveller

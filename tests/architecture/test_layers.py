@@ -20,14 +20,19 @@ TEMPLATE_USE = re.compile(r"{%\s*(?:include|extends)\s+[\"']([a-z_]+)/")
 TEMPLATE_LOAD = re.compile(r"{%\s*load\s+([\w\s]+?)\s*%}")
 
 
-def imported_apps(source: str) -> set[str]:
+def imported_modules(source: str) -> set[str]:
+    """The top-level packages a module imports, anywhere in it."""
     found = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             found |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found.add(node.module.split(".")[0])
-    return found & set(APPS)
+    return found
+
+
+def imported_apps(source: str) -> set[str]:
+    return imported_modules(source) & set(APPS)
 
 
 def template_apps(source: str) -> set[str]:

@@ -9,12 +9,12 @@ import re
 from datetime import date, timedelta
 
 import pytest
-import time_machine
 from playwright.sync_api import Page, expect
 
 from bookings.models import Appointment, Status
 from scheduler.models import Kind
-from tests.e2e.test_front_desk_journey import at, coming_monday, log_in
+from tests.clock import coming_monday, on, ticking_at
+from tests.e2e.test_front_desk_journey import log_in
 from tests.factories import (
     AppointmentFactory,
     PatientFactory,
@@ -45,20 +45,20 @@ def migraine_patient_with_an_injection_on(given: date):
     AppointmentFactory(
         patient=patient,
         practitioner=doctor,
-        start_at=at(given - timedelta(days=28), 9),
+        start_at=on(given - timedelta(days=28), 9),
         status=Status.COMPLETED,
         diagnosis="Chronic migraine",
     )
     rx = PrescriptionFactory(
         appointment__patient=patient,
         appointment__practitioner=doctor,
-        appointment__start_at=at(given - timedelta(days=21), 9),
+        appointment__start_at=on(given - timedelta(days=21), 9),
     )
     AppointmentFactory(
         patient=patient,
         practitioner=nurse,
         kind=Kind.INJECTION,
-        start_at=at(given, 10),
+        start_at=on(given, 10),
         status=Status.COMPLETED,
         units_given=155,
         planned_units=155,
@@ -72,7 +72,7 @@ def test_a_migraine_reinjection_is_booked_from_the_patient_page_in_three_clicks(
 ):
     monday = coming_monday()
     friday = monday + timedelta(days=4)
-    with time_machine.travel(at(monday, 8, 30), tick=True):
+    with ticking_at(on(monday, 8, 30)):
         UserFactory(username="frontdesk", first_name="Fran", groups=["front_desk"])
         patient = migraine_patient_with_an_injection_on(friday - timedelta(days=84))
         page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
@@ -102,5 +102,5 @@ def test_a_migraine_reinjection_is_booked_from_the_patient_page_in_three_clicks(
         booked = Appointment.objects.get(patient=patient, status=Status.BOOKED)
         assert booked.kind == Kind.INJECTION
         assert booked.practitioner.name == "Nurse Zoe Young"
-        assert booked.start_at == at(friday, 9)
+        assert booked.start_at == on(friday, 9)
         assert booked.planned_units == 155

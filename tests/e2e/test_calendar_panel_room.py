@@ -1,11 +1,11 @@
 """The calendar's side panel takes its own room: no column is hidden under it."""
 
 import pytest
-import time_machine
 from playwright.sync_api import expect
 
 from bookings import services
-from tests.e2e.test_front_desk_journey import at, coming_monday, log_in
+from tests.clock import coming_monday, on, ticking_at
+from tests.e2e.test_front_desk_journey import log_in
 from tests.factories import PatientFactory, PractitionerFactory, UserFactory, treatment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_opening_the_panel_narrows_the_calendar_instead_of_covering_it(live_server, browser, shot):
     monday = coming_monday()
-    with time_machine.travel(at(monday, 8, 30), tick=True):
+    with ticking_at(on(monday, 8, 30)):
         desk = UserFactory(username="frontdesk", first_name="Fran", groups=["front_desk"])
         for name in ("Dr. Amelia Hart", "Dr. Ben Okafor", "Nurse Zoe Young", "Zz Last Column"):
             doctor = PractitionerFactory(name=name)
@@ -25,7 +25,7 @@ def test_opening_the_panel_narrows_the_calendar_instead_of_covering_it(live_serv
             practitioner=doctor,
             treatment=treatment("frown-lines"),
             kind="exam",
-            start_at=at(monday, 14),
+            start_at=on(monday, 14),
             by=desk,
         )
         page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
@@ -43,7 +43,7 @@ def test_opening_the_panel_narrows_the_calendar_instead_of_covering_it(live_serv
 
 def test_today_opens_scrolled_to_the_current_time(live_server, browser):
     monday = coming_monday()
-    with time_machine.travel(at(monday, 15, 30), tick=True):
+    with ticking_at(on(monday, 15, 30)):
         UserFactory(username="frontdesk", first_name="Fran", groups=["front_desk"])
         PractitionerFactory(name="Dr. Amelia Hart")
         page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()

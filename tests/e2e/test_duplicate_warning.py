@@ -4,11 +4,11 @@ that says it is a different person registers them."""
 from datetime import date
 
 import pytest
-import time_machine
 from playwright.sync_api import expect
 
 from bookings.models import Patient
-from tests.e2e.test_front_desk_journey import at, coming_monday, log_in
+from tests.clock import coming_monday, on, ticking_at
+from tests.e2e.test_front_desk_journey import log_in
 from tests.factories import PatientFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_the_duplicate_warning_keeps_what_was_typed_until_ticked(live_server, browser, shot):
     monday = coming_monday()
-    with time_machine.travel(at(monday, 8, 30), tick=True):
+    with ticking_at(on(monday, 8, 30)):
         UserFactory(username="frontdesk", first_name="Fran", groups=["front_desk"])
         PatientFactory(
             first_name="Eleanor",

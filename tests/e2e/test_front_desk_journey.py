@@ -7,15 +7,14 @@ the browser keeps its own clock and would drop session cookies that already expi
 """
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 import pytest
-import time_machine
 from playwright.sync_api import Page, expect
 
 from bookings import services
 from bookings.models import Appointment, Status
-from tests.clock import TZ
+from tests.clock import coming_monday, on, ticking_at
 from tests.factories import (
     LotFactory,
     PatientFactory,
@@ -38,15 +37,6 @@ COLLEAGUES = [
     "Nurse Chloé Martin",
     "Dr. Sofia Rossi",
 ]
-
-
-def coming_monday() -> date:
-    today = datetime.now(TZ).date()
-    return today + timedelta(days=7 + (7 - today.weekday()) % 7)
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=TZ)
 
 
 def busy_day(day: date, clinician) -> None:
@@ -82,16 +72,16 @@ def busy_day(day: date, clinician) -> None:
                 by=clinician,
             )
 
-        book(cosmetic, "exam", at(day, hour), "frown-lines")
-        book(cosmetic, "injection", at(day, hour, 30), "frown-lines")
-        book(cosmetic, "review", at(day, 15), "frown-lines")
+        book(cosmetic, "exam", on(day, hour), "frown-lines")
+        book(cosmetic, "injection", on(day, hour, 30), "frown-lines")
+        book(cosmetic, "review", on(day, 15), "frown-lines")
         first, last = next(names).split()
         therapeutic = PatientFactory(first_name=first, last_name=last)
-        book(therapeutic, "exam", at(day, 13), "neck-pain")
-        book(therapeutic, "prescription", at(day, 13, 30), "neck-pain")
+        book(therapeutic, "exam", on(day, 13), "neck-pain")
+        book(therapeutic, "prescription", on(day, 13, 30), "neck-pain")
         if i % 2:
             confirmed = book(
-                PatientFactory(first_name="Sam", last_name=f"Doe{i}"), "exam", at(day, 11), "tmj"
+                PatientFactory(first_name="Sam", last_name=f"Doe{i}"), "exam", on(day, 11), "tmj"
             )
             services.confirm_appointment(appointment=confirmed, by=clinician)
 
@@ -125,7 +115,7 @@ def test_front_desk_and_clinician_take_a_migraine_patient_from_registration_to_i
 ):
     day = coming_monday()
     base = live_server.url
-    with time_machine.travel(at(day, 8, 30), tick=True) as clock:
+    with ticking_at(on(day, 8, 30)) as clock:
         desk_user = UserFactory(
             username="frontdesk", first_name="Fran", last_name="Desk", groups=["front_desk"]
         )
@@ -204,7 +194,7 @@ def test_front_desk_and_clinician_take_a_migraine_patient_from_registration_to_i
         doctor.get_by_role("button", name="Complete").click()
         expect(doctor.locator(".messages")).to_contain_text("Exam for Eleanor Vance recorded")
 
-        clock.move_to(at(day, 9, 31))
+        clock.move_to(on(day, 9, 31))
         open_in_panel(doctor, base, day, "Eleanor Vance", "Prescription")
         panel = doctor.locator("#panel")
         panel.get_by_label("Units per session").fill("155")

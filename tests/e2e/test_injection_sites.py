@@ -5,16 +5,15 @@ The site list is a small static script: a click gives a site its usual units, th
 is kept beside the units given, and the record keeps every site with the lot and vial.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-import time_machine
 from playwright.sync_api import expect
 
 from bookings import lots
 from bookings.models import Appointment, Status
-from tests.clock import TZ
+from tests.clock import coming_monday, on, ticking_at
 from tests.e2e.test_front_desk_journey import log_in
 from tests.factories import (
     AppointmentFactory,
@@ -32,36 +31,27 @@ pytestmark = [
 ]
 
 
-def coming_monday() -> date:
-    today = datetime.now(TZ).date()
-    return today + timedelta(days=7 + (7 - today.weekday()) % 7)
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=TZ)
-
-
 def test_a_clinician_records_a_migraine_injection_site_by_site_and_sees_the_totals(
     live_server, browser, shot
 ):
     day = coming_monday()
     base = live_server.url
-    with time_machine.travel(at(day, 9, 40), tick=True):
+    with ticking_at(on(day, 9, 40)):
         clinician = UserFactory(username="clinician", first_name="Amelia", groups=["clinician"])
         doctor = PractitionerFactory(name="Dr. Amelia Hart", user=clinician)
         patient = PatientFactory(first_name="Nora", last_name="Quinn")
-        diagnosed_exam(patient, "migraine", at(day - timedelta(days=28), 9))
+        diagnosed_exam(patient, "migraine", on(day - timedelta(days=28), 9))
         PrescriptionFactory(
             appointment__patient=patient,
             appointment__treatment_code="migraine",
-            appointment__start_at=at(day - timedelta(days=28), 9, 30),
+            appointment__start_at=on(day - timedelta(days=28), 9, 30),
         )
         injection = AppointmentFactory(
             patient=patient,
             practitioner=doctor,
             treatment_code="migraine",
             kind="injection",
-            start_at=at(day, 9),
+            start_at=on(day, 9),
             planned_units=155,
             status=Status.CHECKED_IN,
         )

@@ -6,14 +6,13 @@ is used up, accepted once it covers the injection, and overridden by a clinician
 reason that stays in the audit trail.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import pytest
-import time_machine
 from playwright.sync_api import Page, expect
 
 from bookings.models import Appointment, AuditEntry, Funding
-from tests.clock import TZ
+from tests.clock import coming_monday, on, ticking_at
 from tests.e2e.test_front_desk_journey import choose_slot, log_in
 from tests.factories import PatientFactory, PractitionerFactory, PrescriptionFactory, UserFactory
 from tests.histories import diagnosed_exam
@@ -24,23 +23,14 @@ pytestmark = [
 ]
 
 
-def coming_monday() -> date:
-    today = datetime.now(TZ).date()
-    return today + timedelta(days=7 + (7 - today.weekday()) % 7)
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=TZ)
-
-
 def prescribed(first: str, last: str, day: date, *, insured: bool):
     """A migraine patient diagnosed and prescribed four weeks ago (4 × 155 units)."""
     patient = PatientFactory(first_name=first, last_name=last)
-    diagnosed_exam(patient, "migraine", at(day - timedelta(days=28), 9))
+    diagnosed_exam(patient, "migraine", on(day - timedelta(days=28), 9))
     rx = PrescriptionFactory(
         appointment__patient=patient,
         appointment__treatment_code="migraine",
-        appointment__start_at=at(day - timedelta(days=28), 9, 30),
+        appointment__start_at=on(day - timedelta(days=28), 9, 30),
     )
     if insured:
         rx.course.funding = Funding.INSURANCE
@@ -58,7 +48,7 @@ def test_an_insured_migraine_course_is_booked_only_as_its_authorization_allows(
 ):
     day = coming_monday()
     base = live_server.url
-    with time_machine.travel(at(day, 8, 30), tick=True):
+    with ticking_at(on(day, 8, 30)):
         UserFactory(username="frontdesk", first_name="Fran", groups=["front_desk"])
         UserFactory(username="clinician", first_name="Amelia", groups=["clinician"])
         PractitionerFactory(name="Dr. Amelia Hart")

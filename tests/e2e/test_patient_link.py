@@ -4,11 +4,9 @@ The text is the one the outbox sent; the browser is 360×740. Time is frozen (ti
 on a coming weekday morning, in the future because the browser keeps its own clock.
 """
 
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
-import time_machine
 from playwright.sync_api import expect
 
 from bookings.models import Appointment, Status
@@ -17,24 +15,15 @@ from reminders.sending import send_sms
 from reminders.sweeps import sweep_recalls
 from scheduler import clock
 from scheduler.models import Kind
+from tests.clock import coming_monday, on, ticking_at
 from tests.factories import PatientFactory, PractitionerFactory, PrescriptionFactory, UserFactory
 from tests.histories import diagnosed_exam, given_injection
 from tests.reminders.links.support import recall_for
 
-TZ = ZoneInfo("America/Toronto")
 PASSWORD = "pw-for-tests-1"
 PHONE = {"width": 360, "height": 740}
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def coming_tuesday() -> date:
-    today = datetime.now(TZ).date()
-    return today + timedelta(days=8 + (7 - today.weekday()) % 7)
-
-
-def at(day: date, hour: int) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=TZ)
 
 
 def test_a_patient_books_from_the_recall_text_and_staff_see_it_booked_online(
@@ -44,21 +33,21 @@ def test_a_patient_books_from_the_recall_text_and_staff_see_it_booked_online(
     settings.SMS_QUIET_HOURS = ""
     settings.SMS_MAX_PER_DAY = 3
     settings.PUBLIC_BASE_URL = live_server.url
-    day = coming_tuesday()
-    with time_machine.travel(at(day, 10), tick=True):
+    day = coming_monday() + timedelta(days=1)
+    with ticking_at(on(day, 10)):
         UserFactory(username="frontdesk", groups=["front_desk"])
         PractitionerFactory(name="Dr. Adams")
         patient = PatientFactory(
             first_name="Marguerite", last_name="Zylberstein", date_of_birth=date(1980, 5, 17)
         )
-        diagnosed_exam(patient, "migraine", at(day - timedelta(days=100), 9))
+        diagnosed_exam(patient, "migraine", on(day - timedelta(days=100), 9))
         PrescriptionFactory(
             appointment__patient=patient,
             appointment__treatment_code="migraine",
-            appointment__start_at=at(day - timedelta(days=100), 10),
+            appointment__start_at=on(day - timedelta(days=100), 10),
         )
         recall = recall_for(
-            given_injection(patient, "migraine", at(day - timedelta(days=90), 11), 155)
+            given_injection(patient, "migraine", on(day - timedelta(days=90), 11), 155)
         )
 
         sweep_recalls()

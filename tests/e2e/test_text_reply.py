@@ -5,15 +5,14 @@ day is in the future because the browser keeps its own clock and would drop sess
 cookies that already expired.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 
 import pytest
-import time_machine
 from playwright.sync_api import expect
 
 from reminders.models import InboundAction, InboundMessage, Message, Purpose
 from reminders.sending import send_sms
-from tests.clock import TZ
+from tests.clock import coming_monday, on, ticking_at
 from tests.factories import PatientFactory, UserFactory
 
 PASSWORD = "pw-for-tests-1"
@@ -24,18 +23,13 @@ pytestmark = [
 ]
 
 
-def coming_tuesday() -> date:
-    today = datetime.now(TZ).date()
-    return today + timedelta(days=8 + (7 - today.weekday()) % 7)
-
-
 def test_front_desk_replies_to_a_text_from_the_inbox_and_sees_it_in_the_thread(
     live_server, browser, shot, settings
 ):
     settings.SMS_BACKEND = "console"
     settings.SMS_QUIET_HOURS = "20:00-09:00"
     base = live_server.url
-    with time_machine.travel(datetime.combine(coming_tuesday(), time(10), tzinfo=TZ), tick=True):
+    with ticking_at(on(coming_monday() + timedelta(days=1), 10)):
         UserFactory(
             username="frontdesk", first_name="Fran", last_name="Desk", groups=["front_desk"]
         )

@@ -4,12 +4,12 @@ import re
 from datetime import timedelta
 
 import pytest
-import time_machine
 from playwright.sync_api import expect
 
 from bookings import services
 from bookings.models import Appointment, Status
-from tests.e2e.test_front_desk_journey import at, coming_monday, log_in
+from tests.clock import coming_monday, on, ticking_at
+from tests.e2e.test_front_desk_journey import log_in
 from tests.factories import PatientFactory, PractitionerFactory, UserFactory, treatment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_consultation_is_booked_by_clicking_an_empty_time_in_the_week(live_server, browser, shot):
     monday = coming_monday()
     tuesday = monday + timedelta(days=1)
-    with time_machine.travel(at(monday, 10, 40), tick=True):
+    with ticking_at(on(monday, 10, 40)):
         desk = UserFactory(username="frontdesk", first_name="Fran", groups=["front_desk"])
         nurse = PractitionerFactory(name="Nurse Zoe Young")
         PractitionerFactory(name="Dr. Amelia Hart")
@@ -28,7 +28,7 @@ def test_a_consultation_is_booked_by_clicking_an_empty_time_in_the_week(live_ser
             practitioner=nurse,
             treatment=treatment("frown-lines"),
             kind="exam",
-            start_at=at(tuesday, 9),
+            start_at=on(tuesday, 9),
             by=desk,
         )
         PatientFactory(first_name="Eleanor", last_name="Vance")
@@ -58,4 +58,4 @@ def test_a_consultation_is_booked_by_clicking_an_empty_time_in_the_week(live_ser
 
         booked = Appointment.objects.get(patient__last_name="Vance", status=Status.BOOKED)
         assert booked.practitioner == nurse
-        assert booked.start_at == at(tuesday, 14, 30)
+        assert booked.start_at == on(tuesday, 14, 30)

@@ -14,7 +14,6 @@ import threading
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.conf import settings as django_settings
 from django.db import connection
 
@@ -23,6 +22,7 @@ from reminders.models import Message, MessageStatus
 from reminders.sending import send_sms
 from reminders.sweeps import dispatch_due_messages, settle_abandoned_sends
 from scheduler import clock
+from tests.clock import ticking_at
 from tests.factories import MessageFactory
 
 from .conftest import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_BASE_URL, wait_until
@@ -39,7 +39,7 @@ def test_a_claim_abandoned_before_the_hand_over_goes_back_to_the_queue(twilio, s
     Message.objects.filter(pk=message.pk).update(
         status=MessageStatus.SENDING, sending_at=clock.now(), attempts=1
     )
-    with time_machine.travel(clock.now() + abandoned(settings)):
+    with ticking_at(clock.now() + abandoned(settings)):
         assert dispatch_due_messages() == [message.pk]
         assert send_sms(message_id=message.pk) == MessageStatus.SENT
     message.refresh_from_db()
@@ -56,7 +56,7 @@ def test_a_claim_abandoned_after_the_hand_over_is_unknown_and_never_resent(twili
         handed_over_at=clock.now(),
         attempts=1,
     )
-    with time_machine.travel(clock.now() + abandoned(settings)):
+    with ticking_at(clock.now() + abandoned(settings)):
         assert dispatch_due_messages() == []
         assert send_sms(message_id=message.pk) == "not_claimed"
     message.refresh_from_db()
@@ -167,7 +167,7 @@ def test_a_worker_killed_while_waiting_for_its_turn_leaves_a_text_that_is_sent_o
 
     from reminders.tasks import dispatch_messages_task
 
-    with time_machine.travel(clock.now() + abandoned(throttled)):
+    with ticking_at(clock.now() + abandoned(throttled)):
         dispatch_messages_task.delay()
         wait_until(
             lambda: Message.objects.filter(pk=message.pk, status=MessageStatus.SENT).exists()
@@ -208,7 +208,7 @@ def test_a_slow_worker_whose_claim_was_given_up_on_does_not_send_it_too(
         later = clock.now() + abandoned(settings)
         assert settle_abandoned_sends(now=later) == 1
         monkeypatch.setattr(throttle, "wait_for_turn", lambda: None)
-        with time_machine.travel(later):
+        with ticking_at(later):
             assert send_sms(message_id=message.pk) == MessageStatus.SENT
     finally:
         turn.set()

@@ -1,14 +1,13 @@
 """The follow-ups dashboard counts recalls booked by patients beside those booked by staff."""
 
 import pytest
-import time_machine
 from django.test import Client
 
 from bookings import services
 from reminders.links.counts import count_recalls_booked_by
 from reminders.models import Recall
 from scheduler import clock
-from tests.clock import NOW, at
+from tests.clock import NOW, at, frozen_at
 from tests.factories import PractitionerFactory, UserFactory, treatment
 
 from .support import migraine_patient_due, recall_link, verified
@@ -18,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _monday_morning():
-    with time_machine.travel(NOW, tick=False):
+    with frozen_at(NOW):
         yield
 
 

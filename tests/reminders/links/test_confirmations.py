@@ -1,12 +1,11 @@
 """Booked, moved, cancelled: the patient gets a short text, whoever made the change."""
 
 import pytest
-import time_machine
 
 from bookings import services
 from reminders.models import Message, MessageStatus, Purpose
 from scheduler.models import Kind
-from tests.clock import NOW, at
+from tests.clock import NOW, at, frozen_at
 from tests.factories import PatientFactory, PractitionerFactory, UserFactory, treatment
 
 from .support import migraine_patient_due, recall_link, verified
@@ -18,7 +17,7 @@ HEALTH_WORDS = ("injection", "migraine", "botox", "treatment", "prescription", "
 
 @pytest.fixture(autouse=True)
 def _monday_morning():
-    with time_machine.travel(NOW, tick=False):
+    with frozen_at(NOW):
         yield
 
 

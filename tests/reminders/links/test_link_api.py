@@ -3,13 +3,12 @@
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from bookings.models import Appointment, Status
 from reminders.models import RecallStatus
-from tests.clock import NOW, at
+from tests.clock import NOW, at, frozen_at
 from tests.factories import AppointmentFactory, PatientFactory, PractitionerFactory
 
 from .support import BIRTH, migraine_patient_due, recall_link
@@ -20,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _monday_morning():
     cache.clear()  # the throttles count per address in the cache
-    with time_machine.travel(NOW, tick=False):
+    with frozen_at(NOW):
         yield
 
 
@@ -113,7 +112,7 @@ def test_another_links_session_is_403_and_an_expired_one_401():
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {session_for(client, other)}")
     assert client.get(url(token, "slots")).status_code == 403
-    with time_machine.travel(NOW + timedelta(minutes=31), tick=False):
+    with frozen_at(NOW + timedelta(minutes=31)):
         assert client.get(url(other, "slots")).status_code == 401
 
 

@@ -5,14 +5,13 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import pytest
-import time_machine
 from django.test import Client
 
 from bookings.models import Appointment, AuditEntry, Status
 from reminders.links.tokens import create_link
 from reminders.models import RecallStatus
 from scheduler.models import Kind
-from tests.clock import NOW, at
+from tests.clock import NOW, at, frozen_at
 from tests.factories import AppointmentFactory, PatientFactory, PractitionerFactory, UserFactory
 from tests.histories import cosmetic_patient_injected, given_injection
 
@@ -26,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _monday_morning():
-    with time_machine.travel(NOW, tick=False):
+    with frozen_at(NOW):
         yield
 
 
@@ -79,7 +78,7 @@ def test_five_wrong_answers_lock_the_page_for_an_hour_with_the_phone(doctor):
     assert locked.status_code == 429
     assert "+1 416 555 0199" in locked.content.decode()
     assert client.post(f"/p/{token}", {"date_of_birth": BIRTH.isoformat()}).status_code == 429
-    with time_machine.travel(NOW + timedelta(hours=1), tick=False):
+    with frozen_at(NOW + timedelta(hours=1)):
         assert client.post(f"/p/{token}", {"date_of_birth": BIRTH.isoformat()}).status_code == 302
 
 
@@ -87,7 +86,7 @@ def test_a_verified_visit_lasts_thirty_minutes(doctor):
     token = recall_link(migraine_patient_due())
     client = verified(token)
     assert "Marguerite" in client.get(f"/p/{token}").content.decode()
-    with time_machine.travel(NOW + timedelta(minutes=31), tick=False):
+    with frozen_at(NOW + timedelta(minutes=31)):
         page = client.get(f"/p/{token}").content.decode()
     assert "Marguerite" not in page and "date of birth" in page
 

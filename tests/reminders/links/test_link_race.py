@@ -1,11 +1,10 @@
 """Eight patients' links book one start at once: exactly one wins, the others hear 409."""
 
 import pytest
-import time_machine
 
 from bookings.models import Appointment, Status
 from tests.bookings.test_concurrency import THREADS, run_together
-from tests.clock import NOW, at
+from tests.clock import NOW, at, frozen_at
 from tests.factories import PractitionerFactory
 
 from .support import migraine_patient_due, recall_link, verified
@@ -14,7 +13,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
 
 def test_a_taken_start_race_through_links_has_exactly_one_winner():
-    with time_machine.travel(NOW, tick=False):
+    with frozen_at(NOW):
         doctor = PractitionerFactory(name="Dr. Adams")
         clients = [verified(recall_link(migraine_patient_due())) for _ in range(THREADS)]
         tokens = [c.token for c in clients]  # type: ignore[attr-defined]

@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 import pytest
-import time_machine
 
 from reminders import texts
 from reminders.links.access import (
@@ -17,6 +16,7 @@ from reminders.models import Link, Message, RecallStatus
 from reminders.sending import send_sms
 from reminders.sweeps import sweep_recalls
 from scheduler import clock
+from tests.clock import at, frozen_at
 from tests.factories import PatientFactory
 
 from ..conftest import make_recall
@@ -91,19 +91,19 @@ def test_a_link_ends_when_its_recall_is_booked():
 
 
 def test_a_link_ends_after_60_days():
-    with time_machine.travel("2026-03-02 15:00Z", tick=False):
+    with frozen_at(at(2026, 3, 2, 10)):
         recall = make_recall(due_on=clock.today() + timedelta(days=120))
         link = find_link(create_link(recall=recall))
         assert link is not None
-    with time_machine.travel("2026-04-30 14:59Z", tick=False):
+    with frozen_at(at(2026, 4, 30, 10, 59)):
         assert link_state(link=link, now=clock.now()) == LinkState.OPEN
-    with time_machine.travel("2026-05-01 15:00Z", tick=False):
+    with frozen_at(at(2026, 5, 1, 11)):
         assert link_state(link=link, now=clock.now()) == LinkState.ENDED
 
 
 def test_five_wrong_dates_of_birth_lock_the_link_for_an_hour_by_the_apps_clock():
     patient = PatientFactory(date_of_birth=date(1980, 5, 17))
-    with time_machine.travel("2026-03-02 15:00Z", tick=False):
+    with frozen_at(at(2026, 3, 2, 10)):
         link = find_link(create_link(recall=make_recall(patient, due_on=clock.today())))
         assert link is not None
         for _ in range(MAX_WRONG_ANSWERS - 1):
@@ -113,7 +113,7 @@ def test_five_wrong_dates_of_birth_lock_the_link_for_an_hour_by_the_apps_clock()
         # Even the right answer is refused while locked.
         assert check_date_of_birth(link=link, date_of_birth=date(1980, 5, 17)).locked
         assert link_state(link=link, now=clock.now()) == LinkState.LOCKED
-    with time_machine.travel("2026-03-02 16:00Z", tick=False):
+    with frozen_at(at(2026, 3, 2, 11)):
         assert link_state(link=link, now=clock.now()) == LinkState.OPEN
         assert check_date_of_birth(link=link, date_of_birth=date(1980, 5, 17)).verified
 
@@ -132,7 +132,7 @@ def test_an_appointment_reminder_gets_a_link_to_its_appointment_when_sent(twilio
     from reminders.sweeps import queue_appointment_reminders
     from tests.factories import AppointmentFactory
 
-    with time_machine.travel(clock.at(date(2026, 3, 2), time(10)), tick=False):
+    with frozen_at(clock.at(date(2026, 3, 2), time(10))):
         appointment = AppointmentFactory(
             start_at=clock.at(date(2026, 3, 3), time(9)), status=Status.BOOKED
         )

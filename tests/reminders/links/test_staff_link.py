@@ -1,12 +1,11 @@
 """Staff text an open recall's booking link from the patient page."""
 
 import pytest
-import time_machine
 from django.test import Client
 
 from reminders.models import Message, MessageStatus, RecallStatus
 from reminders.sending import send_sms
-from tests.clock import NOW
+from tests.clock import NOW, frozen_at
 from tests.factories import UserFactory
 
 from .support import migraine_patient_due
@@ -16,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _monday_morning():
-    with time_machine.travel(NOW, tick=False):
+    with frozen_at(NOW):
         yield
 
 
