@@ -11,6 +11,7 @@ from collections import defaultdict
 from django.conf import settings
 
 from tests.architecture.url_names import (
+    ROOT,
     UNKNOWN,
     Route,
     Use,
@@ -101,6 +102,18 @@ def test_every_url_tag_in_the_templates_names_a_route() -> None:
     uses = list(template_uses())
     assert len(uses) > 100  # the scan found the templates
     assert not (missing := unresolved(uses)), listed(missing)
+
+
+def test_templates_tell_pages_apart_by_full_name() -> None:
+    # url_name drops the namespace: "bookings:patient" and a future "reminders:patient"
+    # would both read "patient".
+    short = [
+        f"{path.relative_to(ROOT)} reads request.resolver_match.url_name: read "
+        "request.resolver_match.view_name and compare full names ('bookings:calendar')"
+        for path in sorted((ROOT / "templates").rglob("*.html"))
+        if "resolver_match.url_name" in path.read_text()
+    ]
+    assert not short, listed(short)
 
 
 def test_every_route_name_in_code_and_settings_names_a_route() -> None:
