@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bookings import amendments, authorizations, no_shows, patients, selectors, services
+from bookings.api_params import date_param, id_param
 from bookings.api_viewsets import ListCreateUpdateViewSet
 from bookings.models import Appointment, Course, Patient, Status
 from bookings.permissions import BookingRole, ClinicianRole, ReadAnyRole, ReadAnyRoleWriteBooking
@@ -32,35 +33,8 @@ from bookings.serializers import (
     SlotSerializer,
     split_overrides,
 )
-from scheduler import bounds
 from scheduler.selectors import range_bounds
 from scheduler.slots import Slot
-
-
-def _int_param(request: Request, name: str) -> int | None:
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise ValidationError({name: ["Enter a whole number."]}) from exc
-    if not 1 <= value <= bounds.MAX_ID:
-        raise ValidationError({name: ["No record has this number."]})
-    return value
-
-
-def _date_param(request: Request, name: str) -> date | None:
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError as exc:
-        raise ValidationError({name: ["Enter a date as YYYY-MM-DD."]}) from exc
-    if not bounds.is_sane_query_date(day):
-        raise ValidationError({name: [bounds.query_date_message()]})
-    return day
 
 
 class PatientViewSet(ListCreateUpdateViewSet):
@@ -170,12 +144,12 @@ class AppointmentViewSet(
         if self.action != "list":
             return qs
         request = self.request
-        day = _date_param(request, "date")
+        day = date_param(request, "date")
         if day is not None:
             start, end = range_bounds(day, day)
             qs = qs.filter(start_at__gte=start, start_at__lt=end)
         for name in ("patient", "practitioner"):
-            value = _int_param(request, name)
+            value = id_param(request, name)
             if value is not None:
                 qs = qs.filter(**{f"{name}_id": value})
         state = request.query_params.get("status")
@@ -329,7 +303,7 @@ class CourseViewSet(
 
     def get_queryset(self) -> QuerySet[Course]:
         qs = Course.objects.select_related("treatment_type").order_by("id")
-        patient = _int_param(self.request, "patient")
+        patient = id_param(self.request, "patient")
         if patient is not None:
             qs = qs.filter(patient_id=patient)
         return qs
