@@ -13,7 +13,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from bookings.api_params import int_param
+from bookings.api_params import int_param, validated
 from bookings.api_viewsets import ListCreateUpdateViewSet
 from bookings.authorizations import AuthorizationInvalid, add_authorization, update_authorization
 from bookings.authorizations_read import get_usages
@@ -69,9 +69,7 @@ class AuthorizationViewSet(ListCreateUpdateViewSet):
 
     @extend_schema(request=AuthorizationCreateSerializer, responses={201: AuthorizationSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        incoming = AuthorizationCreateSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        values = dict(incoming.validated_data)
+        values = validated(AuthorizationCreateSerializer, request.data)
         try:
             authorization = add_authorization(by=request.user, **values)
         except AuthorizationInvalid as exc:

@@ -1,10 +1,13 @@
-"""Query-string parameters of the API, read once: blank means "not given", anything
-else must parse and be in range or the request gets a field error (docs/rules.md#errors)."""
+"""What an API request sends, read once: a body or query through its serializer, and the
+plain query parameters, where blank means "not given" and anything else must parse and be
+in range; either way a bad value is a field error (docs/rules.md#errors)."""
 
 from datetime import date
+from typing import Any
 
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
+from rest_framework.serializers import Serializer
 
 from scheduler import bounds
 
@@ -42,3 +45,10 @@ def date_param(request: Request, name: str) -> date | None:
     if not bounds.is_sane_query_date(day):
         raise ValidationError({name: [bounds.query_date_message()]})
     return day
+
+
+def validated(shape: type[Serializer[Any]], data: Any, **context: Any) -> dict[str, Any]:
+    """The values ``shape`` accepts from ``data``, or the field errors as a 400."""
+    incoming = shape(data=data, context=context)
+    incoming.is_valid(raise_exception=True)
+    return dict(incoming.validated_data)
