@@ -22,6 +22,7 @@ from reminders.models import (
     Message,
     MessageStatus,
 )
+from reminders.selectors import only_given
 
 
 def filter_messages(
@@ -37,10 +38,7 @@ def filter_messages(
     A recall's SMS belongs to the recall's treatment and to whoever gave the injection
     it came from; an appointment reminder to the appointment's treatment and practitioner.
     """
-    if sent_after:
-        messages = messages.filter(created_at__gte=sent_after)
-    if sent_before:
-        messages = messages.filter(created_at__lt=sent_before)
+    messages = only_given(messages, created_at__gte=sent_after, created_at__lt=sent_before)
     if treatment_type:
         messages = messages.filter(
             Q(recall__treatment_type__code=treatment_type)
@@ -159,9 +157,5 @@ def list_failed_messages(
 
 
 def list_messages(*, patient_id: int | None = None, status: str | None = None) -> QuerySet[Message]:
-    messages = Message.objects.all()
-    if patient_id:
-        messages = messages.filter(patient_id=patient_id)
-    if status:
-        messages = messages.filter(status=status)
+    messages = only_given(Message.objects.all(), patient_id=patient_id, status=status)
     return messages.order_by("-created_at", "-id")
