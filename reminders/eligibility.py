@@ -11,6 +11,8 @@ repeating the rule in SQL by hand.
 from dataclasses import dataclass
 from typing import Any
 
+from bookings.models import Patient
+
 
 @dataclass(frozen=True)
 class Bar:
@@ -41,6 +43,16 @@ def reason_not_to_text(*, phone: str, consented: bool, opted_out: bool, invalid:
         if values[bar.column] == bar.bars_when:
             return bar.reason
     return ""
+
+
+def reason_patient_not_texted(patient: Patient) -> str:
+    """Why this patient may not be texted, read off their row ("" when they may)."""
+    return reason_not_to_text(
+        phone=patient.phone,
+        consented=patient.sms_consent,
+        opted_out=patient.sms_opted_out,
+        invalid=patient.phone_invalid,
+    )
 
 
 def reason_case_sql(alias: str) -> tuple[str, dict[str, Any]]:

@@ -67,12 +67,7 @@ def compose_reply(*, words: str) -> str:
 
 def reason_not_to_reply(patient: Patient) -> str:
     """Plain words when this patient may not get a text at all ("" when they may)."""
-    reason = eligibility.reason_not_to_text(
-        phone=patient.phone,
-        consented=patient.sms_consent,
-        opted_out=patient.sms_opted_out,
-        invalid=patient.phone_invalid,
-    )
+    reason = eligibility.reason_patient_not_texted(patient)
     name = patient.full_name
     return {
         "": "",
