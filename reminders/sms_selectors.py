@@ -5,7 +5,7 @@ whatever the number of messages.
 """
 
 from datetime import datetime
-from typing import TypedDict
+from typing import TypedDict, Unpack
 
 from django.db.models import (
     Case,
@@ -25,26 +25,32 @@ from reminders.models import (
 from reminders.selectors import only_given
 
 
+class MessageFilters(TypedDict, total=False):
+    """The SMS dashboard's filters: when a text was written to the outbox, and what about."""
+
+    sent_after: datetime | None
+    sent_before: datetime | None
+    treatment_type: str | None
+    practitioner_id: int | None
+
+
 def filter_messages(
-    messages: QuerySet[Message],
-    *,
-    sent_after: datetime | None = None,
-    sent_before: datetime | None = None,
-    treatment_type: str | None = None,
-    practitioner_id: int | None = None,
+    messages: QuerySet[Message], **given: Unpack[MessageFilters]
 ) -> QuerySet[Message]:
     """Messages written to the outbox in ``[sent_after, sent_before)``, by what they are about.
 
     A recall's SMS belongs to the recall's treatment and to whoever gave the injection
     it came from; an appointment reminder to the appointment's treatment and practitioner.
     """
-    messages = only_given(messages, created_at__gte=sent_after, created_at__lt=sent_before)
-    if treatment_type:
+    messages = only_given(
+        messages, created_at__gte=given.get("sent_after"), created_at__lt=given.get("sent_before")
+    )
+    if treatment_type := given.get("treatment_type"):
         messages = messages.filter(
             Q(recall__treatment_type__code=treatment_type)
             | Q(appointment__course__treatment_type__code=treatment_type)
         )
-    if practitioner_id:
+    if practitioner_id := given.get("practitioner_id"):
         messages = messages.filter(
             Q(recall__source_appointment__practitioner_id=practitioner_id)
             | Q(appointment__practitioner_id=practitioner_id)
@@ -52,22 +58,13 @@ def filter_messages(
     return messages
 
 
-def get_sms_health(
-    *,
-    sent_after: datetime | None = None,
-    sent_before: datetime | None = None,
-    treatment_type: str | None = None,
-    practitioner_id: int | None = None,
-) -> dict[str, int]:
+def get_sms_health(**given: Unpack[MessageFilters]) -> dict[str, int]:
     """How many SMS are in each status (every status present, zero if none); one query."""
     counts = {status.value: 0 for status in MessageStatus}
     rows = (
         filter_messages(
             Message.objects.all(),
-            sent_after=sent_after,
-            sent_before=sent_before,
-            treatment_type=treatment_type,
-            practitioner_id=practitioner_id,
+            **given,
         )
         .values("status")
         .annotate(n=Count("id"))
@@ -93,13 +90,7 @@ class FailureReason(TypedDict):
     count: int
 
 
-def get_sms_failure_reasons(
-    *,
-    sent_after: datetime | None = None,
-    sent_before: datetime | None = None,
-    treatment_type: str | None = None,
-    practitioner_id: int | None = None,
-) -> list[FailureReason]:
+def get_sms_failure_reasons(**given: Unpack[MessageFilters]) -> list[FailureReason]:
     """Why SMS did not reach patients, grouped: by provider error code, or stored reason.
 
     A provider's error text names the number, so only the code groups failures; the
@@ -108,10 +99,7 @@ def get_sms_failure_reasons(
     rows = (
         filter_messages(
             Message.objects.filter(status__in=NOT_DELIVERED),
-            sent_after=sent_after,
-            sent_before=sent_before,
-            treatment_type=treatment_type,
-            practitioner_id=practitioner_id,
+            **given,
         )
         .annotate(
             reason=Case(
@@ -135,21 +123,12 @@ def get_sms_failure_reasons(
     ]
 
 
-def list_failed_messages(
-    *,
-    sent_after: datetime | None = None,
-    sent_before: datetime | None = None,
-    treatment_type: str | None = None,
-    practitioner_id: int | None = None,
-) -> QuerySet[Message]:
+def list_failed_messages(**given: Unpack[MessageFilters]) -> QuerySet[Message]:
     """Failed and undelivered SMS, newest first, with their patient (one query)."""
     return (
         filter_messages(
             Message.objects.filter(status__in=(MessageStatus.FAILED, MessageStatus.UNDELIVERED)),
-            sent_after=sent_after,
-            sent_before=sent_before,
-            treatment_type=treatment_type,
-            practitioner_id=practitioner_id,
+            **given,
         )
         .select_related("patient")
         .order_by("-created_at", "-id")
