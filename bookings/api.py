@@ -12,9 +12,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from bookings import amendments, authorizations, no_shows, patients, selectors, services
+from bookings.api_params import date_param, id_param, validated
 from bookings.api_viewsets import ListCreateUpdateViewSet
 from bookings.models import Appointment, Course, Patient, Status
 from bookings.permissions import BookingRole, ClinicianRole, ReadAnyRole, ReadAnyRoleWriteBooking
@@ -32,35 +34,8 @@ from bookings.serializers import (
     SlotSerializer,
     split_overrides,
 )
-from scheduler import bounds
 from scheduler.selectors import range_bounds
 from scheduler.slots import Slot
-
-
-def _int_param(request: Request, name: str) -> int | None:
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise ValidationError({name: ["Enter a whole number."]}) from exc
-    if not 1 <= value <= bounds.MAX_ID:
-        raise ValidationError({name: ["No record has this number."]})
-    return value
-
-
-def _date_param(request: Request, name: str) -> date | None:
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError as exc:
-        raise ValidationError({name: ["Enter a date as YYYY-MM-DD."]}) from exc
-    if not bounds.is_sane_query_date(day):
-        raise ValidationError({name: [bounds.query_date_message()]})
-    return day
 
 
 class PatientViewSet(ListCreateUpdateViewSet):
@@ -111,9 +86,7 @@ class SlotsView(APIView):
         responses=SlotSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        query = SlotQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        q = query.validated_data
+        q = validated(SlotQuerySerializer, request.query_params)
         slots = selectors.list_slots(
             treatment=q["treatment_type"],
             kind=q["kind"],
@@ -170,12 +143,12 @@ class AppointmentViewSet(
         if self.action != "list":
             return qs
         request = self.request
-        day = _date_param(request, "date")
+        day = date_param(request, "date")
         if day is not None:
             start, end = range_bounds(day, day)
             qs = qs.filter(start_at__gte=start, start_at__lt=end)
         for name in ("patient", "practitioner"):
-            value = _int_param(request, name)
+            value = id_param(request, name)
             if value is not None:
                 qs = qs.filter(**{f"{name}_id": value})
         state = request.query_params.get("status")
@@ -198,24 +171,23 @@ class AppointmentViewSet(
 
     @extend_schema(request=BookingSerializer, responses={201: AppointmentSerializer})
     def create(self, request: Request) -> Response:
-        data = BookingSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
-        appointment = services.book_appointment(
-            patient=v["patient"],
-            practitioner=v["practitioner"],
-            treatment=v["treatment_type"],
-            kind=v["kind"],
-            start_at=v["start"],
-            by=request.user,
-            planned_units=v.get("planned_units"),
-            override_reason=v.get("override_reason", ""),
-            override_rules=v.get("override_rules", []),
-        )
+        booking = validated(BookingSerializer, request.data)
+        appointment = services.book_appointment(by=request.user, **booking)
         return Response(AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
 
     def _respond(self, appointment: Appointment) -> Response:
         return Response(AppointmentSerializer(appointment).data)
+
+    def _outcome_sent(
+        self, shape: type[Serializer[Any]]
+    ) -> tuple[Appointment, dict[str, Any], dict[str, Any]]:
+        """The appointment, and the outcome sent for it (checked against its kind) apart
+        from the override that goes with it."""
+        appointment = self.get_object()
+        values, override = split_overrides(
+            validated(shape, self.request.data, kind=appointment.kind)
+        )
+        return appointment, values, override
 
     @extend_schema(request=None, responses=AppointmentSerializer)
     @action(detail=True, methods=["post"])
@@ -249,46 +221,27 @@ class AppointmentViewSet(
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
         appointment = self.get_object()
-        data = CancelSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        reason = validated(CancelSerializer, request.data)["reason"]
         return self._respond(
-            services.cancel_appointment(
-                appointment=appointment, by=request.user, reason=data.validated_data["reason"]
-            )
+            services.cancel_appointment(appointment=appointment, by=request.user, reason=reason)
         )
 
     @extend_schema(request=MoveSerializer, responses=AppointmentSerializer)
     @action(detail=True, methods=["post"])
     def move(self, request: Request, pk: str) -> Response:
         appointment = self.get_object()
-        data = MoveSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        move = validated(MoveSerializer, request.data)
         return self._respond(
-            services.move_appointment(
-                appointment=appointment,
-                start_at=v["start"],
-                practitioner=v.get("practitioner"),
-                by=request.user,
-                override_reason=v.get("override_reason", ""),
-                override_rules=v.get("override_rules", []),
-            )
+            services.move_appointment(appointment=appointment, by=request.user, **move)
         )
 
     @extend_schema(request=CompleteSerializer, responses=AppointmentSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: str) -> Response:
-        appointment = self.get_object()
-        data = CompleteSerializer(data=request.data, context={"kind": appointment.kind})
-        data.is_valid(raise_exception=True)
-        outcome, override_reason, override_rules = split_overrides(data.validated_data)
+        appointment, outcome, override = self._outcome_sent(CompleteSerializer)
         return self._respond(
             services.complete_appointment(
-                appointment=appointment,
-                by=request.user,
-                outcome=outcome,
-                override_reason=override_reason,
-                override_rules=override_rules,
+                appointment=appointment, by=request.user, outcome=outcome, **override
             )
         )
 
@@ -296,19 +249,11 @@ class AppointmentViewSet(
     @action(detail=True, methods=["post"])
     def amend(self, request: Request, pk: str) -> Response:
         """Correct a completed outcome; the earlier values stay in the audit trail."""
-        appointment = self.get_object()
-        data = AmendSerializer(data=request.data, context={"kind": appointment.kind})
-        data.is_valid(raise_exception=True)
-        changes, override_reason, override_rules = split_overrides(data.validated_data)
+        appointment, changes, override = self._outcome_sent(AmendSerializer)
         reason = changes.pop("reason")
         return self._respond(
             amendments.amend_outcome(
-                appointment=appointment,
-                by=request.user,
-                changes=changes,
-                reason=reason,
-                override_reason=override_reason,
-                override_rules=override_rules,
+                appointment=appointment, by=request.user, changes=changes, reason=reason, **override
             )
         )
 
@@ -329,7 +274,7 @@ class CourseViewSet(
 
     def get_queryset(self) -> QuerySet[Course]:
         qs = Course.objects.select_related("treatment_type").order_by("id")
-        patient = _int_param(self.request, "patient")
+        patient = id_param(self.request, "patient")
         if patient is not None:
             qs = qs.filter(patient_id=patient)
         return qs

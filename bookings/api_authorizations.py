@@ -13,6 +13,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from bookings.api_params import int_param, validated
 from bookings.api_viewsets import ListCreateUpdateViewSet
 from bookings.authorizations import AuthorizationInvalid, add_authorization, update_authorization
 from bookings.authorizations_read import get_usages
@@ -28,19 +29,6 @@ from scheduler import clock
 MAX_EXPIRING_WITHIN = 3650
 
 
-def _int_param(request: Request, name: str, *, low: int, high: int) -> int | None:
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise ValidationError({name: ["Enter a whole number."]}) from exc
-    if not low <= value <= high:
-        raise ValidationError({name: [f"Enter a number from {low} to {high}."]})
-    return value
-
-
 def _refused(exc: AuthorizationInvalid) -> ValidationError:
     return ValidationError({name: [words] for name, words in exc.errors.items()})
 
@@ -51,10 +39,10 @@ class AuthorizationViewSet(ListCreateUpdateViewSet):
 
     def get_queryset(self) -> QuerySet[Authorization]:
         qs = Authorization.objects.order_by("valid_until", "id")
-        course = _int_param(self.request, "course", low=1, high=2**31 - 1)
+        course = int_param(self.request, "course", low=1, high=2**31 - 1)
         if course is not None:
             qs = qs.filter(course_id=course)
-        within = _int_param(self.request, "expiring_within", low=0, high=MAX_EXPIRING_WITHIN)
+        within = int_param(self.request, "expiring_within", low=0, high=MAX_EXPIRING_WITHIN)
         if within is not None:
             today = clock.today()
             qs = qs.filter(valid_until__gte=today, valid_until__lte=today + timedelta(days=within))
@@ -81,9 +69,7 @@ class AuthorizationViewSet(ListCreateUpdateViewSet):
 
     @extend_schema(request=AuthorizationCreateSerializer, responses={201: AuthorizationSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        incoming = AuthorizationCreateSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        values = dict(incoming.validated_data)
+        values = validated(AuthorizationCreateSerializer, request.data)
         try:
             authorization = add_authorization(by=request.user, **values)
         except AuthorizationInvalid as exc:

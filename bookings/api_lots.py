@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bookings import roles
+from bookings.api_params import validated
 from bookings.api_viewsets import ListCreateViewSet
 from bookings.lots import can_manage_lots, receive_lot
 from bookings.lots_read import list_lot_patients, lots_with_stock
@@ -42,9 +43,7 @@ class LotViewSet(ListCreateViewSet):
         return lots_with_stock().order_by("expires_on", "product", "lot_number", "id")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = LotSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        lot = receive_lot(by=request.user, **data.validated_data)
+        lot = receive_lot(by=request.user, **validated(LotSerializer, request.data))
         fresh = self.get_queryset().get(pk=lot.pk)
         return Response(LotSerializer(fresh).data, status=status.HTTP_201_CREATED)
 

@@ -28,12 +28,18 @@ class PlacedAppointment(Block):
     appointment: Appointment
 
 
-@dataclass
-class Column:
-    practitioner: Practitioner
+@dataclass(kw_only=True)
+class Lane:
+    """What a calendar column shows, whether it is a practitioner's day or a day of a week."""
+
     working: list[Block] = field(default_factory=list)
     time_off: list[Block] = field(default_factory=list)
     appointments: list[PlacedAppointment] = field(default_factory=list)
+
+
+@dataclass
+class Column(Lane):
+    practitioner: Practitioner
 
 
 @dataclass

@@ -16,7 +16,7 @@ from bookings.models import LIVE_STATUSES, Appointment, Patient, Status
 from bookings.start_times import check_on_grid
 from scheduler import clock
 from scheduler.models import Kind, Practitioner, TimeOff, TreatmentType
-from scheduler.selectors import hours_of, is_qualified
+from scheduler.selectors import hours_of, is_qualified, overlapping
 from scheduler.slots import fits_hours
 
 
@@ -41,9 +41,8 @@ def check_calendar(
             f"{practitioner.name} does not do {Kind(kind).label.lower()} appointments "
             f"for {treatment.name.lower()}.",
         )
-    off = TimeOff.objects.filter(
-        practitioner=practitioner, start_at__lt=end_at, end_at__gt=start_at
-    ).exists()
+    span = overlapping(start_at, end_at)
+    off = TimeOff.objects.filter(span, practitioner=practitioner).exists()
     if off or not fits_hours(start_at, end_at, hours_of(practitioner)):
         local = clock.local(start_at)
         raise PathwayError(
@@ -51,9 +50,9 @@ def check_calendar(
             f"{practitioner.name} is not working at {local:%H:%M} on {local:%a %d %b %Y} "
             f"for the whole {int((end_at - start_at).total_seconds() // 60)} minutes.",
         )
-    others = Appointment.objects.filter(
-        practitioner=practitioner, start_at__lt=end_at, end_at__gt=start_at
-    ).exclude(status=Status.CANCELLED)
+    others = Appointment.objects.filter(span, practitioner=practitioner).exclude(
+        status=Status.CANCELLED
+    )
     if exclude_id is not None:
         others = others.exclude(pk=exclude_id)
     if others.exists():
@@ -66,7 +65,7 @@ def check_patient_free(
 ) -> None:
     """One patient, one place: no two live appointments overlap, whoever the practitioners."""
     others = Appointment.objects.filter(
-        patient=patient, start_at__lt=end_at, end_at__gt=start_at, status__in=LIVE_STATUSES
+        overlapping(start_at, end_at), patient=patient, status__in=LIVE_STATUSES
     )
     if exclude_id is not None:
         others = others.exclude(pk=exclude_id)

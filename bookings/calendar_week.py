@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Prefetch
 
-from bookings.calendar import Block, PlacedAppointment, subtract
+from bookings.calendar import Block, Lane, PlacedAppointment, subtract
 from bookings.models import Appointment, Status
 from scheduler import clock
 from scheduler.models import Practitioner, WorkingHours
@@ -27,11 +27,8 @@ class FreeTime(Block):
 
 
 @dataclass
-class DayColumn:
+class DayColumn(Lane):
     day: date
-    working: list[Block] = field(default_factory=list)
-    time_off: list[Block] = field(default_factory=list)
-    appointments: list[PlacedAppointment] = field(default_factory=list)
     free: list[FreeTime] = field(default_factory=list)
 
 

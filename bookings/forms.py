@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import QueryDict
 
 from bookings.errors import OVERRIDABLE, PathwayError
+from bookings.form_fields import optional_text, sessions_field, units_field
 from bookings.forms_injection import InjectionOutcomeForm
 from bookings.models import Appointment, Patient
 from bookings.patients import check_opt_out_change
@@ -39,25 +40,13 @@ class PatientForm(forms.Form):
         required=False,
         label="The patient agrees to receive appointment and recall text messages",
     )
-    preferred_name = forms.CharField(
-        required=False, max_length=80, label="Preferred name (optional)"
-    )
-    address = forms.CharField(
-        required=False,
-        max_length=500,
-        label="Address (optional)",
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    health_card_number = forms.CharField(
-        required=False, max_length=40, label="Health card number (optional)"
-    )
-    insurance_member_number = forms.CharField(
-        required=False, max_length=40, label="Insurance member number (optional)"
-    )
-    alerts = forms.CharField(
-        required=False,
-        max_length=300,
-        label="Alerts (optional)",
+    preferred_name = optional_text("Preferred name", 80)
+    address = optional_text("Address", 500, widget=forms.Textarea(attrs={"rows": 2}))
+    health_card_number = optional_text("Health card number", 40)
+    insurance_member_number = optional_text("Insurance member number", 40)
+    alerts = optional_text(
+        "Alerts",
+        300,
         help_text="Shown on the calendar: allergies, needle-phobic, needs an interpreter, …",
     )
 
@@ -175,12 +164,9 @@ class BookingForm(forms.Form):
     start = ClinicStartFormField(
         widget=forms.HiddenInput, validators=[bounds.validate_booking_start]
     )
-    planned_units = forms.IntegerField(
+    planned_units = units_field(
+        "Planned units",
         required=False,
-        min_value=1,
-        max_value=bounds.MAX_UNITS,
-        error_messages={"max_value": bounds.TOO_MANY_UNITS},
-        label="Planned units",
         help_text="Leave empty for the prescription's units per session, or the typical dose.",
     )
     override_rules = override_rules_field()
@@ -226,18 +212,8 @@ class ExamOutcomeForm(forms.Form):
 
 
 class PrescriptionOutcomeForm(forms.Form):
-    units_per_session = forms.IntegerField(
-        min_value=1,
-        max_value=bounds.MAX_UNITS,
-        error_messages={"max_value": bounds.TOO_MANY_UNITS},
-        label="Units per session",
-    )
-    sessions = forms.IntegerField(
-        min_value=1,
-        max_value=bounds.MAX_SESSIONS,
-        error_messages={"max_value": bounds.TOO_MANY_SESSIONS},
-        label="Number of sessions",
-    )
+    units_per_session = units_field("Units per session")
+    sessions = sessions_field("Number of sessions")
     valid_until = forms.DateField(
         label="Valid until", widget=DATE_INPUT, validators=[bounds.validate_prescription_end]
     )

@@ -11,6 +11,7 @@ from django import forms
 from django.db.models import Q
 from django.http import QueryDict
 
+from bookings.form_fields import units_field
 from bookings.models import Appointment
 from scheduler import bounds, clock
 from scheduler.models import InjectionSite, Lot, OpenedVial
@@ -32,12 +33,7 @@ def vial_label(vial: OpenedVial) -> str:
 
 
 class InjectionOutcomeForm(forms.Form):
-    units = forms.IntegerField(
-        min_value=1,
-        max_value=bounds.MAX_UNITS,
-        error_messages={"max_value": bounds.TOO_MANY_UNITS},
-        label="Units given",
-    )
+    units = units_field("Units given")
     lot = forms.TypedChoiceField(
         coerce=int,
         label="Lot",
@@ -87,15 +83,10 @@ class InjectionOutcomeForm(forms.Form):
             InjectionSite.objects.filter(treatment_type_id=appointment.course.treatment_type_id)
         )
         for site in self.sites:
-            self.fields[f"{SITE_PREFIX}{site.code}"] = forms.IntegerField(
+            self.fields[f"{SITE_PREFIX}{site.code}"] = units_field(
+                site.name,
                 required=False,
-                min_value=1,
-                max_value=bounds.MAX_UNITS,
-                label=site.name,
-                error_messages={
-                    "min_value": "Give at least 1 unit here, or leave the site empty.",
-                    "max_value": bounds.TOO_MANY_UNITS,
-                },
+                error_messages={"min_value": "Give at least 1 unit here, or leave the site empty."},
                 widget=forms.NumberInput(
                     attrs={
                         "class": "site-units",

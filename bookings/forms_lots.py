@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 
+from bookings.form_fields import units_field
 from bookings.lots import MAX_DILUENT_ML
 from scheduler import bounds
 
@@ -26,12 +27,7 @@ class LotForm(forms.Form):
         label="Vials received",
         error_messages={"max_value": "Enter at most 10000 vials."},
     )
-    units_per_vial = forms.IntegerField(
-        min_value=1,
-        max_value=bounds.MAX_UNITS,
-        label="Units per vial",
-        error_messages={"max_value": bounds.TOO_MANY_UNITS},
-    )
+    units_per_vial = units_field("Units per vial")
 
 
 class OpenVialForm(forms.Form):

@@ -8,7 +8,7 @@ the stock and the audit change together or not at all
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Sum
 
@@ -50,29 +50,45 @@ def vial_past_use_by(*, use_by_at: datetime, at: datetime) -> bool:
     return at >= use_by_at
 
 
-def _lot(value: Any) -> Lot:
-    if value in (None, ""):
-        raise FieldRefused("lot", "Choose the lot the product came from.")
+Row = TypeVar("Row", Lot, OpenedVial)
+
+
+def _locked_row(
+    model: type[Row], value: Any, *, field: str, not_a_number: str, missing: str
+) -> Row:
+    """The row ``value`` names, locked until the outcome is saved, or the field's refusal."""
     try:
         pk = int(value)
     except (TypeError, ValueError):
-        raise FieldRefused("lot", "Choose the lot from the lots list (its number there).") from None
-    lot = Lot.objects.select_for_update().filter(pk=pk).first()
-    if lot is None:
-        raise FieldRefused("lot", "No such lot is on record; choose one from the lots list.")
-    return lot
+        raise FieldRefused(field, not_a_number) from None
+    row = model.objects.select_for_update().filter(pk=pk).first()
+    if row is None:
+        raise FieldRefused(field, missing)
+    return row
+
+
+def _lot(value: Any) -> Lot:
+    if value in (None, ""):
+        raise FieldRefused("lot", "Choose the lot the product came from.")
+    return _locked_row(
+        Lot,
+        value,
+        field="lot",
+        not_a_number="Choose the lot from the lots list (its number there).",
+        missing="No such lot is on record; choose one from the lots list.",
+    )
 
 
 def _vial(value: Any, lot: Lot) -> OpenedVial | None:
     if value in (None, ""):
         return None
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        raise FieldRefused("vial", "Choose the vial from the lot's open vials.") from None
-    vial = OpenedVial.objects.select_for_update().filter(pk=pk).first()
-    if vial is None:
-        raise FieldRefused("vial", "No such opened vial is on record.")
+    vial = _locked_row(
+        OpenedVial,
+        value,
+        field="vial",
+        not_a_number="Choose the vial from the lot's open vials.",
+        missing="No such opened vial is on record.",
+    )
     if vial.lot_id != lot.pk:
         raise FieldRefused("vial", f"That vial is from another lot, not lot {lot.lot_number}.")
     vial.lot = lot

@@ -14,22 +14,17 @@ from bookings.errors import PathwayError
 from bookings.events import Event, publish
 from bookings.models import Appointment, AuditEntry, Status
 from bookings.roles import Actor
-from bookings.services import audit, lock, transition
+from bookings.services import audit, change_status, lock
 from scheduler import clock
 
-MARKED = "no_show"
+MARKED = Status.NO_SHOW.value
 UNDONE = "no_show_undone"
 
 
 @transaction.atomic
 def mark_no_show(*, appointment: Appointment, by: Actor) -> Appointment:
     appointment = lock(appointment)
-    previous = appointment.status
-    transition(appointment, Status.NO_SHOW)
-    appointment.save(update_fields=["status", "updated_at"])
-    audit(appointment, MARKED, by, previous=previous)
-    publish(Event.NO_SHOW, appointment)
-    return appointment
+    return change_status(appointment, Status.NO_SHOW, by, previous=appointment.status)
 
 
 def _last_mark(appointment: Appointment) -> AuditEntry | None:

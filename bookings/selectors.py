@@ -25,7 +25,7 @@ from bookings.models import (
 )
 from scheduler import clock
 from scheduler.models import Kind, TimeOff, TreatmentType
-from scheduler.selectors import get_qualified_hours, range_bounds
+from scheduler.selectors import get_qualified_hours, overlapping, range_bounds
 from scheduler.slots import Slot, Span, find_slots_in_micros, to_micros
 
 
@@ -181,14 +181,12 @@ def get_busy(
     appointment being moved, so its own time stays free to it.
     """
     ids = list(practitioner_ids)
-    overlapping = Q(start_at__lt=end_at, end_at__gt=start_at)
+    meets = overlapping(start_at, end_at)
     others = Appointment.objects.exclude(pk=exclude_id) if exclude_id else Appointment.objects
     appointments = (
-        others.filter(overlapping, practitioner_id__in=ids)
-        .exclude(status=Status.CANCELLED)
-        .order_by()
+        others.filter(meets, practitioner_id__in=ids).exclude(status=Status.CANCELLED).order_by()
     )
-    time_off = TimeOff.objects.filter(overlapping, practitioner_id__in=ids).order_by()
+    time_off = TimeOff.objects.filter(meets, practitioner_id__in=ids).order_by()
     busy: dict[int, list[Span]] = defaultdict(list)
     postgres = connections[appointments.db].vendor == "postgresql"
     # SQLite has no exact epoch expression (strftime keeps milliseconds at most), and
@@ -200,7 +198,7 @@ def get_busy(
     )
     if patient_id is not None:
         mine = (
-            others.filter(overlapping, patient_id=patient_id, status__in=LIVE_STATUSES)
+            others.filter(meets, patient_id=patient_id, status__in=LIVE_STATUSES)
             .annotate(owner=Value(PATIENT_BUSY, output_field=IntegerField()))
             .order_by()
         )

@@ -144,11 +144,13 @@ class BookingSerializer(serializers.Serializer[Any]):
     practitioner = serializers.PrimaryKeyRelatedField(
         queryset=Practitioner.objects.filter(active=True)
     )
+    # Read in the service's own words (``treatment``, ``start_at``): the API passes what
+    # it validated straight to services.book_appointment.
     treatment_type = serializers.SlugRelatedField(
-        slug_field="code", queryset=TreatmentType.objects.filter(active=True)
+        slug_field="code", queryset=TreatmentType.objects.filter(active=True), source="treatment"
     )
     kind = serializers.ChoiceField(choices=Kind.choices)
-    start = BookingStartField()
+    start = BookingStartField(source="start_at")
     planned_units = serializers.IntegerField(
         required=False,
         min_value=1,
@@ -160,7 +162,7 @@ class BookingSerializer(serializers.Serializer[Any]):
 
 
 class MoveSerializer(serializers.Serializer[Any]):
-    start = BookingStartField()
+    start = BookingStartField(source="start_at")
     practitioner = serializers.PrimaryKeyRelatedField(
         queryset=Practitioner.objects.filter(active=True), required=False
     )
@@ -231,12 +233,15 @@ class AmendSerializer(CompleteSerializer):
         return attrs
 
 
-def split_overrides(data: dict[str, Any]) -> tuple[dict[str, Any], str, list[str]]:
-    """The outcome fields apart from the override a clinician confirms with them."""
+def split_overrides(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The outcome fields apart from the override a clinician confirms with them, the
+    override as the services' ``override_reason`` and ``override_rules``."""
     outcome = dict(data)
-    reason = outcome.pop("override_reason", "")
-    rules = outcome.pop("override_rules", [])
-    return outcome, reason, rules
+    override = {
+        "override_reason": outcome.pop("override_reason", ""),
+        "override_rules": outcome.pop("override_rules", []),
+    }
+    return outcome, override
 
 
 class AppointmentSerializer(serializers.ModelSerializer[Appointment]):

@@ -226,38 +226,52 @@ def transition(appointment: Appointment, to: str) -> None:
     appointment.status = to
 
 
+# A status change is audited and told to the rest under the status's own name; the
+# ones staff ask "when?" about also keep the moment on the row.
+_STAMPS = {
+    Status.CONFIRMED: "confirmed_at",
+    Status.CHECKED_IN: "checked_in_at",
+    Status.CANCELLED: "cancelled_at",
+}
+
+
+def change_status(
+    appointment: Appointment, to: Status, by: Actor, *, fields: tuple[str, ...] = (), **detail: Any
+) -> Appointment:
+    """A status change of a locked appointment, in the one order every change keeps:
+    allowed or refused, stamped, saved, audited, then told to the rest."""
+    transition(appointment, to)
+    saved = ["status", *fields]
+    if stamp := _STAMPS.get(to):
+        setattr(appointment, stamp, clock.now())
+        saved.append(stamp)
+    appointment.save(update_fields=[*saved, "updated_at"])
+    audit(appointment, to.value, by, **detail)
+    publish(Event(to.value), appointment)
+    return appointment
+
+
 @transaction.atomic
 def confirm_appointment(*, appointment: Appointment, by: Actor) -> Appointment:
-    appointment = lock(appointment)
-    transition(appointment, Status.CONFIRMED)
-    appointment.confirmed_at = clock.now()
-    appointment.save(update_fields=["status", "confirmed_at", "updated_at"])
-    audit(appointment, "confirmed", by)
-    publish(Event.CONFIRMED, appointment)
-    return appointment
+    return change_status(lock(appointment), Status.CONFIRMED, by)
 
 
 @transaction.atomic
 def check_in_appointment(*, appointment: Appointment, by: Actor) -> Appointment:
-    appointment = lock(appointment)
-    transition(appointment, Status.CHECKED_IN)
-    appointment.checked_in_at = clock.now()
-    appointment.save(update_fields=["status", "checked_in_at", "updated_at"])
-    audit(appointment, "checked_in", by)
-    publish(Event.CHECKED_IN, appointment)
-    return appointment
+    return change_status(lock(appointment), Status.CHECKED_IN, by)
 
 
 @transaction.atomic
 def cancel_appointment(*, appointment: Appointment, by: Actor, reason: str) -> Appointment:
     appointment = lock(appointment)
-    transition(appointment, Status.CANCELLED)
     appointment.cancel_reason = reason.strip()[:200]
-    appointment.cancelled_at = clock.now()
-    appointment.save(update_fields=["status", "cancel_reason", "cancelled_at", "updated_at"])
-    audit(appointment, "cancelled", by, reason=appointment.cancel_reason)
-    publish(Event.CANCELLED, appointment)
-    return appointment
+    return change_status(
+        appointment,
+        Status.CANCELLED,
+        by,
+        fields=("cancel_reason",),
+        reason=appointment.cancel_reason,
+    )
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -66,6 +67,11 @@ def page(
     request: HttpRequest, template: str, context: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
     return render(request, template, {**header(request), **(context or {})}, status=status)
+
+
+def form_page(request: HttpRequest, template: str, form: Form, **context: Any) -> HttpResponse:
+    """A form's page: shown empty (200), or back with what was typed and why not (400)."""
+    return page(request, template, {"form": form, **context}, status=400 if form.is_bound else 200)
 
 
 def safe_next(request: HttpRequest, fallback: str) -> str:

@@ -59,10 +59,10 @@ def _context(
     request: HttpRequest,
     appointment: Appointment,
     *,
-    cancel_form: CancelForm | None = None,
+    cancel_form: forms.Form | None = None,
     outcome_form: forms.Form | None = None,
     amend_form: forms.Form | None = None,
-    amend_reason_form: AmendReasonForm | None = None,
+    amend_reason_form: forms.Form | None = None,
     override_form: OverrideForm | None = None,
     error: PathwayError | None = None,
     error_for: str = "",
@@ -195,42 +195,57 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return page(request, "bookings/appointment_detail.html", context, status=400)
 
 
-@require(roles.can_record_clinical)
-@require_POST
-def complete(request: HttpRequest, pk: int) -> HttpResponse:
-    appointment = _get(pk)
-    form = outcome_form_for(appointment, data=request.POST)
+def _record(
+    request: HttpRequest,
+    appointment: Appointment,
+    write: Callable[..., object],
+    *,
+    done: str,
+    error_for: str,
+    **forms_: forms.Form,
+) -> HttpResponse:
+    """Complete and amend alike: every form checked, then ``write`` given the appointment,
+    who writes and the override; a refusal comes back by its field or above the forms, and
+    only a clinician may write (403). Forms are named as the page's context names them."""
     override = OverrideForm(request.POST)
     error: PathwayError | None = None
-    if form.is_valid() and override.is_valid():
+    if all([*(form.is_valid() for form in forms_.values()), override.is_valid()]):
         try:
-            services.complete_appointment(
+            write(
                 appointment=appointment,
                 by=request.user,
-                outcome={k: v for k, v in form.cleaned_data.items() if v not in (None, "")},
                 override_reason=override.cleaned_data["override_reason"],
                 override_rules=override.cleaned_data["override_rules"],
             )
         except PathwayError as exc:
             if exc.status == 403:
                 raise PermissionDenied(exc.message) from exc
-            if not _refused_field(exc, form):
+            if not _refused_field(exc, *forms_.values()):
                 error = exc
         else:
-            messages.success(
-                request,
-                f"{appointment_kind_label(appointment)} for {appointment.patient.full_name} recorded.",
-            )
-            return back_to(request, reverse("bookings:appointment", args=[pk]))
+            messages.success(request, done)
+            return back_to(request, reverse("bookings:appointment", args=[appointment.pk]))
     context = _context(
-        request,
-        appointment,
-        outcome_form=form,
-        override_form=override,
-        error=error,
-        error_for="complete",
+        request, appointment, **forms_, override_form=override, error=error, error_for=error_for
     )
     return page(request, "bookings/appointment_detail.html", context, status=400)
+
+
+@require(roles.can_record_clinical)
+@require_POST
+def complete(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = _get(pk)
+    form = outcome_form_for(appointment, data=request.POST)
+    return _record(
+        request,
+        appointment,
+        lambda **given: services.complete_appointment(
+            outcome={k: v for k, v in form.cleaned_data.items() if v not in (None, "")}, **given
+        ),
+        done=f"{appointment_kind_label(appointment)} for {appointment.patient.full_name} recorded.",
+        error_for="complete",
+        outcome_form=form,
+    )
 
 
 @require(roles.can_record_clinical)
@@ -240,33 +255,14 @@ def amend(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = _get(pk)
     form = outcome_form_for(appointment, data=request.POST)
     why = AmendReasonForm(request.POST)
-    override = OverrideForm(request.POST)
-    error: PathwayError | None = None
-    if all([form.is_valid(), why.is_valid(), override.is_valid()]):
-        try:
-            amendments.amend_outcome(
-                appointment=appointment,
-                by=request.user,
-                changes=form.cleaned_data,
-                reason=why.cleaned_data["reason"],
-                override_reason=override.cleaned_data["override_reason"],
-                override_rules=override.cleaned_data["override_rules"],
-            )
-        except PathwayError as exc:
-            if exc.status == 403:
-                raise PermissionDenied(exc.message) from exc
-            if not _refused_field(exc, form, why):
-                error = exc
-        else:
-            messages.success(request, "The record is amended; the earlier values are kept.")
-            return back_to(request, reverse("bookings:appointment", args=[pk]))
-    context = _context(
+    return _record(
         request,
         appointment,
+        lambda **given: amendments.amend_outcome(
+            changes=form.cleaned_data, reason=why.cleaned_data["reason"], **given
+        ),
+        done="The record is amended; the earlier values are kept.",
+        error_for="amend",
         amend_form=form,
         amend_reason_form=why,
-        override_form=override,
-        error=error,
-        error_for="amend",
     )
-    return page(request, "bookings/appointment_detail.html", context, status=400)

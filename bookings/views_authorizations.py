@@ -4,6 +4,9 @@ A refused form comes back on the patient page with its words by the field and wh
 typed kept (docs/rules.md#errors).
 """
 
+from collections.abc import Callable
+from functools import partial
+
 from django.contrib import messages
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
@@ -34,6 +37,28 @@ def _again(request: HttpRequest, course: Course, key: str, form: Form) -> HttpRe
     )
 
 
+def _save(
+    request: HttpRequest,
+    course: Course,
+    key: str,
+    form: Form,
+    write: Callable[..., object],
+    *,
+    done: str,
+) -> HttpResponse:
+    """Adding and changing an authorization alike: the form, then the service's checks,
+    whose refusals come back by their fields."""
+    if form.is_valid():
+        try:
+            write(by=request.user, **form.cleaned_data)
+        except AuthorizationInvalid as exc:
+            _show_errors(form, exc)
+        else:
+            messages.success(request, f"{course.treatment_type.name}: authorization {done}.")
+            return redirect("bookings:patient", course.patient_id)
+    return _again(request, course, key, form)
+
+
 @require_POST
 @require(roles.can_book)
 def course_funding(request: HttpRequest, pk: int) -> HttpResponse:
@@ -53,15 +78,8 @@ def course_funding(request: HttpRequest, pk: int) -> HttpResponse:
 def authorization_add(request: HttpRequest, pk: int) -> HttpResponse:
     course = get_object_or_404(Course.objects.select_related("patient", "treatment_type"), pk=pk)
     form = AuthorizationForm(request.POST, prefix=f"new{course.pk}")
-    if form.is_valid():
-        try:
-            add_authorization(course=course, by=request.user, **form.cleaned_data)
-        except AuthorizationInvalid as exc:
-            _show_errors(form, exc)
-        else:
-            messages.success(request, f"{course.treatment_type.name}: authorization added.")
-            return redirect("bookings:patient", course.patient_id)
-    return _again(request, course, f"new-{course.pk}", form)
+    write = partial(add_authorization, course=course)
+    return _save(request, course, f"new-{course.pk}", form, write, done="added")
 
 
 @require_POST
@@ -72,12 +90,5 @@ def authorization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     course = authorization.course
     form = AuthorizationForm(request.POST, prefix_for=authorization)
-    if form.is_valid():
-        try:
-            update_authorization(authorization=authorization, by=request.user, **form.cleaned_data)
-        except AuthorizationInvalid as exc:
-            _show_errors(form, exc)
-        else:
-            messages.success(request, f"{course.treatment_type.name}: authorization saved.")
-            return redirect("bookings:patient", course.patient_id)
-    return _again(request, course, f"edit-{authorization.pk}", form)
+    write = partial(update_authorization, authorization=authorization)
+    return _save(request, course, f"edit-{authorization.pk}", form, write, done="saved")

@@ -12,7 +12,7 @@ from bookings.forms import NoteForm, PatientEditForm, PatientRegisterForm
 from bookings.models import Patient, Status
 from bookings.next_step import get_next_booking, is_review_pending
 from bookings.phones import InvalidPhone, display_phone
-from bookings.views import page, require
+from bookings.views import form_page, page, require
 from scheduler import clock
 
 RESULTS = 25
@@ -91,12 +91,7 @@ def patient_register(request: HttpRequest) -> HttpResponse:
         )
         for patient in duplicates:
             patient.phone_display = display_phone(patient.phone)  # type: ignore[attr-defined]
-    return page(
-        request,
-        "bookings/patient_form.html",
-        {"form": form, "duplicates": duplicates},
-        status=400 if form.is_bound else 200,
-    )
+    return form_page(request, "bookings/patient_form.html", form, duplicates=duplicates)
 
 
 @require(roles.can_book)
@@ -111,12 +106,7 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{patient.full_name}’s details are saved.")
             return redirect("bookings:patient", patient.pk)
-    return page(
-        request,
-        "bookings/patient_edit.html",
-        {"form": form, "patient": patient},
-        status=400 if form.is_bound else 200,
-    )
+    return form_page(request, "bookings/patient_edit.html", form, patient=patient)
 
 
 @require(roles.can_read)

@@ -1,9 +1,11 @@
 """The reminders REST API: recalls, the follow-up summary and the SMS outbox."""
 
+from collections.abc import Callable
 from typing import Any
 
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -34,18 +36,22 @@ class RecallSerializer(serializers.ModelSerializer[Recall]):
         read_only_fields = fields
 
 
+def record_number(**extra: Any) -> serializers.IntegerField:
+    """An optional filter by a record's number (a patient, a practitioner)."""
+    return serializers.IntegerField(required=False, min_value=1, max_value=bounds.MAX_ID, **extra)
+
+
+# A query serializer's fields are named (source=) as the selector's arguments are, so
+# what it validated is passed on as is.
 class RecallQuerySerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=RecallStatus.choices, required=False)
     kind = serializers.ChoiceField(choices=RecallKind.choices, required=False)
     due_before = serializers.DateField(required=False, validators=[bounds.validate_query_date])
     due_after = serializers.DateField(required=False, validators=[bounds.validate_query_date])
     treatment_type = serializers.SlugField(required=False)
-    patient = serializers.IntegerField(required=False, min_value=1, max_value=bounds.MAX_ID)
-    practitioner = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=bounds.MAX_ID,
-        help_text="Who gave the injection the recall came from.",
+    patient = record_number(source="patient_id")
+    practitioner = record_number(
+        source="practitioner_id", help_text="Who gave the injection the recall came from."
     )
 
 
@@ -65,11 +71,8 @@ class SummaryQuerySerializer(serializers.Serializer[Any]):
     weeks = serializers.IntegerField(required=False, default=8, min_value=1, max_value=52)
     treatment_type = serializers.SlugField(required=False)
     kind = serializers.ChoiceField(choices=RecallKind.choices, required=False)
-    practitioner = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=bounds.MAX_ID,
-        help_text="Who gave the injection the recall came from.",
+    practitioner = record_number(
+        source="practitioner_id", help_text="Who gave the injection the recall came from."
     )
 
 
@@ -93,7 +96,7 @@ class MessageSerializer(serializers.ModelSerializer[Message]):
 
 
 class MessageQuerySerializer(serializers.Serializer[Any]):
-    patient = serializers.IntegerField(required=False, min_value=1, max_value=bounds.MAX_ID)
+    patient = record_number(source="patient_id")
     status = serializers.ChoiceField(choices=MessageStatus.choices, required=False)
 
 
@@ -103,25 +106,23 @@ def _query(serializer_class: type[serializers.Serializer[Any]], request: Request
     return dict(query.validated_data)
 
 
-class RecallListView(generics.ListAPIView[Recall]):
-    serializer_class = RecallSerializer
+class _FilteredList(generics.ListAPIView[Any]):
+    """A list any staff role reads, filtered by what its query serializer accepts."""
+
     permission_classes = [ReadAnyRole]
+    query_serializer: type[serializers.Serializer[Any]]
+    # The selector, called with the query's values by their names.
+    select: Callable[..., QuerySet[Any]]
 
-    @extend_schema(parameters=[RecallQuerySerializer])
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.select(**_query(self.query_serializer, self.request))
 
-    def get_queryset(self) -> Any:
-        query = _query(RecallQuerySerializer, self.request)
-        return selectors.list_recalls(
-            status=query.get("status"),
-            kind=query.get("kind"),
-            due_before=query.get("due_before"),
-            due_after=query.get("due_after"),
-            treatment_type=query.get("treatment_type"),
-            patient_id=query.get("patient"),
-            practitioner_id=query.get("practitioner"),
-        )
+
+@extend_schema_view(get=extend_schema(parameters=[RecallQuerySerializer]))
+class RecallListView(_FilteredList):
+    serializer_class = RecallSerializer
+    query_serializer = RecallQuerySerializer
+    select = staticmethod(selectors.list_recalls)
 
 
 class RecallDismissView(APIView):
@@ -143,26 +144,12 @@ class FollowUpSummaryView(APIView):
 
     @extend_schema(parameters=[SummaryQuerySerializer], responses=WeekSummarySerializer(many=True))
     def get(self, request: Request) -> Response:
-        query = _query(SummaryQuerySerializer, request)
-        summary = selectors.get_follow_up_summary(
-            weeks=query["weeks"],
-            treatment_type=query.get("treatment_type"),
-            kind=query.get("kind"),
-            practitioner_id=query.get("practitioner"),
-        )
+        summary = selectors.get_follow_up_summary(**_query(SummaryQuerySerializer, request))
         return Response(WeekSummarySerializer(summary, many=True).data)
 
 
-class MessageListView(generics.ListAPIView[Message]):
+@extend_schema_view(get=extend_schema(parameters=[MessageQuerySerializer]))
+class MessageListView(_FilteredList):
     serializer_class = MessageSerializer
-    permission_classes = [ReadAnyRole]
-
-    @extend_schema(parameters=[MessageQuerySerializer])
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self) -> Any:
-        query = _query(MessageQuerySerializer, self.request)
-        return sms_selectors.list_messages(
-            patient_id=query.get("patient"), status=query.get("status")
-        )
+    query_serializer = MessageQuerySerializer
+    select = staticmethod(sms_selectors.list_messages)

@@ -328,6 +328,16 @@ def rate(part: int, whole: int) -> int | None:
     return round(100 * part / whole) if whole else None
 
 
+class _Count:
+    """An SmsHealth figure: the texts in any of these statuses."""
+
+    def __init__(self, *statuses: MessageStatus) -> None:
+        self.statuses = statuses
+
+    def __get__(self, health: "SmsHealth", owner: type | None = None) -> int:
+        return sum(health.counts[status] for status in self.statuses)
+
+
 @dataclass(frozen=True)
 class SmsHealth:
     counts: dict[str, int]
@@ -335,30 +345,13 @@ class SmsHealth:
     # come, so a delivery rate of 0 % would only alarm. Twilio reports delivery.
     delivery_reported: bool = field(default_factory=lambda: settings.SMS_BACKEND != "console")
 
-    @property
-    def delivered(self) -> int:
-        return self.counts[MessageStatus.DELIVERED]
-
-    @property
-    def sent(self) -> int:
-        """Handed to the provider, delivery report not in yet."""
-        return self.counts[MessageStatus.SENT]
-
-    @property
-    def failed(self) -> int:
-        return self.counts[MessageStatus.FAILED] + self.counts[MessageStatus.UNDELIVERED]
-
-    @property
-    def unknown(self) -> int:
-        return self.counts[MessageStatus.UNKNOWN]
-
-    @property
-    def suppressed(self) -> int:
-        return self.counts[MessageStatus.SUPPRESSED]
-
-    @property
-    def waiting(self) -> int:
-        return self.counts[MessageStatus.QUEUED] + self.counts[MessageStatus.SENDING]
+    delivered = _Count(MessageStatus.DELIVERED)
+    # Handed to the provider, delivery report not in yet.
+    sent = _Count(MessageStatus.SENT)
+    failed = _Count(MessageStatus.FAILED, MessageStatus.UNDELIVERED)
+    unknown = _Count(MessageStatus.UNKNOWN)
+    suppressed = _Count(MessageStatus.SUPPRESSED)
+    waiting = _Count(MessageStatus.QUEUED, MessageStatus.SENDING)
 
     @property
     def attempted(self) -> int:

@@ -8,8 +8,11 @@ PostgreSQL sweep builds its CASE from the same list (``reason_case_sql``) instea
 repeating the rule in SQL by hand.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from bookings.models import Patient
 
 
 @dataclass(frozen=True)
@@ -29,18 +32,28 @@ BARS = (
 )
 
 
-def reason_not_to_text(*, phone: str, consented: bool, opted_out: bool, invalid: bool) -> str:
-    """Why this patient may not be texted ("" when they may)."""
-    values: dict[str, bool | str] = {
-        "sms_opted_out": opted_out,
-        "phone_invalid": invalid,
-        "sms_consent": consented,
-        "phone": phone or "",
-    }
+def _first_reason(values: Mapping[str, bool | str]) -> str:
     for bar in BARS:
         if values[bar.column] == bar.bars_when:
             return bar.reason
     return ""
+
+
+def reason_not_to_text(*, phone: str, consented: bool, opted_out: bool, invalid: bool) -> str:
+    """Why this patient may not be texted ("" when they may)."""
+    return _first_reason(
+        {
+            "sms_opted_out": opted_out,
+            "phone_invalid": invalid,
+            "sms_consent": consented,
+            "phone": phone or "",
+        }
+    )
+
+
+def reason_patient_not_texted(patient: Patient) -> str:
+    """The same, read off the patient's row: the bars name its columns."""
+    return _first_reason({bar.column: getattr(patient, bar.column) for bar in BARS})
 
 
 def reason_case_sql(alias: str) -> tuple[str, dict[str, Any]]:

@@ -20,7 +20,7 @@ from reminders.models import (
     Message,
     Recall,
 )
-from reminders.replies import ThreadEntry, get_thread, reason_not_to_reply
+from reminders.replies import ThreadEntry, get_thread, latest_texts, reason_not_to_reply
 from scheduler import clock
 
 RECALLS_SHOWN = 20
@@ -141,14 +141,7 @@ def get_patient_panel(
             else:
                 form = DismissForm(auto_id=f"dismiss-{recall.pk}-%s")
         rows.append(RecallRow(recall=recall, form=form))
-    messages = list(
-        Message.objects.filter(patient=patient).order_by("-created_at", "-id")[:MESSAGES_SHOWN]
-    )
-    replies = list(
-        InboundMessage.objects.filter(patient=patient)
-        .select_related("read_by")
-        .order_by("-received_at", "-id")[:REPLIES_SHOWN]
-    )
+    messages, replies = latest_texts(patient, sent=MESSAGES_SHOWN, received=REPLIES_SHOWN)
     return PatientPanel(
         states=sms_states(patient),
         callback_requested_at=patient.callback_requested_at,

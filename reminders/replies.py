@@ -67,12 +67,7 @@ def compose_reply(*, words: str) -> str:
 
 def reason_not_to_reply(patient: Patient) -> str:
     """Plain words when this patient may not get a text at all ("" when they may)."""
-    reason = eligibility.reason_not_to_text(
-        phone=patient.phone,
-        consented=patient.sms_consent,
-        opted_out=patient.sms_opted_out,
-        invalid=patient.phone_invalid,
-    )
+    reason = eligibility.reason_patient_not_texted(patient)
     name = patient.full_name
     return {
         "": "",
@@ -125,20 +120,32 @@ class ThreadEntry:
     by: str = ""
 
 
+def latest_texts(
+    patient: Patient, *, sent: int, received: int
+) -> tuple[list[Message], list[InboundMessage]]:
+    """The patient's newest texts each way, newest first (by id when two share a moment),
+    with who sent or read each: two bounded queries."""
+    return (
+        list(
+            Message.objects.filter(patient=patient)
+            .select_related("sent_by")
+            .order_by("-created_at", "-id")[:sent]
+        ),
+        list(
+            InboundMessage.objects.filter(patient=patient)
+            .select_related("read_by")
+            .order_by("-received_at", "-id")[:received]
+        ),
+    )
+
+
 def get_thread(*, patient: Patient, limit: int = THREAD_SHOWN) -> list[ThreadEntry]:
     """The latest ``limit`` texts both ways, oldest first: two bounded queries.
 
     The automatic answers (HELP, C, R) show on the clinic's side, right after the text
     they answer.
     """
-    inbound = list(
-        InboundMessage.objects.filter(patient=patient).order_by("-received_at", "-id")[:limit]
-    )
-    outbound = list(
-        Message.objects.filter(patient=patient)
-        .select_related("sent_by")
-        .order_by("-created_at", "-id")[:limit]
-    )
+    outbound, inbound = latest_texts(patient, sent=limit, received=limit)
     entries: list[ThreadEntry] = []
     for text in inbound:
         entries.append(

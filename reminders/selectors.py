@@ -8,7 +8,7 @@ SMS as a subquery.
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import TypedDict
+from typing import TypedDict, TypeVar, Unpack
 
 from django.conf import settings
 from django.db.models import (
@@ -17,6 +17,7 @@ from django.db.models import (
     DateTimeField,
     F,
     IntegerField,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -33,31 +34,38 @@ from reminders.models import (
 from scheduler import clock
 from scheduler.models import TreatmentType
 
+Row = TypeVar("Row", bound=Model)
 
-def filter_recalls(
-    recalls: QuerySet[Recall],
-    *,
-    treatment_type: str | None = None,
-    practitioner_id: int | None = None,
-    kind: str | None = None,
-    due_after: date | None = None,
-    due_before: date | None = None,
-) -> QuerySet[Recall]:
+
+def only_given(rows: QuerySet[Row], **lookups: object) -> QuerySet[Row]:
+    """``rows`` filtered by each lookup whose value was given: an empty or missing
+    filter (None, "", 0, no statuses) means "any", as the API and the dashboard read it."""
+    return rows.filter(**{lookup: value for lookup, value in lookups.items() if value})
+
+
+class RecallFilters(TypedDict, total=False):
     """The filters the API and the dashboard share; the due dates are inclusive."""
-    if treatment_type:
+
+    treatment_type: str | None
+    # Whoever gave the injection the recall came from.
+    practitioner_id: int | None
+    kind: str | None
+    due_after: date | None
+    due_before: date | None
+
+
+def filter_recalls(recalls: QuerySet[Recall], **given: Unpack[RecallFilters]) -> QuerySet[Recall]:
+    if treatment_type := given.get("treatment_type"):
         # By id, looked up once inside the same query, rather than a join per recall:
         # the dashboard's counts then read only recall_week_summary_idx.
         recalls = recalls.filter(treatment_type_id=treatment_type_id(treatment_type))
-    if practitioner_id:
-        # Whoever gave the injection the recall came from.
-        recalls = recalls.filter(source_appointment__practitioner_id=practitioner_id)
-    if kind:
-        recalls = recalls.filter(kind=kind)
-    if due_after:
-        recalls = recalls.filter(due_on__gte=due_after)
-    if due_before:
-        recalls = recalls.filter(due_on__lte=due_before)
-    return recalls
+    return only_given(
+        recalls,
+        source_appointment__practitioner_id=given.get("practitioner_id"),
+        kind=given.get("kind"),
+        due_on__gte=given.get("due_after"),
+        due_on__lte=given.get("due_before"),
+    )
 
 
 def treatment_type_id(code: str) -> Subquery:
@@ -69,29 +77,16 @@ def list_recalls(
     *,
     status: str | None = None,
     statuses: Sequence[str] = (),
-    due_before: date | None = None,
-    due_after: date | None = None,
-    treatment_type: str | None = None,
-    kind: str | None = None,
     patient_id: int | None = None,
-    practitioner_id: int | None = None,
+    **given: Unpack[RecallFilters],
 ) -> QuerySet[Recall]:
-    recalls = Recall.objects.select_related("treatment_type", "patient")
-    if status:
-        recalls = recalls.filter(status=status)
-    if statuses:
-        recalls = recalls.filter(status__in=statuses)
-    if patient_id:
-        recalls = recalls.filter(patient_id=patient_id)
-    recalls = filter_recalls(
-        recalls,
-        treatment_type=treatment_type,
-        practitioner_id=practitioner_id,
-        kind=kind,
-        due_after=due_after,
-        due_before=due_before,
+    recalls = only_given(
+        Recall.objects.select_related("treatment_type", "patient"),
+        status=status,
+        status__in=statuses,
+        patient_id=patient_id,
     )
-    return recalls.order_by("due_on", "id")
+    return filter_recalls(recalls, **given).order_by("due_on", "id")
 
 
 def with_last_message(recalls: QuerySet[Recall]) -> QuerySet[Recall]:

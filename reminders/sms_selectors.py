@@ -5,7 +5,7 @@ whatever the number of messages.
 """
 
 from datetime import datetime
-from typing import TypedDict
+from typing import TypedDict, Unpack
 
 from django.db.models import (
     Case,
@@ -22,31 +22,35 @@ from reminders.models import (
     Message,
     MessageStatus,
 )
+from reminders.selectors import only_given
+
+
+class MessageFilters(TypedDict, total=False):
+    """The SMS dashboard's filters: when a text was written to the outbox, and what about."""
+
+    sent_after: datetime | None
+    sent_before: datetime | None
+    treatment_type: str | None
+    practitioner_id: int | None
 
 
 def filter_messages(
-    messages: QuerySet[Message],
-    *,
-    sent_after: datetime | None = None,
-    sent_before: datetime | None = None,
-    treatment_type: str | None = None,
-    practitioner_id: int | None = None,
+    messages: QuerySet[Message], **given: Unpack[MessageFilters]
 ) -> QuerySet[Message]:
     """Messages written to the outbox in ``[sent_after, sent_before)``, by what they are about.
 
     A recall's SMS belongs to the recall's treatment and to whoever gave the injection
     it came from; an appointment reminder to the appointment's treatment and practitioner.
     """
-    if sent_after:
-        messages = messages.filter(created_at__gte=sent_after)
-    if sent_before:
-        messages = messages.filter(created_at__lt=sent_before)
-    if treatment_type:
+    messages = only_given(
+        messages, created_at__gte=given.get("sent_after"), created_at__lt=given.get("sent_before")
+    )
+    if treatment_type := given.get("treatment_type"):
         messages = messages.filter(
             Q(recall__treatment_type__code=treatment_type)
             | Q(appointment__course__treatment_type__code=treatment_type)
         )
-    if practitioner_id:
+    if practitioner_id := given.get("practitioner_id"):
         messages = messages.filter(
             Q(recall__source_appointment__practitioner_id=practitioner_id)
             | Q(appointment__practitioner_id=practitioner_id)
@@ -54,22 +58,13 @@ def filter_messages(
     return messages
 
 
-def get_sms_health(
-    *,
-    sent_after: datetime | None = None,
-    sent_before: datetime | None = None,
-    treatment_type: str | None = None,
-    practitioner_id: int | None = None,
-) -> dict[str, int]:
+def get_sms_health(**given: Unpack[MessageFilters]) -> dict[str, int]:
     """How many SMS are in each status (every status present, zero if none); one query."""
     counts = {status.value: 0 for status in MessageStatus}
     rows = (
         filter_messages(
             Message.objects.all(),
-            sent_after=sent_after,
-            sent_before=sent_before,
-            treatment_type=treatment_type,
-            practitioner_id=practitioner_id,
+            **given,
         )
         .values("status")
         .annotate(n=Count("id"))
@@ -95,13 +90,7 @@ class FailureReason(TypedDict):
     count: int
 
 
-def get_sms_failure_reasons(
-    *,
-    sent_after: datetime | None = None,
-    sent_before: datetime | None = None,
-    treatment_type: str | None = None,
-    practitioner_id: int | None = None,
-) -> list[FailureReason]:
+def get_sms_failure_reasons(**given: Unpack[MessageFilters]) -> list[FailureReason]:
     """Why SMS did not reach patients, grouped: by provider error code, or stored reason.
 
     A provider's error text names the number, so only the code groups failures; the
@@ -110,10 +99,7 @@ def get_sms_failure_reasons(
     rows = (
         filter_messages(
             Message.objects.filter(status__in=NOT_DELIVERED),
-            sent_after=sent_after,
-            sent_before=sent_before,
-            treatment_type=treatment_type,
-            practitioner_id=practitioner_id,
+            **given,
         )
         .annotate(
             reason=Case(
@@ -137,21 +123,12 @@ def get_sms_failure_reasons(
     ]
 
 
-def list_failed_messages(
-    *,
-    sent_after: datetime | None = None,
-    sent_before: datetime | None = None,
-    treatment_type: str | None = None,
-    practitioner_id: int | None = None,
-) -> QuerySet[Message]:
+def list_failed_messages(**given: Unpack[MessageFilters]) -> QuerySet[Message]:
     """Failed and undelivered SMS, newest first, with their patient (one query)."""
     return (
         filter_messages(
             Message.objects.filter(status__in=(MessageStatus.FAILED, MessageStatus.UNDELIVERED)),
-            sent_after=sent_after,
-            sent_before=sent_before,
-            treatment_type=treatment_type,
-            practitioner_id=practitioner_id,
+            **given,
         )
         .select_related("patient")
         .order_by("-created_at", "-id")
@@ -159,9 +136,5 @@ def list_failed_messages(
 
 
 def list_messages(*, patient_id: int | None = None, status: str | None = None) -> QuerySet[Message]:
-    messages = Message.objects.all()
-    if patient_id:
-        messages = messages.filter(patient_id=patient_id)
-    if status:
-        messages = messages.filter(status=status)
+    messages = only_given(Message.objects.all(), patient_id=patient_id, status=status)
     return messages.order_by("-created_at", "-id")

@@ -7,6 +7,8 @@ Twilio gives up after 15 seconds.
 
 import logging
 import re
+from collections.abc import Callable
+from functools import wraps
 
 from django.conf import settings
 from django.db import DataError, IntegrityError, transaction
@@ -29,6 +31,7 @@ from reminders.models import (
 from scheduler import clock
 
 logger = logging.getLogger(__name__)
+View = Callable[[HttpRequest], HttpResponse]
 
 # Twilio's statuses as ours, with a rank: a callback may only move a message forward.
 PROVIDER_STATUS = {
@@ -54,6 +57,26 @@ def _signed(request: HttpRequest) -> bool:
     return gateway.signature_is_valid(
         url=url, params=request.POST, signature=request.headers.get("X-Twilio-Signature", "")
     )
+
+
+def twilio_webhook(view: View) -> View:
+    """What every Twilio webhook is: a POST without a CSRF token (Twilio cannot send
+    one), signed by Twilio or answered 403 before anything is read."""
+
+    @csrf_exempt
+    @require_POST
+    @wraps(view)
+    def signed_only(request: HttpRequest) -> HttpResponse:
+        if not _signed(request):
+            return HttpResponseForbidden("Invalid Twilio signature")
+        return view(request)
+
+    return signed_only
+
+
+def _message_sid(request: HttpRequest) -> str:
+    """The text's id; older callbacks name it SmsSid."""
+    return request.POST.get("MessageSid") or request.POST.get("SmsSid") or ""
 
 
 # --- what Twilio sends, made safe to store -------------------------------------------
@@ -99,12 +122,9 @@ def error_code_or_none(raw: str) -> int | None:
     return code
 
 
-@csrf_exempt
-@require_POST
+@twilio_webhook
 def twilio_status(request: HttpRequest) -> HttpResponse:
-    if not _signed(request):
-        return HttpResponseForbidden("Invalid Twilio signature")
-    sid = request.POST.get("MessageSid") or request.POST.get("SmsSid") or ""
+    sid = _message_sid(request)
     provider_status = request.POST.get("MessageStatus") or request.POST.get("SmsStatus") or ""
     try:
         apply_status_callback(
@@ -167,12 +187,9 @@ def apply_status_callback(
     return new if updated else "stale"
 
 
-@csrf_exempt
-@require_POST
+@twilio_webhook
 def twilio_inbound(request: HttpRequest) -> HttpResponse:
-    if not _signed(request):
-        return HttpResponseForbidden("Invalid Twilio signature")
-    sid = request.POST.get("MessageSid") or request.POST.get("SmsSid") or ""
+    sid = _message_sid(request)
     try:
         reply = receive_text(
             sid=clean_field(sid, name="MessageSid", limit=SID_LENGTH),

@@ -66,6 +66,12 @@ def hours_of(practitioner: Practitioner) -> list[Hours]:
     return [Hours(h.weekday, h.start_time, h.end_time) for h in practitioner.working_hours.all()]
 
 
+def overlapping(start_at: datetime, end_at: datetime) -> Q:
+    """Rows whose ``start_at``..``end_at`` shares time with the span: ends are open, so a
+    visit may start the minute another ends (the exclusion constraints agree)."""
+    return Q(start_at__lt=end_at, end_at__gt=start_at)
+
+
 def range_bounds(first: date, last: date) -> tuple[datetime, datetime]:
     return at(first, time(0)), at(last + timedelta(days=1), time(0))
 
@@ -75,7 +81,7 @@ def get_time_off(
 ) -> dict[int, list[Interval]]:
     found: dict[int, list[Interval]] = defaultdict(list)
     rows = TimeOff.objects.filter(
-        practitioner_id__in=practitioner_ids, start_at__lt=end_at, end_at__gt=start_at
+        overlapping(start_at, end_at), practitioner_id__in=practitioner_ids
     ).values_list("practitioner_id", "start_at", "end_at")
     for pid, start, end in rows:
         found[pid].append((start, end))

@@ -18,7 +18,6 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from bookings.booking_options import next_free_slots
 from bookings.errors import PathwayError
 from bookings.models import Appointment
 from reminders.links import access, actions, offer
@@ -235,16 +234,7 @@ class LinkSlots(LinkView):
 
 def _refused_with_next(link: Link, exc: PathwayError, after: Any) -> Response:
     what = offer.get_offer(link=link)
-    nearby = (
-        next_free_slots(
-            treatment=what.treatment,
-            kind=what.kind,
-            after=max(after, clock.now()),
-            patient=link.patient,
-        )
-        if what.can_book
-        else []
-    )
+    nearby = offer.list_next_starts(link=link, offer=what, after=after)
     return Response(
         {"code": exc.code, "detail": exc.message, "next": _slots_json(nearby)},
         status=exc.status if exc.status in (400, 409) else 400,

@@ -34,12 +34,7 @@ def handle_booking_event(event: Event, appointment: Appointment) -> None:
     if appointment.start_at <= now:
         return
     patient = appointment.patient
-    reason = eligibility.reason_not_to_text(
-        phone=patient.phone,
-        consented=patient.sms_consent,
-        opted_out=patient.sms_opted_out,
-        invalid=patient.phone_invalid,
-    )
+    reason = eligibility.reason_patient_not_texted(patient)
     Message.objects.create(
         patient=patient,
         to=patient.phone,

@@ -11,7 +11,12 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 
-from bookings.booking_options import DaySlots, get_pathway_refusal, list_slot_days
+from bookings.booking_options import (
+    DaySlots,
+    get_pathway_refusal,
+    list_slot_days,
+    next_free_slots,
+)
 from bookings.models import Appointment, Status
 from bookings.next_injection import first_safe_day
 from bookings.selectors import get_course_history, limits, list_slots
@@ -125,6 +130,21 @@ def list_offered_starts(
     )
     practitioners = Practitioner.objects.in_bulk({s.practitioner_id for s in slots})
     return [(practitioners[s.practitioner_id], s) for s in slots]
+
+
+def list_next_starts(
+    *, link: Link, offer: Offer, after: datetime
+) -> list[tuple[Practitioner, Slot]]:
+    """The next free starts after a refused one (never in the past), offered in its place;
+    none when the link has nothing to book."""
+    if not offer.can_book:
+        return []
+    return next_free_slots(
+        treatment=offer.treatment,
+        kind=offer.kind,
+        after=max(after, clock.now()),
+        patient=link.patient,
+    )
 
 
 def can_self_cancel(*, appointment: Appointment, now: datetime | None = None) -> bool:

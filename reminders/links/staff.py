@@ -30,12 +30,7 @@ def queue_recall_link(*, recall: Recall) -> Message:
     if not recall.is_open:
         raise PathwayError("recall_closed", "This recall is closed: there is nothing to book.")
     patient = recall.patient
-    reason = eligibility.reason_not_to_text(
-        phone=patient.phone,
-        consented=patient.sms_consent,
-        opted_out=patient.sms_opted_out,
-        invalid=patient.phone_invalid,
-    )
+    reason = eligibility.reason_patient_not_texted(patient)
     if reason:
         raise PathwayError("cannot_text", "This patient cannot be texted: " + reason + ".")
     purpose = Purpose.REVIEW if recall.kind == RecallKind.REVIEW else Purpose.RECALL_DUE

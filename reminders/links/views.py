@@ -5,7 +5,9 @@ personal is drawn before the date of birth matches; an unknown, ended or locked 
 answers with the clinic's phone only (404 / 410 / 429).
 """
 
+from collections.abc import Callable
 from datetime import date, datetime
+from functools import wraps
 
 from django import forms
 from django.conf import settings
@@ -13,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bookings.booking_options import DaySlots, next_free_slots
+from bookings.booking_options import DaySlots
 from bookings.errors import PathwayError
 from bookings.models import Appointment
 from reminders.links import access, actions, calendar_file, offer
@@ -78,6 +80,17 @@ def _open(request: HttpRequest, token: str, *, after_booking: bool = False) -> L
 
 def _verified(request: HttpRequest, link: Link) -> bool:
     return access.visit_is_valid(link=link, visit=request.session.get(_session_key(link)))
+
+
+def _open_verified(
+    request: HttpRequest, token: str, *, after_booking: bool = False
+) -> Link | HttpResponse:
+    """The link once the patient has given their date of birth on this visit; else the
+    page that says why it cannot be used, or the date-of-birth step."""
+    link = _open(request, token, after_booking=after_booking)
+    if isinstance(link, HttpResponse) or _verified(request, link):
+        return link
+    return redirect("links:page", token=token)
 
 
 @require_http_methods(["GET", "POST"])
@@ -162,24 +175,40 @@ def _day(value: str | None) -> date | None:
         return None
 
 
+ChoiceView = Callable[[HttpRequest, str, Link, Practitioner, datetime], HttpResponse]
+
+
+def _with_choice(view: ChoiceView) -> Callable[[HttpRequest, str], HttpResponse]:
+    """Runs ``view`` with the verified link and the practitioner and start chosen on it;
+    else answers with the page that says why the link cannot be used, or with its times
+    again to choose from."""
+
+    @wraps(view)
+    def chosen(request: HttpRequest, token: str) -> HttpResponse:
+        link = _open_verified(request, token)
+        if isinstance(link, HttpResponse):
+            return link
+        form = StartForm(request.POST if request.method == "POST" else request.GET)
+        practitioner = (
+            Practitioner.objects.filter(pk=form.cleaned_data["practitioner"]).first()
+            if form.is_valid()
+            else None
+        )
+        if practitioner is None:
+            return _overview(
+                request, link, token, error="Please choose one of the times below.", status=400
+            )
+        return view(request, token, link, practitioner, form.cleaned_data["start"])
+
+    return chosen
+
+
 @require_GET
-def choose_page(request: HttpRequest, token: str) -> HttpResponse:
+@_with_choice
+def choose_page(
+    request: HttpRequest, token: str, link: Link, practitioner: Practitioner, start_at: datetime
+) -> HttpResponse:
     """The confirm step: the chosen start, written out, with one button to book it."""
-    link = _open(request, token)
-    if isinstance(link, HttpResponse):
-        return link
-    if not _verified(request, link):
-        return redirect("links:page", token=token)
-    form = StartForm(request.GET)
-    if not form.is_valid():
-        return _overview(
-            request, link, token, error="Please choose one of the times below.", status=400
-        )
-    practitioner = Practitioner.objects.filter(pk=form.cleaned_data["practitioner"]).first()
-    if practitioner is None:
-        return _overview(
-            request, link, token, error="Please choose one of the times below.", status=400
-        )
     return _page(
         request,
         "confirm.html",
@@ -187,7 +216,7 @@ def choose_page(request: HttpRequest, token: str) -> HttpResponse:
             "token": token,
             "offer": offer.get_offer(link=link),
             "practitioner": practitioner,
-            "start": form.cleaned_data["start"],
+            "start": start_at,
             "start_value": request.GET.get("start", ""),
             "moving": link.purpose == LinkPurpose.APPOINTMENT,
         },
@@ -195,25 +224,12 @@ def choose_page(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
-def book_page(request: HttpRequest, token: str) -> HttpResponse:
+@_with_choice
+def book_page(
+    request: HttpRequest, token: str, link: Link, practitioner: Practitioner, start_at: datetime
+) -> HttpResponse:
     """Book (recall link) or move (appointment link) to the chosen start."""
-    link = _open(request, token)
-    if isinstance(link, HttpResponse):
-        return link
-    if not _verified(request, link):
-        return redirect("links:page", token=token)
-    form = StartForm(request.POST)
-    practitioner = (
-        Practitioner.objects.filter(pk=form.cleaned_data["practitioner"]).first()
-        if form.is_valid()
-        else None
-    )
-    if practitioner is None:
-        return _overview(
-            request, link, token, error="Please choose one of the times below.", status=400
-        )
     what = offer.get_offer(link=link)
-    start_at: datetime = form.cleaned_data["start"]
     try:
         if link.purpose == LinkPurpose.RECALL:
             appointment = actions.book_from_link(
@@ -235,16 +251,7 @@ def _refused(
 ) -> HttpResponse:
     """The rule's own words and the next free starts, instead of a bare refusal."""
     what = offer.get_offer(link=link)
-    nearby = (
-        next_free_slots(
-            treatment=what.treatment,
-            kind=what.kind,
-            after=max(after, clock.now()),
-            patient=link.patient,
-        )
-        if what.can_book
-        else []
-    )
+    nearby = offer.list_next_starts(link=link, offer=what, after=after)
     return _page(
         request,
         "refused.html",
@@ -284,11 +291,9 @@ def _appointment_action(request: HttpRequest, token: str, done: str) -> HttpResp
 @require_GET
 def calendar_page(request: HttpRequest, token: str) -> HttpResponse:
     """The visit as an .ics file, for "add to calendar"; works right after booking too."""
-    link = _open(request, token, after_booking=True)
+    link = _open_verified(request, token, after_booking=True)
     if isinstance(link, HttpResponse):
         return link
-    if not _verified(request, link):
-        return redirect("links:page", token=token)
     appointment = _the_visit(link)
     if appointment is None or not appointment.is_live:
         return _closed(request, "ended", 410)
