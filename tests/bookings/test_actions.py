@@ -6,7 +6,7 @@ import pytest
 
 from bookings import actions, services
 from bookings.errors import PathwayError
-from bookings.models import Status
+from bookings.models import AuditEntry, Status
 from bookings.no_shows import mark_no_show
 from scheduler.models import Kind
 from tests.clock import NOW, at, frozen_at
@@ -92,6 +92,31 @@ def test_the_service_does_exactly_what_the_page_offers(status, hours, action):
             Status.NO_SHOW: offered.no_show,
         }[action]
         assert _try(action, appointment, user) is expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("action", "stamp", "detail"),
+    [
+        (Status.CONFIRMED, "confirmed_at", {}),
+        (Status.CHECKED_IN, "checked_in_at", {}),
+        (Status.CANCELLED, "cancelled_at", {"reason": "test"}),
+        (Status.NO_SHOW, "", {"previous": Status.BOOKED}),
+    ],
+)
+def test_a_status_change_is_stamped_and_audited_under_its_own_name(action, stamp, detail):
+    user = UserFactory(groups=["front_desk"])
+    # A no-show is marked after the start; the others are done before it.
+    start_at = NOW + timedelta(hours=-1 if action == Status.NO_SHOW else 2)
+    with frozen_at(NOW):
+        appointment = AppointmentFactory(kind=Kind.EXAM, start_at=start_at, status=Status.BOOKED)
+        assert _try(action, appointment, user)
+    appointment.refresh_from_db()
+    assert appointment.status == action
+    if stamp:
+        assert getattr(appointment, stamp) == NOW
+    entry = AuditEntry.objects.get(appointment=appointment)
+    assert (entry.action, entry.detail) == (action.value, detail)
 
 
 @pytest.mark.django_db
