@@ -30,6 +30,13 @@ def audit(appointment: Appointment, action: str, by: Actor, **detail: Any) -> No
     )
 
 
+def audit_patient(patient_id: int, action: str, by: Actor, **detail: Any) -> None:
+    """A change about the patient rather than one appointment (funding, the waitlist)."""
+    AuditEntry.objects.create(
+        patient_id=patient_id, action=action, by=recorded_by(by), detail=detail
+    )
+
+
 # --- booking --------------------------------------------------------------------
 
 

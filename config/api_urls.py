@@ -7,6 +7,7 @@ from bookings.api import AppointmentViewSet, CourseViewSet, PatientViewSet, Slot
 from bookings.api_authorizations import AuthorizationViewSet
 from bookings.api_catalogue import PractitionerViewSet, TreatmentTypeViewSet
 from bookings.api_lots import LotViewSet
+from bookings.waitlist.api import WaitlistViewSet
 from config.api_auth import TokenView
 
 router = DefaultRouter()
@@ -17,6 +18,7 @@ router.register("appointments", AppointmentViewSet, basename="appointment")
 router.register("courses", CourseViewSet, basename="course")
 router.register("authorizations", AuthorizationViewSet, basename="authorization")
 router.register("lots", LotViewSet, basename="lot")
+router.register("waitlist", WaitlistViewSet, basename="waitlist")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
