@@ -14,9 +14,9 @@ from django.db import transaction
 from bookings import roles
 from bookings.authorizations_read import get_usages
 from bookings.errors import PathwayError
-from bookings.models import AuditEntry, Authorization, Course, Funding
+from bookings.models import Authorization, Course, Funding
 from bookings.roles import Actor, recorded_by
-from bookings.services import set_recall_interval
+from bookings.services import audit_patient, set_recall_interval
 from scheduler import bounds
 
 MAX_SESSIONS = bounds.MAX_SESSIONS
@@ -57,12 +57,7 @@ def set_funding(*, course: Course, funding: str, by: Actor) -> Course:
 
 def _audit(course: Course, action: str, by: Actor, **detail: Any) -> None:
     """Who changed what the insurer pays, kept with the patient's history."""
-    AuditEntry.objects.create(
-        patient_id=course.patient_id,
-        action=action,
-        by=recorded_by(by),
-        detail={"course": course.pk, **detail},
-    )
+    audit_patient(course.patient_id, action, by, course=course.pk, **detail)
 
 
 def _values(authorization: Authorization) -> dict[str, str]:

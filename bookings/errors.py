@@ -46,6 +46,13 @@ RULE_CODES = frozenset(
         "recall_closed",
         "cannot_text",
         "link_just_sent",
+        # The waitlist (bookings/waitlist, reminders/offers).
+        "latest_before_earliest",
+        "window_in_the_past",
+        "window_too_far_ahead",
+        "already_on_waitlist",
+        "offer_taken",
+        "offer_ended",
     }
 )
 

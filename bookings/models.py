@@ -357,3 +357,7 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return f"Note on patient {self.patient_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+# The waitlist's model lives with its services; imported here so Django finds it.
+from bookings.waitlist.models import WaitlistEntry as WaitlistEntry  # noqa: E402

@@ -8,6 +8,7 @@ from bookings.api import AppointmentViewSet, CourseViewSet, PatientViewSet, Slot
 from bookings.api_authorizations import AuthorizationViewSet
 from bookings.api_catalogue import PractitionerViewSet, TreatmentTypeViewSet
 from bookings.api_lots import LotViewSet
+from bookings.waitlist.api import WaitlistViewSet
 
 router = DefaultRouter()
 router.register("treatment-types", TreatmentTypeViewSet, basename="treatment-type")
@@ -17,6 +18,7 @@ router.register("appointments", AppointmentViewSet, basename="appointment")
 router.register("courses", CourseViewSet, basename="course")
 router.register("authorizations", AuthorizationViewSet, basename="authorization")
 router.register("lots", LotViewSet, basename="lot")
+router.register("waitlist", WaitlistViewSet, basename="waitlist")
 
 bookings_api = [path("slots/", SlotsView.as_view(), name="slots"), *router.urls]
 

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
+
 from bookings.models import Patient
 
 
@@ -65,3 +67,11 @@ def reason_case_sql(alias: str) -> tuple[str, dict[str, Any]]:
         params[f"bar{n}"] = bar.bars_when
         params[f"reason{n}"] = bar.reason
     return "CASE " + " ".join(whens) + " ELSE '' END", params
+
+
+def may_be_texted_q(prefix: str = "") -> Q:
+    """The same bars as a queryset filter, for a model that reaches the patient by ``prefix``."""
+    barred = Q()
+    for bar in BARS:
+        barred |= Q(**{f"{prefix}{bar.column}": bar.bars_when})
+    return ~barred

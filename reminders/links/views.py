@@ -143,7 +143,7 @@ def _overview(
             can_confirm=offer.can_confirm(appointment=appointment),
             can_cancel=offer.can_self_cancel(appointment=appointment),
         )
-    if what.can_book and (link.purpose == LinkPurpose.RECALL or moving):
+    if what.can_book and (link.purpose != LinkPurpose.APPOINTMENT or moving):
         days = offer.list_offered_days(
             link=link, offer=what, first=first, practitioner_id=practitioner_id
         )
@@ -152,7 +152,10 @@ def _overview(
             practitioners=_practitioners(days),
             practitioner_id=practitioner_id,
         )
-    template = "recall.html" if link.purpose == LinkPurpose.RECALL else "appointment.html"
+    template = {
+        LinkPurpose.APPOINTMENT: "appointment.html",
+        LinkPurpose.OFFER: "offer.html",
+    }.get(LinkPurpose(link.purpose), "recall.html")
     return _page(request, template, context, status=status)
 
 
@@ -231,7 +234,7 @@ def book_page(
     """Book (recall link) or move (appointment link) to the chosen start."""
     what = offer.get_offer(link=link)
     try:
-        if link.purpose == LinkPurpose.RECALL:
+        if link.purpose != LinkPurpose.APPOINTMENT:
             appointment = actions.book_from_link(
                 link=link, offer=what, practitioner=practitioner, start_at=start_at
             )
