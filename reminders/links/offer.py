@@ -14,6 +14,7 @@ from django.conf import settings
 from bookings.booking_options import DaySlots, get_pathway_refusal, list_slot_days
 from bookings.models import Appointment, Status
 from bookings.next_injection import first_safe_day
+from bookings.pathway import CourseHistory
 from bookings.selectors import get_course_history, limits, list_slots
 from reminders.models import Link, LinkPurpose, RecallKind
 from scheduler import clock
@@ -32,6 +33,8 @@ class Offer:
     reason: str  # why not, in the rule's words, when the patient cannot book
     first_day: date
     note: str = ""
+    # What the rules were asked with, for a recall: the starts are searched with it too.
+    history: CourseHistory | None = None
 
 
 def get_offer(*, link: Link) -> Offer:
@@ -56,12 +59,12 @@ def get_offer(*, link: Link) -> Offer:
     if refusal is not None:
         return Offer(treatment, kind, False, refusal.message, today)
     if kind != Kind.INJECTION:
-        return Offer(treatment, kind, True, "", today)
+        return Offer(treatment, kind, True, "", today, history=history)
     wait = first_safe_day(
         history=history, limits=limits(), planned_units=treatment.typical_units, on=today
     )
     if wait is None:
-        return Offer(treatment, kind, True, "", today)
+        return Offer(treatment, kind, True, "", today, history=history)
     if wait.from_on is None:
         return Offer(
             treatment,
@@ -72,7 +75,7 @@ def get_offer(*, link: Link) -> Offer:
         )
     day = wait.from_on
     note = f"Next injection from {day:%a} {day.day} {day:%b %Y}: {wait.reason[:1].lower()}{wait.reason[1:]}"
-    return Offer(treatment, kind, True, "", day, note)
+    return Offer(treatment, kind, True, "", day, note, history)
 
 
 def list_offered_days(
@@ -89,6 +92,7 @@ def list_offered_days(
         patient=link.patient,
         practitioner_id=practitioner_id,
         moving=moving,
+        history=offer.history,
     )
     return [day for day in days if day.count]
 
@@ -122,6 +126,7 @@ def list_offered_starts(
         patient=link.patient,
         moving_id=moving.pk if moving is not None else None,
         planned_units=moving.planned_units if moving is not None else None,
+        history=offer.history,
     )
     practitioners = Practitioner.objects.in_bulk({s.practitioner_id for s in slots})
     return [(practitioners[s.practitioner_id], s) for s in slots]
