@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
 from benchmarks.fake_twilio import FakeTwilio
@@ -92,6 +93,13 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
     elif not {"db", "transactional_db", "live_server"} & set(request.fixturenames):
         return
     _ensure_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _no_requests_counted_yet() -> None:
+    """The link throttles count per address in Django's cache, and a frozen clock never
+    lets a count expire: each test starts with none."""
+    cache.clear()
 
 
 @pytest.fixture

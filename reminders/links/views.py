@@ -2,9 +2,11 @@
 
 Server-rendered for a phone, with no script: every step is a link or a form. Nothing
 personal is drawn before the date of birth matches; an unknown, ended or locked link
-answers with the clinic's phone only (404 / 410 / 429).
+answers with the clinic's phone only (404 / 410 / 429), and so does a burst of
+requests from one address (429, ``throttles``).
 """
 
+import math
 from datetime import date, datetime
 
 from django import forms
@@ -16,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from bookings.booking_options import DaySlots, next_free_slots
 from bookings.errors import PathwayError
 from bookings.models import Appointment
-from reminders.links import access, actions, calendar_file, offer
+from reminders.links import access, actions, calendar_file, offer, throttles
 from reminders.links.tokens import find_link
 from reminders.models import Link, LinkPurpose
 from scheduler import clock
@@ -63,8 +65,15 @@ def _session_key(link: Link) -> str:
     return f"patient-link-{link.pk}"
 
 
-def _open(request: HttpRequest, token: str, *, after_booking: bool = False) -> Link | HttpResponse:
+def _open(
+    request: HttpRequest, token: str, *, after_booking: bool = False, scope: str = throttles.PAGES
+) -> Link | HttpResponse:
     """The link if it may be used now, else the page that says why (no personal data)."""
+    wait = throttles.seconds_to_wait(request, scope=scope)
+    if wait is not None:
+        busy = _closed(request, "busy", 429)
+        busy["Retry-After"] = str(math.ceil(wait))
+        return busy
     link = find_link(token)
     if link is None:
         return _closed(request, "unknown", 404)
@@ -82,7 +91,9 @@ def _verified(request: HttpRequest, link: Link) -> bool:
 
 @require_http_methods(["GET", "POST"])
 def link_page(request: HttpRequest, token: str) -> HttpResponse:
-    link = _open(request, token)
+    link = _open(
+        request, token, scope=throttles.VERIFY if request.method == "POST" else throttles.PAGES
+    )
     if isinstance(link, HttpResponse):
         return link
     if request.method == "POST":
