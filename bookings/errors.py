@@ -46,6 +46,7 @@ RULE_CODES = frozenset(
         "recall_closed",
         "cannot_text",
         "link_just_sent",
+        "no_date_of_birth",
     }
 )
 

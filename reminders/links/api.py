@@ -193,6 +193,13 @@ class LinkVerify(LinkView):
     @extend_schema(operation_id="public_link_verify", request=VerifyIn, responses={200: SessionOut})
     def post(self, request: Request, token: str) -> Response:
         link = open_link(token)
+        if not access.can_verify(patient=link.patient):
+            raise Refused(
+                403,
+                "no_date_of_birth",
+                "We cannot check it is you online: we have no date of birth on file. "
+                "Please call us.",
+            )
         data = VerifyIn(data=request.data)
         data.is_valid(raise_exception=True)
         answer = access.check_date_of_birth(

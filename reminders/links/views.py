@@ -96,6 +96,8 @@ def link_page(request: HttpRequest, token: str) -> HttpResponse:
     )
     if isinstance(link, HttpResponse):
         return link
+    if not access.can_verify(patient=link.patient):
+        return _closed(request, "no_date_of_birth", 403)
     if request.method == "POST":
         form = BirthDateForm(request.POST)
         if not form.is_valid():

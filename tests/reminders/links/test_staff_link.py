@@ -61,3 +61,15 @@ def test_a_manager_who_does_not_book_cannot_send_links(sms_settings):
     manager.force_login(UserFactory(groups=["manager"]))
     recall = migraine_patient_due()
     assert manager.post(f"/recalls/{recall.pk}/send-link/").status_code == 403
+
+
+def test_a_patient_without_a_date_of_birth_gets_no_link_and_staff_are_told_why(desk):
+    recall = migraine_patient_due()
+    recall.patient.date_of_birth = None
+    recall.patient.save()
+    page = desk.get(f"/patients/{recall.patient_id}/").content.decode()
+    assert "Text the booking link" not in page
+    assert "No date of birth on file" in page
+    response = desk.post(f"/recalls/{recall.pk}/send-link/", follow=True)
+    assert "Add the date of birth to the patient&#x27;s details first" in response.content.decode()
+    assert not Message.objects.exists()
