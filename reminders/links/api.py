@@ -23,6 +23,7 @@ from bookings.errors import PathwayError
 from bookings.models import Appointment
 from reminders.links import access, actions, offer
 from reminders.links.tokens import find_link
+from reminders.links.wording import refusal_for_patient
 from reminders.models import Link, LinkPurpose
 from scheduler import clock
 from scheduler.models import Practitioner
@@ -253,7 +254,11 @@ def _refused_with_next(link: Link, exc: PathwayError, after: Any) -> Response:
         else []
     )
     return Response(
-        {"code": exc.code, "detail": exc.message, "next": _slots_json(nearby)},
+        {
+            "code": exc.code,
+            "detail": refusal_for_patient(exc.code, exc.message),
+            "next": _slots_json(nearby),
+        },
         status=exc.status if exc.status in (400, 409) else 400,
     )
 

@@ -16,6 +16,7 @@ from bookings.models import Appointment, Status
 from bookings.next_injection import first_safe_day
 from bookings.pathway import CourseHistory
 from bookings.selectors import get_course_history, limits, list_slots
+from reminders.links.wording import first_day_for_patient, refusal_for_patient
 from reminders.models import Link, LinkPurpose, RecallKind
 from scheduler import clock
 from scheduler.models import Kind, Practitioner, TreatmentType
@@ -57,7 +58,9 @@ def get_offer(*, link: Link) -> Offer:
     history = get_course_history(patient=link.patient, treatment=treatment, course=recall.course)
     refusal = get_pathway_refusal(kind=kind, history=history, now=clock.now())
     if refusal is not None:
-        return Offer(treatment, kind, False, refusal.message, today)
+        return Offer(
+            treatment, kind, False, refusal_for_patient(refusal.code, refusal.message), today
+        )
     if kind != Kind.INJECTION:
         return Offer(treatment, kind, True, "", today, history=history)
     wait = first_safe_day(
@@ -70,11 +73,13 @@ def get_offer(*, link: Link) -> Offer:
             treatment,
             kind,
             False,
-            f"No injection can be booked within a year: {wait.reason}",
+            refusal_for_patient(
+                wait.code, f"No injection can be booked within a year: {wait.reason}"
+            ),
             today,
         )
     day = wait.from_on
-    note = f"Next injection from {day:%a} {day.day} {day:%b %Y}: {wait.reason[:1].lower()}{wait.reason[1:]}"
+    note = first_day_for_patient(day, wait.code, wait.reason)
     return Offer(treatment, kind, True, "", day, note, history)
 
 

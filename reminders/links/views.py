@@ -20,6 +20,7 @@ from bookings.errors import PathwayError
 from bookings.models import Appointment
 from reminders.links import access, actions, calendar_file, offer, throttles
 from reminders.links.tokens import find_link
+from reminders.links.wording import refusal_for_patient
 from reminders.models import Link, LinkPurpose
 from scheduler import clock
 from scheduler.models import Practitioner
@@ -261,7 +262,12 @@ def _refused(
     return _page(
         request,
         "refused.html",
-        {"token": token, "message": exc.message, "nearby": nearby, "offer": what},
+        {
+            "token": token,
+            "message": refusal_for_patient(exc.code, exc.message),
+            "nearby": nearby,
+            "offer": what,
+        },
         status=exc.status if exc.status in (400, 409) else 400,
     )
 
