@@ -192,13 +192,15 @@ def list_slot_days(
     safety: bool = True,
     usual_id: int | None = None,
     part: str = "",
+    history: pathway.CourseHistory | None = None,
 ) -> list[DaySlots]:
     """Free slots from ``first`` over ``days`` days, by day and then practitioner.
 
     With a patient, only what the booking service would accept (``safety=False`` keeps the
     times an override could allow); ``moving`` never counts against itself. The patient's
     usual practitioner (``usual_id``) comes first each day, the rest by name; ``part``
-    keeps only the starts in that part of the day (``bookings.day_parts``).
+    keeps only the starts in that part of the day (``bookings.day_parts``); ``history`` as
+    for ``list_slots``.
     """
     last = first + timedelta(days=days - 1)
     slots = list_slots(
@@ -211,6 +213,7 @@ def list_slot_days(
         moving_id=moving.pk if moving is not None else None,
         planned_units=_planned_units(treatment, moving),
         safety=safety,
+        history=history,
     )
     if part:
         slots = [s for s in slots if in_part(part=part, start=clock.local(s.start_at).time())]

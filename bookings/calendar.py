@@ -88,6 +88,12 @@ def subtract(windows: list[Interval], off: list[Interval]) -> list[Interval]:
     return left
 
 
+def booked_online() -> Exists:
+    """Whether the patient booked the appointment from a link (its audit entry), for the
+    "Online" mark the day and week views share; no query of its own."""
+    return Exists(AuditEntry.objects.filter(appointment=OuterRef("pk"), action=BOOKED_ONLINE))
+
+
 def get_day_calendar(*, day: date, show_cancelled: bool = False) -> DayCalendar:
     """A column per practitioner working that day (or with appointments on it). Four queries."""
     day_start, day_end = range_bounds(day, day)
@@ -102,11 +108,7 @@ def get_day_calendar(*, day: date, show_cancelled: bool = False) -> DayCalendar:
     appointments: list[Appointment] = list(
         Appointment.objects.filter(start_at__gte=day_start, start_at__lt=day_end)
         .select_related("patient", "course__treatment_type")
-        .annotate(
-            booked_online=Exists(
-                AuditEntry.objects.filter(appointment=OuterRef("pk"), action=BOOKED_ONLINE)
-            )
-        )
+        .annotate(booked_online=booked_online())
         .order_by("start_at", "pk")
     )
     off_by_practitioner = get_time_off([p.pk for p in practitioners], day_start, day_end)

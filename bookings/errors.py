@@ -53,6 +53,7 @@ RULE_CODES = frozenset(
         "already_on_waitlist",
         "offer_taken",
         "offer_ended",
+        "no_date_of_birth",
     }
 )
 

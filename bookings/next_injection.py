@@ -24,6 +24,7 @@ class Wait:
 
     from_on: date | None
     reason: str
+    code: str = ""  # the rule's code, for callers that word it for someone else
 
 
 def first_safe_day(
@@ -57,7 +58,7 @@ def first_safe_day(
         for offset in range(1, horizon_days + 1):
             day = on + timedelta(days=offset)
             if not refusals(day):
-                return Wait(day, first[0].message)
+                return Wait(day, first[0].message, first[0].code)
     except OverflowError:
         pass
-    return Wait(None, first[0].message)
+    return Wait(None, first[0].message, first[0].code)

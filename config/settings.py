@@ -172,9 +172,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "config.pagination.ListPagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "config.api_error_codes.exception_handler",
-    # The patient link's public API (reminders/links/api.py), per address: a burst of
-    # guesses at dates of birth is answered 429 before the link's own lock-out.
-    "DEFAULT_THROTTLE_RATES": {"patient_link": "120/min", "patient_link_verify": "20/min"},
+    # The patient link's public API (reminders/links/api.py) and its pages (/p/<token>…,
+    # reminders/links/throttles.py), per address, counted together: a burst of guesses
+    # at dates of birth is answered 429 before the link's own lock-out.
+    "DEFAULT_THROTTLE_RATES": {
+        "patient_link": env.str("PATIENT_LINK_RATE", default="120/min"),
+        "patient_link_verify": env.str("PATIENT_LINK_VERIFY_RATE", default="20/min"),
+    },
 }
 # true opens /api/schema/ and /api/docs/ to anyone; otherwise a signed-in user only
 # (config/api_docs.py).

@@ -13,6 +13,7 @@ from django import forms
 
 from bookings.models import Patient
 from reminders import dashboard, inbox
+from reminders.links import access
 from reminders.links.tokens import links_enabled
 from reminders.models import (
     OPEN_RECALL_STATUSES,
@@ -112,8 +113,10 @@ class PatientPanel:
     thread: list[ThreadEntry] = field(default_factory=list)
     cannot_reply: str = ""
     dismiss_reasons: list[str] = field(default_factory=lambda: DISMISS_REASONS)
-    # Staff may text an open recall's booking link (reminders/links/staff.py).
+    # Staff may text an open recall's booking link (reminders/links/staff.py), or are
+    # told why the patient could not use one.
     links_enabled: bool = False
+    no_link_because: str = ""
 
 
 def get_patient_panel(
@@ -160,4 +163,5 @@ def get_patient_panel(
         thread=get_thread(patient=patient, limit=THREAD_ON_PATIENT_PAGE),
         cannot_reply=reason_not_to_reply(patient),
         links_enabled=links_enabled(),
+        no_link_because="" if access.can_verify(patient=patient) else access.NO_DATE_OF_BIRTH,
     )

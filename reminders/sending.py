@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 
 from bookings.models import Status as AppointmentStatus
 from reminders import budget, consent, eligibility, gateway, throttle
-from reminders.links.tokens import fill_link
+from reminders.links.tokens import fill_link, text_to_keep
 from reminders.models import (
     OPEN_RECALL_STATUSES,
     Message,
@@ -122,8 +122,8 @@ def _send_sms(message_id: int) -> str:
 def _with_link(message: Claim) -> Claim:
     """Make the text's personal link now, only for a text that is about to go out.
 
-    The filled text is written back so the outbox shows what was sent, and a retry
-    sends the same link.
+    The filled text is written back so a retry (a worker killed before the hand-over)
+    sends the same link; the hand-over masks its token (``_hand_over``).
     """
     body = fill_link(
         body=message.body,
@@ -149,13 +149,17 @@ def _hand_over(message: Claim) -> None:
     still this one (same claim time and attempt), in one statement: either it lands
     first and the dispatcher leaves the row alone, or the dispatcher took the row back
     first and this send stops. Never both, so never twice.
+
+    The same statement masks the link's token in the stored text: from here on the text
+    is Twilio's to deliver, and the token lives only in it (``_put_back`` writes it back
+    for a retry when Twilio did not take the text).
     """
     marked = Message.objects.filter(
         pk=message.id,
         status=MessageStatus.SENDING,
         sending_at=message.sending_at,
         attempts=message.attempts,
-    ).update(handed_over_at=clock.now())
+    ).update(handed_over_at=clock.now(), body=text_to_keep(message.body))
     if marked != 1:
         raise ClaimLost
 
@@ -356,6 +360,7 @@ def _finish(
 ) -> None:
     Message.objects.filter(pk=message.id, status=MessageStatus.SENDING).update(
         status=status,
+        body=text_to_keep(message.body),  # never sent again: no token kept
         error_code=error.code if error else None,
         error_message=(error.message if error else error_message)[:300],
         sent_at=sent_at,
@@ -367,10 +372,12 @@ def _put_back(
 ) -> None:
     """Back to the queue, for the dispatcher to pick up when it is due (never dropped).
 
-    A deferral without an error was no attempt at all, so it does not count as one.
+    A deferral without an error was no attempt at all, so it does not count as one. The
+    text goes back with its link, which the hand-over masked: the retry sends the same.
     """
     Message.objects.filter(pk=message.id, status=MessageStatus.SENDING).update(
         status=MessageStatus.QUEUED,
+        body=message.body,
         attempts=F("attempts") if error else F("attempts") - 1,
         send_after=send_after,
         queued_at=None,

@@ -4,8 +4,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
+from benchmarks.fake_twilio import FakeTwilio
 from tests.clock import NOW, Traveller, frozen_at
 
 # Services CI provides must really be used there: a skip would hide a broken rule.
@@ -92,8 +94,51 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
     _ensure_reference_data()
 
 
+@pytest.fixture(autouse=True)
+def _no_requests_counted_yet() -> None:
+    """The link throttles count per address in Django's cache, and a frozen clock never
+    lets a count expire: each test starts with none."""
+    cache.clear()
+
+
 @pytest.fixture
 def frozen() -> Iterator[Traveller]:
     """The clinic's Monday morning (tests/clock.py ``NOW``), the clock stopped."""
     with frozen_at(NOW) as traveller:
         yield traveller
+
+
+# Texts go to a fake of Twilio's Messages endpoint on 127.0.0.1 (benchmarks/fake_twilio.py),
+# through the real twilio client: what a patient's phone would receive is read there.
+ACCOUNT_SID = "AC" + "1" * 32
+AUTH_TOKEN = "fake-auth-token"
+PUBLIC_BASE_URL = "https://clinic.example.org"
+
+
+@pytest.fixture
+def fake_twilio() -> Iterator[FakeTwilio]:
+    fake = FakeTwilio()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def sms_settings(settings):
+    """Send at any hour, as fast as asked; tests of those rules set their own."""
+    settings.SMS_QUIET_HOURS = ""
+    settings.SMS_MAX_PER_SECOND = 0
+    settings.SMS_RETRY_BACKOFF_SECONDS = 0.01
+    settings.TWILIO_AUTH_TOKEN = AUTH_TOKEN
+    settings.PUBLIC_BASE_URL = PUBLIC_BASE_URL
+    return settings
+
+
+@pytest.fixture
+def twilio(sms_settings, fake_twilio) -> FakeTwilio:
+    sms_settings.SMS_BACKEND = "twilio"
+    sms_settings.TWILIO_ACCOUNT_SID = ACCOUNT_SID
+    sms_settings.TWILIO_FROM_NUMBER = "+15005550006"
+    sms_settings.TWILIO_MESSAGING_SERVICE_SID = ""
+    sms_settings.TWILIO_API_BASE_URL = fake_twilio.url
+    sms_settings.SMS_HTTP_TIMEOUT_SECONDS = 2.0
+    return fake_twilio

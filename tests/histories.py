@@ -4,9 +4,17 @@ No pathway checks run here: these are what already happened (an exam, a prescrip
 an injection given) so a test can ask the rules about what comes next.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
-from bookings.models import Appointment, Patient, Prescription, Status
+from bookings.models import (
+    Appointment,
+    Authorization,
+    Course,
+    Funding,
+    Patient,
+    Prescription,
+    Status,
+)
 from scheduler.models import Kind
 from tests.clock import at
 from tests.factories import AppointmentFactory, PatientFactory, PrescriptionFactory
@@ -53,3 +61,27 @@ def cosmetic_patient_injected(on: datetime, units: int = 20) -> Patient:
     diagnosed_exam(patient, "frown-lines", at(2026, 1, 5, 9))
     given_injection(patient, "frown-lines", on, units)
     return patient
+
+
+def insured(
+    course: Course,
+    *,
+    authorized: bool = True,
+    units: int = 620,
+    sessions: int = 4,
+    valid_from: date = date(2026, 2, 1),
+    valid_until: date = date(2026, 8, 31),
+) -> None:
+    """The course paid by insurance, with the insurer's authorization unless told not."""
+    course.funding = Funding.INSURANCE
+    course.save(update_fields=["funding"])
+    if authorized:
+        Authorization.objects.create(
+            course=course,
+            payer="Sun Life",
+            number="A-1",
+            approved_units=units,
+            approved_sessions=sessions,
+            valid_from=valid_from,
+            valid_until=valid_until,
+        )

@@ -13,7 +13,7 @@ from enum import StrEnum
 from django.core import signing
 from django.db import transaction
 
-from bookings.models import LIVE_STATUSES
+from bookings.models import LIVE_STATUSES, Patient
 from reminders.models import OPEN_RECALL_STATUSES, Link, LinkPurpose
 from reminders.offers.accept import has_ended as offer_has_ended
 from scheduler import clock
@@ -49,6 +49,19 @@ def link_state(*, link: Link, now: datetime) -> LinkState:
     if link.locked_until is not None and now < link.locked_until:
         return LinkState.LOCKED
     return LinkState.OPEN
+
+
+# What staff read beside the "Text the booking link" button, and when sending is refused.
+NO_DATE_OF_BIRTH = (
+    "No date of birth on file: the link asks the patient for it before showing anything, "
+    "so it could not be used. Add the date of birth to the patient's details first."
+)
+
+
+def can_verify(*, patient: Patient) -> bool:
+    """The date of birth on file is how a patient shows it is them: without one a link
+    can never open, so the pages give the phone and staff are told before sending."""
+    return patient.date_of_birth is not None
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from bookings.errors import PathwayError
 from bookings.models import Appointment
 from reminders.links import access, actions, offer
 from reminders.links.tokens import find_link
+from reminders.links.wording import refusal_for_patient
 from reminders.models import Link, LinkPurpose
 from scheduler import clock
 from scheduler.models import Practitioner
@@ -192,6 +193,13 @@ class LinkVerify(LinkView):
     @extend_schema(operation_id="public_link_verify", request=VerifyIn, responses={200: SessionOut})
     def post(self, request: Request, token: str) -> Response:
         link = open_link(token)
+        if not access.can_verify(patient=link.patient):
+            raise Refused(
+                403,
+                "no_date_of_birth",
+                "We cannot check it is you online: we have no date of birth on file. "
+                "Please call us.",
+            )
         data = VerifyIn(data=request.data)
         data.is_valid(raise_exception=True)
         answer = access.check_date_of_birth(
@@ -236,7 +244,11 @@ def _refused_with_next(link: Link, exc: PathwayError, after: Any) -> Response:
     what = offer.get_offer(link=link)
     nearby = offer.list_next_starts(link=link, offer=what, after=after)
     return Response(
-        {"code": exc.code, "detail": exc.message, "next": _slots_json(nearby)},
+        {
+            "code": exc.code,
+            "detail": refusal_for_patient(exc.code, exc.message),
+            "next": _slots_json(nearby),
+        },
         status=exc.status if exc.status in (400, 409) else 400,
     )
 

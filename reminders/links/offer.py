@@ -19,7 +19,9 @@ from bookings.booking_options import (
 )
 from bookings.models import Appointment, Status
 from bookings.next_injection import first_safe_day
+from bookings.pathway import CourseHistory
 from bookings.selectors import get_course_history, limits, list_slots
+from reminders.links.wording import first_day_for_patient, refusal_for_patient
 from reminders.models import Link, LinkPurpose, RecallKind
 from reminders.offers.accept import refusal as offer_refusal
 from scheduler import clock
@@ -38,6 +40,8 @@ class Offer:
     reason: str  # why not, in the rule's words, when the patient cannot book
     first_day: date
     note: str = ""
+    # What the rules were asked with, for a recall: the starts are searched with it too.
+    history: CourseHistory | None = None
 
 
 def get_offer(*, link: Link) -> Offer:
@@ -62,25 +66,29 @@ def get_offer(*, link: Link) -> Offer:
     history = get_course_history(patient=link.patient, treatment=treatment, course=recall.course)
     refusal = get_pathway_refusal(kind=kind, history=history, now=clock.now())
     if refusal is not None:
-        return Offer(treatment, kind, False, refusal.message, today)
+        return Offer(
+            treatment, kind, False, refusal_for_patient(refusal.code, refusal.message), today
+        )
     if kind != Kind.INJECTION:
-        return Offer(treatment, kind, True, "", today)
+        return Offer(treatment, kind, True, "", today, history=history)
     wait = first_safe_day(
         history=history, limits=limits(), planned_units=treatment.typical_units, on=today
     )
     if wait is None:
-        return Offer(treatment, kind, True, "", today)
+        return Offer(treatment, kind, True, "", today, history=history)
     if wait.from_on is None:
         return Offer(
             treatment,
             kind,
             False,
-            f"No injection can be booked within a year: {wait.reason}",
+            refusal_for_patient(
+                wait.code, f"No injection can be booked within a year: {wait.reason}"
+            ),
             today,
         )
     day = wait.from_on
-    note = f"Next injection from {day:%a} {day.day} {day:%b %Y}: {wait.reason[:1].lower()}{wait.reason[1:]}"
-    return Offer(treatment, kind, True, "", day, note)
+    note = first_day_for_patient(day, wait.code, wait.reason)
+    return Offer(treatment, kind, True, "", day, note, history)
 
 
 def _waitlist_offer(link: Link) -> Offer:
@@ -129,6 +137,7 @@ def list_offered_days(
         patient=link.patient,
         practitioner_id=practitioner_id,
         moving=moving,
+        history=offer.history,
     )
     return [day for day in days if day.count]
 
@@ -164,6 +173,7 @@ def list_offered_starts(
         patient=link.patient,
         moving_id=moving.pk if moving is not None else None,
         planned_units=moving.planned_units if moving is not None else None,
+        history=offer.history,
     )
     practitioners = Practitioner.objects.in_bulk({s.practitioner_id for s in slots})
     return [(practitioners[s.practitioner_id], s) for s in slots]

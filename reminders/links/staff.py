@@ -17,6 +17,7 @@ from bookings import roles
 from bookings.errors import PathwayError
 from bookings.views import back_to, require
 from reminders import eligibility, texts
+from reminders.links import access
 from reminders.links.tokens import links_enabled
 from reminders.models import Message, MessageStatus, Purpose, Recall, RecallKind
 from reminders.sending import first_allowed_at
@@ -33,6 +34,8 @@ def queue_recall_link(*, recall: Recall) -> Message:
     reason = eligibility.reason_patient_not_texted(patient)
     if reason:
         raise PathwayError("cannot_text", "This patient cannot be texted: " + reason + ".")
+    if not access.can_verify(patient=patient):
+        raise PathwayError("no_date_of_birth", access.NO_DATE_OF_BIRTH)
     purpose = Purpose.REVIEW if recall.kind == RecallKind.REVIEW else Purpose.RECALL_DUE
     body = texts.render(purpose.value, **texts.link_context(purpose.value))
     sent_before = Message.objects.filter(recall=recall, stage__startswith="link").count()

@@ -20,7 +20,9 @@ LIFETIME = timedelta(days=60)
 LINK_SLOT = "%LINK%"
 
 
-_SENT_LINK = re.compile(r"\S*/p/[A-Za-z0-9_-]+")
+# A link in a text: its token, or the mask the outbox keeps in its place once sent.
+_SENT_LINK = re.compile(r"\S*/p/[A-Za-z0-9_*-]+")
+_TOKEN_IN_LINK = re.compile(r"(/p/)[A-Za-z0-9_-]+")
 
 
 def text_for_staff(body: str) -> str:
@@ -29,6 +31,12 @@ def text_for_staff(body: str) -> str:
     Whoever holds a link can try dates of birth on it; staff send a new one instead.
     """
     return _SENT_LINK.sub("[personal link]", body.replace(LINK_SLOT, "[personal link]"))
+
+
+def text_to_keep(body: str) -> str:
+    """A sent text as the outbox keeps it: the link's token masked (``/p/***``), as in
+    the logs, so the token lives only in the patient's text and as a hash."""
+    return _TOKEN_IN_LINK.sub(r"\1***", body)
 
 
 def hash_token(token: str) -> str:

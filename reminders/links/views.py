@@ -2,9 +2,11 @@
 
 Server-rendered for a phone, with no script: every step is a link or a form. Nothing
 personal is drawn before the date of birth matches; an unknown, ended or locked link
-answers with the clinic's phone only (404 / 410 / 429).
+answers with the clinic's phone only (404 / 410 / 429), and so does a burst of
+requests from one address (429, ``throttles``).
 """
 
+import math
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import wraps
@@ -18,8 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from bookings.booking_options import DaySlots
 from bookings.errors import PathwayError
 from bookings.models import Appointment
-from reminders.links import access, actions, calendar_file, offer
+from reminders.links import access, actions, calendar_file, offer, throttles
 from reminders.links.tokens import find_link
+from reminders.links.wording import refusal_for_patient
 from reminders.models import Link, LinkPurpose
 from scheduler import clock
 from scheduler.models import Practitioner
@@ -65,8 +68,15 @@ def _session_key(link: Link) -> str:
     return f"patient-link-{link.pk}"
 
 
-def _open(request: HttpRequest, token: str, *, after_booking: bool = False) -> Link | HttpResponse:
+def _open(
+    request: HttpRequest, token: str, *, after_booking: bool = False, scope: str = throttles.PAGES
+) -> Link | HttpResponse:
     """The link if it may be used now, else the page that says why (no personal data)."""
+    wait = throttles.seconds_to_wait(request, scope=scope)
+    if wait is not None:
+        busy = _closed(request, "busy", 429)
+        busy["Retry-After"] = str(math.ceil(wait))
+        return busy
     link = find_link(token)
     if link is None:
         return _closed(request, "unknown", 404)
@@ -95,9 +105,13 @@ def _open_verified(
 
 @require_http_methods(["GET", "POST"])
 def link_page(request: HttpRequest, token: str) -> HttpResponse:
-    link = _open(request, token)
+    link = _open(
+        request, token, scope=throttles.VERIFY if request.method == "POST" else throttles.PAGES
+    )
     if isinstance(link, HttpResponse):
         return link
+    if not access.can_verify(patient=link.patient):
+        return _closed(request, "no_date_of_birth", 403)
     if request.method == "POST":
         form = BirthDateForm(request.POST)
         if not form.is_valid():
@@ -258,7 +272,12 @@ def _refused(
     return _page(
         request,
         "refused.html",
-        {"token": token, "message": exc.message, "nearby": nearby, "offer": what},
+        {
+            "token": token,
+            "message": refusal_for_patient(exc.code, exc.message),
+            "nearby": nearby,
+            "offer": what,
+        },
         status=exc.status if exc.status in (400, 409) else 400,
     )
 

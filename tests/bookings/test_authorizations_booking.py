@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from bookings import services
 from bookings.booking_options import get_picker_start
-from bookings.models import Appointment, AuditEntry, Authorization, Funding, Status
+from bookings.models import Appointment, AuditEntry, Funding, Status
 from bookings.selectors import get_course_history, list_slots
 from scheduler.models import Kind
 from tests.bookings.support import act, book
@@ -25,7 +25,7 @@ from tests.factories import (
     course_for,
     treatment,
 )
-from tests.histories import written_prescription
+from tests.histories import insured, written_prescription
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
@@ -33,20 +33,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 def insured_migraine(**approval):
     """A migraine patient with a written prescription, the course paid by insurance."""
     patient = PatientFactory()
-    rx = written_prescription(patient)
-    course = rx.course
-    course.funding = Funding.INSURANCE
-    course.save(update_fields=["funding"])
-    if approval:
-        Authorization.objects.create(
-            course=course,
-            payer="Sun Life",
-            number="A-1",
-            approved_units=approval.get("units", 620),
-            approved_sessions=approval.get("sessions", 4),
-            valid_from=approval.get("valid_from", date(2026, 2, 1)),
-            valid_until=approval.get("valid_until", date(2026, 8, 31)),
-        )
+    course = written_prescription(patient).course
+    insured(course, authorized=bool(approval), **approval)
     return patient, course
 
 

@@ -1,50 +1,16 @@
-"""Fixtures for reminders: rows made through the ORM, a fake Twilio, a real Celery worker."""
+"""Fixtures for reminders: rows made through the ORM and a real Celery worker (the fake
+Twilio fixtures are in tests/conftest.py: the browser tests read texts from it too)."""
 
 import itertools
 import time
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 import pytest
 
-from benchmarks.fake_twilio import FakeTwilio
 from bookings.models import Appointment, Course, Patient, Status
 from reminders.models import Recall, RecallKind
 from scheduler import clock
 from tests.factories import PatientFactory, PractitionerFactory, RecallFactory, treatment
-
-ACCOUNT_SID = "AC" + "1" * 32
-AUTH_TOKEN = "fake-auth-token"
-PUBLIC_BASE_URL = "https://clinic.example.org"
-
-
-@pytest.fixture
-def fake_twilio() -> Iterator[FakeTwilio]:
-    fake = FakeTwilio()
-    yield fake
-    fake.close()
-
-
-@pytest.fixture
-def sms_settings(settings):
-    """Send at any hour, as fast as asked; tests of those rules set their own."""
-    settings.SMS_QUIET_HOURS = ""
-    settings.SMS_MAX_PER_SECOND = 0
-    settings.SMS_RETRY_BACKOFF_SECONDS = 0.01
-    settings.TWILIO_AUTH_TOKEN = AUTH_TOKEN
-    settings.PUBLIC_BASE_URL = PUBLIC_BASE_URL
-    return settings
-
-
-@pytest.fixture
-def twilio(sms_settings, fake_twilio) -> FakeTwilio:
-    sms_settings.SMS_BACKEND = "twilio"
-    sms_settings.TWILIO_ACCOUNT_SID = ACCOUNT_SID
-    sms_settings.TWILIO_FROM_NUMBER = "+15005550006"
-    sms_settings.TWILIO_MESSAGING_SERVICE_SID = ""
-    sms_settings.TWILIO_API_BASE_URL = fake_twilio.url
-    sms_settings.SMS_HTTP_TIMEOUT_SECONDS = 2.0
-    return fake_twilio
 
 
 def make_injection(

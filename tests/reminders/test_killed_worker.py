@@ -23,9 +23,10 @@ from reminders.sending import send_sms
 from reminders.sweeps import dispatch_due_messages, settle_abandoned_sends
 from scheduler import clock
 from tests.clock import ticking_at
+from tests.conftest import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_BASE_URL
 from tests.factories import MessageFactory
 
-from .conftest import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_BASE_URL, wait_until
+from .conftest import wait_until
 
 
 def abandoned(settings) -> timedelta:

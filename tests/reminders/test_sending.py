@@ -9,9 +9,10 @@ from reminders.models import Message, MessageStatus, Recall, RecallStatus
 from reminders.sending import send_sms
 from scheduler import clock
 from tests.clock import frozen_at
+from tests.conftest import ACCOUNT_SID, PUBLIC_BASE_URL
 from tests.factories import MessageFactory, PatientFactory
 
-from .conftest import ACCOUNT_SID, PUBLIC_BASE_URL, make_injection, make_recall
+from .conftest import make_injection, make_recall
 
 pytestmark = pytest.mark.django_db
 

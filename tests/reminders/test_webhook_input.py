@@ -19,9 +19,8 @@ from reminders.models import (
     MessageStatusEvent,
 )
 from scheduler import clock
+from tests.conftest import AUTH_TOKEN, PUBLIC_BASE_URL
 from tests.factories import MessageFactory, PatientFactory
-
-from .conftest import AUTH_TOKEN, PUBLIC_BASE_URL
 
 pytestmark = pytest.mark.django_db
 STATUS = "/webhooks/twilio/status/"

@@ -18,9 +18,10 @@ from reminders.sending import send_sms
 from reminders.sweeps import sweep_recalls
 from scheduler import clock
 from tests.clock import frozen_at
+from tests.conftest import AUTH_TOKEN, PUBLIC_BASE_URL
 from tests.factories import MessageFactory, PatientFactory
 
-from .conftest import AUTH_TOKEN, PUBLIC_BASE_URL, make_injection, make_recall
+from .conftest import make_injection, make_recall
 
 pytestmark = pytest.mark.django_db
 STATUS = "/webhooks/twilio/status/"

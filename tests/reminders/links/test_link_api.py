@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from bookings.models import Appointment, Status
@@ -18,7 +17,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _monday_morning():
-    cache.clear()  # the throttles count per address in the cache
     with frozen_at(NOW):
         yield
 

@@ -285,6 +285,8 @@ def test_staff_see_a_booking_made_online_on_the_appointment_and_the_calendar(doc
     assert "Booked by" in page and "The patient, online" in page
     calendar = staff.get("/calendar/?date=2026-03-02").content.decode()
     assert "booked by the patient online" in calendar
+    week = f"/calendar/week/?practitioner={appointment.practitioner_id}&date=2026-03-02"
+    assert 'class="online"' in staff.get(week).content.decode()
     staff_booked = AppointmentFactory(
         practitioner=doctor, start_at=at(2026, 3, 2, 14), created_by=UserFactory(username="desk2")
     )

@@ -27,7 +27,7 @@ def desk(sms_settings):
     return client
 
 
-def test_staff_text_the_booking_link_from_the_patient_page(desk):
+def test_staff_text_the_booking_link_from_the_patient_page(desk, twilio):
     recall = migraine_patient_due()
     page = desk.get(f"/patients/{recall.patient_id}/").content.decode()
     assert "Text the booking link" in page
@@ -37,9 +37,9 @@ def test_staff_text_the_booking_link_from_the_patient_page(desk):
     first, second = Message.objects.filter(recall=recall).order_by("id")
     assert (first.stage, second.stage) == ("link1", "link2")
     assert send_sms(message_id=first.pk) == MessageStatus.SENT
-    first.refresh_from_db()
-    assert "https://clinic.example.org/p/" in first.body
-    token = first.body.split("/p/")[1].split()[0]
+    [sent] = twilio.requests
+    assert "https://clinic.example.org/p/" in sent["form"]["Body"]
+    token = sent["form"]["Body"].split("/p/")[1].split()[0]
     page = desk.get(f"/patients/{recall.patient_id}/").content.decode()
     assert token not in page and "%LINK%" not in page
 
@@ -60,3 +60,15 @@ def test_a_manager_who_does_not_book_cannot_send_links(sms_settings):
     manager.force_login(UserFactory(groups=["manager"]))
     recall = migraine_patient_due()
     assert manager.post(f"/recalls/{recall.pk}/send-link/").status_code == 403
+
+
+def test_a_patient_without_a_date_of_birth_gets_no_link_and_staff_are_told_why(desk):
+    recall = migraine_patient_due()
+    recall.patient.date_of_birth = None
+    recall.patient.save()
+    page = desk.get(f"/patients/{recall.patient_id}/").content.decode()
+    assert "Text the booking link" not in page
+    assert "No date of birth on file" in page
+    response = desk.post(f"/recalls/{recall.pk}/send-link/", follow=True)
+    assert "Add the date of birth to the patient&#x27;s details first" in response.content.decode()
+    assert not Message.objects.exists()
