@@ -10,6 +10,7 @@ from django.db import transaction
 
 from benchmarks.demo.clinic import Demo, lots
 from benchmarks.demo.people import STAFF, already_seeded, ensure_users, practitioners
+from benchmarks.demo.waitlist import seed_waitlist
 from bookings.models import Status
 from scheduler.models import Kind
 
@@ -79,4 +80,6 @@ def seed(password: str | None) -> tuple[dict[str, User], str | None, bool]:
     # SMS rules need these: no consent, and an opt-out.
     demo.injected(demo.patient(consent=False), "migraine", 88, shah)
     demo.injected(demo.patient(opted_out=True), "laugh-lines", 84, megan)
+    # Who waits for an earlier time, and a freed time of tomorrow offered to them.
+    seed_waitlist(demo, shah)
     return users, generated, True

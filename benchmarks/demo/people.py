@@ -79,6 +79,12 @@ PATIENTS = [
     ("Samuel", "Leblanc", "416 555 0120"),
     ("Emily", "Dufour", "647 555 0121"),
     ("Owen", "Paquette", "647 555 0122"),
+    # The waitlist's people (benchmarks/demo/waitlist.py).
+    ("Chloe", "Nadeau", "416 555 0123"),
+    ("Leo", "Mercier", "416 555 0124"),
+    ("Zoe", "Lapointe", "647 555 0125"),
+    ("Nathan", "Boucher", "647 555 0126"),
+    ("Alice", "Simard", "905 555 0127"),
 ]
 
 MARKER = STAFF[0].name
