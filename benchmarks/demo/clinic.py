@@ -45,6 +45,28 @@ class Demo:
             patient.save()
         return patient
 
+    def written(
+        self,
+        patient: Patient,
+        code: str,
+        kind: str,
+        practitioner: str,
+        start: datetime,
+        **fields: Any,
+    ) -> Appointment:
+        """An appointment written directly (history, or a visit that began already)."""
+        treatment = TreatmentType.objects.get(code=code)
+        course, _ = Course.objects.get_or_create(patient=patient, treatment_type=treatment)
+        return Appointment.objects.create(
+            course=course,
+            patient=patient,
+            practitioner=self.staff[practitioner],
+            kind=kind,
+            start_at=start,
+            end_at=start + timedelta(minutes=treatment.minutes_for(kind)),
+            **fields,
+        )
+
     # History: written directly, then announced.
     def past(
         self,
@@ -55,16 +77,13 @@ class Demo:
         practitioner: str,
         **outcome: Any,
     ) -> Appointment:
-        treatment = TreatmentType.objects.get(code=code)
-        course, _ = Course.objects.get_or_create(patient=patient, treatment_type=treatment)
         start = clock.at(self.today - timedelta(days=days_ago), time(10))
-        appointment = Appointment.objects.create(
-            course=course,
-            patient=patient,
-            practitioner=self.staff[practitioner],
-            kind=kind,
-            start_at=start,
-            end_at=start + timedelta(minutes=treatment.minutes_for(kind)),
+        appointment = self.written(
+            patient,
+            code,
+            kind,
+            practitioner,
+            start,
             status=Status.COMPLETED,
             completed_at=start + timedelta(minutes=30),
             completed_by=self.users["clinician"],
@@ -72,6 +91,7 @@ class Demo:
             planned_units=outcome.get("units_given") if kind == Kind.INJECTION else None,
             **outcome,
         )
+        course, treatment = appointment.course, appointment.course.treatment_type
         if kind == Kind.PRESCRIPTION:
             Prescription.objects.create(
                 course=course,
@@ -171,23 +191,24 @@ class Demo:
         start = clock.at(self.today, floor.time()) - timedelta(minutes=minutes_ago)
         if start < clock.at(self.today, OPENS):
             return self.book(patient, code, kind, practitioner, after_days=0)
-        treatment = TreatmentType.objects.get(code=code)
-        course, _ = Course.objects.get_or_create(patient=patient, treatment_type=treatment)
-        appointment = Appointment.objects.create(
-            course=course,
-            patient=patient,
-            practitioner=self.staff[practitioner],
-            kind=kind,
-            start_at=start,
-            end_at=start + timedelta(minutes=treatment.minutes_for(kind)),
+        injection = kind == Kind.INJECTION
+        return self.written(
+            patient,
+            code,
+            kind,
+            practitioner,
+            start,
             status=status,
-            planned_units=treatment.typical_units if kind == Kind.INJECTION else None,
-            prescription=course.prescriptions.first() if kind == Kind.INJECTION else None,
+            planned_units=TreatmentType.objects.get(code=code).typical_units if injection else None,
+            prescription=Prescription.objects.filter(
+                course__patient=patient, course__treatment_type__code=code
+            ).first()
+            if injection
+            else None,
             confirmed_at=start - timedelta(days=1) if status == Status.CONFIRMED else None,
             checked_in_at=start if status == Status.CHECKED_IN else None,
             created_by=self.users["frontdesk"],
         )
-        return appointment
 
 
 def lots(clinician: User) -> Lot:
