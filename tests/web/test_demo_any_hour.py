@@ -8,6 +8,10 @@ from django.test import Client
 
 from benchmarks.demo import seed
 from bookings.models import LIVE_STATUSES, Appointment, Status
+from bookings.waitlist.read import list_entries
+from reminders.models import Message, Purpose
+from reminders.offers.figures import get_waitlist_figures
+from reminders.offers.models import FreedTime, OfferStatus
 from scheduler import clock
 from tests.clock import TZ, frozen_at
 
@@ -43,6 +47,24 @@ def test_today_and_tomorrow_have_work_at_any_hour(hour):
         client.force_login(first.created_by)
         page = client.get("/calendar/").content.decode()
         assert sum(a.patient.last_name in page for a in todays) == len(todays)
+        waitlist_is_shown(today)
+
+
+def waitlist_is_shown(today) -> None:
+    """Who waits (with a practitioner, mornings only, booked later), and a freed time on offer."""
+    waiting = list(list_entries(status="waiting")) + list(list_entries(status="offered"))
+    assert any(e.practitioner_id for e in waiting)
+    assert any(e.parts_of_day == ["morning"] for e in waiting)
+    assert any(e.appointment_id for e in waiting)
+    freed = FreedTime.objects.get()
+    assert freed.appointment is not None and freed.appointment.status == Status.CANCELLED
+    assert clock.local_date(freed.start_at) in (today, today + timedelta(days=1))
+    assert freed.start_at > clock.now() and freed.closed_at is None
+    offers = list(freed.offers.all())
+    assert offers and all(o.status == OfferStatus.OFFERED for o in offers)
+    assert Message.objects.filter(purpose=Purpose.WAITLIST_OFFER).count() == len(offers)
+    figures = get_waitlist_figures(first=today, last=today)
+    assert (figures.freed_count, figures.offers_sent) == (1, len(offers))
 
 
 @pytest.mark.parametrize("hour", [time(19, 0), time(23, 30)], ids=["1900", "2330"])
