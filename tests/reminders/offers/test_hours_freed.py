@@ -131,3 +131,40 @@ def test_deleting_time_off_in_the_admin_offers_it(w, admin_client):
     assert not TimeOff.objects.exists()
     freed = FreedTime.objects.order_by("start_at").first()
     assert freed is not None and freed.start_at == at(2026, 3, 3, 9)
+
+
+def practitioner_form(admin_client, practitioner) -> dict[str, object]:
+    """The practitioner's admin page as it would be posted back unchanged."""
+    url = f"/admin/scheduler/practitioner/{practitioner.pk}/change/"
+    context = admin_client.get(url).context
+    form = context["adminform"].form
+    data: dict[str, object] = {
+        name: value for name, value in form.initial.items() if value not in (None, False)
+    }
+    data["treatment_types"] = [t.pk for t in form.initial["treatment_types"]]
+    for inline in context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        data |= {management.add_prefix(k): v for k, v in management.initial.items()}
+        for row in formset.forms:
+            data |= {row.add_prefix(k): v for k, v in row.initial.items() if v is not None}
+            data[row.add_prefix("id")] = row.instance.pk
+    return data
+
+
+def test_adding_hours_in_the_admin_offers_them(w, admin_client):
+    data = practitioner_form(admin_client, w.doctor)
+    total = int(str(data["working_hours-TOTAL_FORMS"]))
+    data |= {
+        "working_hours-TOTAL_FORMS": total + 1,
+        f"working_hours-{total}-weekday": Weekday.SATURDAY,
+        f"working_hours-{total}-start_time": "09:00",
+        f"working_hours-{total}-end_time": "12:00",
+        f"working_hours-{total}-practitioner": w.doctor.pk,
+    }
+    url = f"/admin/scheduler/practitioner/{w.doctor.pk}/change/"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    assert w.doctor.working_hours.filter(weekday=Weekday.SATURDAY).exists()
+    freed = FreedTime.objects.order_by("start_at").first()
+    assert freed is not None and freed.start_at == in_march(7, 9)
