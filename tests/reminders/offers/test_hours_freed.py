@@ -168,3 +168,16 @@ def test_adding_hours_in_the_admin_offers_them(w, admin_client):
     assert w.doctor.working_hours.filter(weekday=Weekday.SATURDAY).exists()
     freed = FreedTime.objects.order_by("start_at").first()
     assert freed is not None and freed.start_at == in_march(7, 9)
+
+
+def test_a_change_costs_a_bounded_number_of_queries(w, django_assert_max_num_queries):
+    # Reading the calendar before and after, the waiting windows, the busy time, then
+    # three statements per start recorded: WAITLIST_STARTS_PER_CHANGE bounds it.
+    with django_assert_max_num_queries(12 + 3 * 3), calendar_change(w.doctor.pk):
+        WorkingHours.objects.create(
+            practitioner=w.doctor,
+            weekday=Weekday.SATURDAY,
+            start_time=time(9),
+            end_time=time(17),
+        )
+    assert FreedTime.objects.count() == 3
