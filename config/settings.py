@@ -293,6 +293,8 @@ BOOKING_EVENT_HANDLERS = [
     "reminders.links.confirmations.handle_booking_event",
     "reminders.offers.freeing.handle_booking_event",
 ]
+# Time a practitioner gains (new hours, time off taken back) reaches the waitlist offers.
+SCHEDULER_EVENT_HANDLERS = ["reminders.offers.freeing.handle_scheduler_event"]
 # Templates other apps add to the patient page (bookings renders them, never imports them).
 PATIENT_PAGE_PANELS = ["reminders/_patient_follow_ups.html"]
 # Consent and opt-out changes made by staff join reminders' consent history.
@@ -358,3 +360,5 @@ SELF_CANCEL_HOURS = env.int("SELF_CANCEL_HOURS", default=24)
 # this many minutes before the next patients are asked (docs/rules.md#waitlist).
 WAITLIST_OFFER_BATCH = env.int("WAITLIST_OFFER_BATCH", default=3)
 WAITLIST_HOLD_MINUTES = env.int("WAITLIST_HOLD_MINUTES", default=20)
+# Starts of newly opened time (new hours, time off taken back) offered per change at most.
+WAITLIST_STARTS_PER_CHANGE = env.int("WAITLIST_STARTS_PER_CHANGE", default=8)

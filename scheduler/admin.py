@@ -1,5 +1,11 @@
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
+
+from scheduler.calendar_changes import calendar_change
 from scheduler.models import (
     InjectionSite,
     Lot,
@@ -51,11 +57,34 @@ class PractitionerAdmin(admin.ModelAdmin[Practitioner]):
     filter_horizontal = ["treatment_types"]
     inlines = [WorkingHoursInline, TimeOffInline]
 
+    def save_related(
+        self, request: HttpRequest, form: ModelForm[Practitioner], formsets: Any, change: bool
+    ) -> None:
+        # The hours and time-off inlines: time they open up is offered to the waitlist.
+        with calendar_change(form.instance.pk):
+            super().save_related(request, form, formsets, change)
+
 
 @admin.register(TimeOff)
 class TimeOffAdmin(admin.ModelAdmin[TimeOff]):
     list_display = ["practitioner", "start_at", "end_at", "reason"]
     list_filter = ["practitioner"]
+
+    # Time off shortened, moved to someone else or taken back frees time for the waitlist.
+    def save_model(
+        self, request: HttpRequest, obj: TimeOff, form: ModelForm[TimeOff], change: bool
+    ) -> None:
+        was = TimeOff.objects.filter(pk=obj.pk).values_list("practitioner_id", flat=True).first()
+        with calendar_change(obj.practitioner_id, was):
+            super().save_model(request, obj, form, change)
+
+    def delete_model(self, request: HttpRequest, obj: TimeOff) -> None:
+        with calendar_change(obj.practitioner_id):
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[TimeOff]) -> None:
+        with calendar_change(*queryset.values_list("practitioner_id", flat=True).distinct()):
+            super().delete_queryset(request, queryset)
 
 
 @admin.register(InjectionSite)

@@ -58,6 +58,15 @@ def _kinds_done_by(practitioner: Practitioner) -> list[str]:
     return [kind for kind, ok in flags.items() if ok and practitioner.active]
 
 
+def waiting_for(practitioner: Practitioner) -> QuerySet[WaitlistEntry]:
+    """Waiting entries this practitioner could see, on any day: their step and practitioner."""
+    return WaitlistEntry.objects.filter(
+        status=WaitlistStatus.WAITING,
+        kind__in=_kinds_done_by(practitioner),
+        treatment_type__in=practitioner.treatment_types.values("pk"),
+    ).filter(Q(practitioner__isnull=True) | Q(practitioner=practitioner))
+
+
 def candidates(
     *,
     practitioner: Practitioner,
@@ -68,14 +77,8 @@ def candidates(
     """Waiting entries whose dates, practitioner and step this time could suit, in order."""
     day = clock.local_date(start_at)
     return (
-        WaitlistEntry.objects.filter(
-            status=WaitlistStatus.WAITING,
-            earliest_on__lte=day,
-            latest_on__gte=day,
-            kind__in=_kinds_done_by(practitioner),
-            treatment_type__in=practitioner.treatment_types.values("pk"),
-        )
-        .filter(Q(practitioner__isnull=True) | Q(practitioner=practitioner))
+        waiting_for(practitioner)
+        .filter(earliest_on__lte=day, latest_on__gte=day)
         # A patient waiting to be moved earlier is never offered a later time.
         .filter(Q(appointment__isnull=True) | Q(appointment__start_at__gt=start_at))
         .exclude(pk__in=list(exclude_entry_ids))

@@ -1,6 +1,8 @@
-"""A cancellation or a move frees time: record it and, after the commit, offer it.
+"""A cancellation, a move, new hours or time off taken back free time: record it and,
+after the commit, offer it.
 
-Named in settings ``BOOKING_EVENT_HANDLERS``: it runs inside the booking change's own
+Named in settings ``BOOKING_EVENT_HANDLERS`` (and ``handle_scheduler_event`` in
+``SCHEDULER_EVENT_HANDLERS``): it runs inside the booking, hours or time-off change's own
 transaction, so the freed time is recorded with the change or not at all, and the task
 that offers it is queued only once the change is committed (``on_commit``); a task that
 never runs is caught by the minute sweep (docs/rules.md#waitlist).
@@ -12,8 +14,11 @@ from django.db import IntegrityError, transaction
 
 from bookings.events import Event
 from bookings.models import Appointment, AuditEntry
+from bookings.waitlist.windows import starts_to_offer
 from reminders.offers.models import FreedSource, FreedTime
-from scheduler import clock
+from scheduler import clock, events
+from scheduler.models import Practitioner
+from scheduler.slots import Interval
 
 
 def _moved_from(appointment: Appointment) -> tuple[int, datetime] | None:
@@ -83,4 +88,19 @@ def handle_booking_event(event: Event, appointment: Appointment) -> None:
             end_at=before + length,
             source=FreedSource.MOVED,
             appointment=appointment,
+        )
+
+
+def handle_scheduler_event(
+    event: events.Event, practitioner: Practitioner, windows: list[Interval]
+) -> None:
+    """Newly opened time: a few of its free starts, each offered like a cancelled visit."""
+    if event != events.Event.TIME_FREED:
+        return
+    for start_at, end_at in starts_to_offer(practitioner=practitioner, windows=windows):
+        record_freed_time(
+            practitioner_id=practitioner.pk,
+            start_at=start_at,
+            end_at=end_at,
+            source=FreedSource.HOURS,
         )
