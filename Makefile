@@ -7,6 +7,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 PYTEST_ARGS ?=
+# Test processes side by side, one per core ("auto"); 0 runs the suite in this process.
+PYTEST_WORKERS ?= auto
 BENCH_ARGS ?=
 
 .PHONY: install run test lint fmt bench migrate seed clean
@@ -39,8 +41,10 @@ run: seed
 	$(VENV)/bin/honcho start -f Procfile
 
 # The project's own modules and the rewritten test modules are cached the same way.
+# Tests are handed out one by one ("--dist load"): the schemathesis cases share one test
+# id, which the grouping modes (loadscope, loadfile, loadgroup) would run only once.
 test: install
-	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest $(PYTEST_ARGS)
+	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -n $(PYTEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
