@@ -7,6 +7,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 PYTEST_ARGS ?=
+# Test processes side by side, one per core ("auto"); 0 runs the suite in this process.
+PYTEST_WORKERS ?= auto
 BENCH_ARGS ?=
 
 .PHONY: install run test lint fmt bench migrate seed clean
@@ -15,8 +17,11 @@ $(UV):
 	$(PYTHON) -m venv $(UV_HOME)
 	$(UV_HOME)/bin/pip install --quiet --disable-pip-version-check uv
 
-$(VENV)/.synced: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --quiet
+# Bytecode compiled once here: where PYTHONDONTWRITEBYTECODE is set, every process
+# (each test run, each subprocess a test starts) would otherwise compile every library
+# from source again, several seconds each.
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock Makefile
+	$(UV) sync --frozen --quiet --compile-bytecode
 	touch $@
 
 install: $(VENV)/.synced
@@ -35,8 +40,11 @@ run: seed
 	@# The Procfile's "ready" line prints the address once the server answers.
 	$(VENV)/bin/honcho start -f Procfile
 
+# The project's own modules and the rewritten test modules are cached the same way.
+# Tests are handed out one by one ("--dist load"): the schemathesis cases share one test
+# id, which the grouping modes (loadscope, loadfile, loadgroup) would run only once.
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -n $(PYTEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -8,6 +8,7 @@ import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from config.parallel_runs import broker_folder_name, redis_url_for, worker_number
 from config.production import require_production_settings, require_sms_settings
 
 # Lets admin and serializer classes take type parameters at run time, as in the stubs.
@@ -210,11 +211,12 @@ SLOT_GRID_MINUTES = 15
 
 # Celery: Redis when REDIS_URL / CELERY_BROKER_URL is set, otherwise a broker on the
 # local disk that needs no server (fine for one machine, not for a cluster).
-REDIS_URL = env.str("REDIS_URL", default="")
+# A parallel test process takes its own database on that server (config/parallel_runs.py).
+REDIS_URL = redis_url_for(env.str("REDIS_URL", default=""), worker_number())
 # The host part means nothing to the filesystem transport, but without one kombu warns
 # "No hostname was supplied" on every start.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost/")
-BROKER_DIR = VAR_DIR / "broker"
+BROKER_DIR = VAR_DIR / broker_folder_name(worker_number())
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),

@@ -46,7 +46,9 @@ def test_the_embedded_broker_url_names_its_host_so_kombu_prints_no_warning():
 @pytest.fixture
 def local_server():
     server = HTTPServer(("127.0.0.1", 0), _Ok)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
