@@ -5,6 +5,7 @@ from django.urls import path
 
 from reminders import views, views_inbox
 from reminders.links import staff as link_staff
+from reminders.waitlist_pages import patient as waitlist_patient
 
 urlpatterns = [
     path("follow-ups/", views.follow_ups, name="follow-ups"),
@@ -18,4 +19,6 @@ urlpatterns = [
     path("inbox/patients/<int:pk>/reply/", views_inbox.reply, name="thread-reply"),
     path("recalls/<int:pk>/dismiss/", views_inbox.dismiss, name="recall-dismiss"),
     path("recalls/<int:pk>/send-link/", link_staff.send_recall_link, name="recall-send-link"),
+    path("patients/<int:pk>/waitlist/", waitlist_patient.waitlist_add, name="waitlist-add"),
+    path("waitlist/<int:pk>/remove/", waitlist_patient.waitlist_remove, name="waitlist-remove"),
 ]
