@@ -82,6 +82,32 @@ def get_course_history(
         .select_related("course__treatment_type")
         .order_by("start_at", "id")
     )
+    visits, injections, course = split_visits(rows, treatment, course, exclude_id)
+    prescriptions = (
+        course.prescriptions.all()
+        if course is not None
+        else Prescription.objects.filter(course__patient=patient, course__treatment_type=treatment)
+    )
+    insured = course is not None and course.funding == Funding.INSURANCE
+    return pathway.CourseHistory(
+        treatment_rules(treatment),
+        visits,
+        prescription_state(_current(prescriptions, exclude_id)),
+        injections,
+        insured=insured,
+        # One query more for an insured course, none for a self-pay one.
+        authorizations=get_authorization_states(course=course) if insured else (),
+    )
+
+
+def split_visits(
+    rows: Iterable[Appointment],
+    treatment: TreatmentType,
+    course: Course | None,
+    exclude_id: int | None,
+) -> tuple[list[pathway.Visit], list[pathway.Visit], Course | None]:
+    """A patient's appointments (with ``course__treatment_type``) as the rules see them:
+    the course's visits, the live injections of every type, and the course if found."""
     visits: list[pathway.Visit] = []
     injections: list[pathway.Visit] = []
     for a in rows:
@@ -97,21 +123,7 @@ def get_course_history(
             visits.append(seen)
         if a.kind == Kind.INJECTION and a.status in LIVE_STATUSES:
             injections.append(seen)
-    prescriptions = (
-        course.prescriptions.all()
-        if course is not None
-        else Prescription.objects.filter(course__patient=patient, course__treatment_type=treatment)
-    )
-    insured = course is not None and course.funding == Funding.INSURANCE
-    return pathway.CourseHistory(
-        treatment_rules(treatment),
-        visits,
-        _prescription_state(_current(prescriptions, exclude_id)),
-        injections,
-        insured=insured,
-        # One query more for an insured course, none for a self-pay one.
-        authorizations=get_authorization_states(course=course) if insured else (),
-    )
+    return visits, injections, course
 
 
 def _current(
@@ -128,7 +140,7 @@ def _current(
     )
 
 
-def _prescription_state(rx: Prescription | None) -> pathway.PrescriptionState | None:
+def prescription_state(rx: Prescription | None) -> pathway.PrescriptionState | None:
     if rx is None:
         return None
     return pathway.PrescriptionState(
