@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 
 from bookings.audit_lines import BOOKED_ONLINE
 from bookings.models import Appointment, AuditEntry, Status
+from bookings.waitlist.models import WaitlistEntry, WaitlistStatus
 from scheduler import clock
 from scheduler.models import Practitioner, WorkingHours
 from scheduler.selectors import get_time_off, range_bounds
@@ -99,7 +100,13 @@ def get_day_calendar(*, day: date, show_cancelled: bool = False) -> DayCalendar:
         .annotate(
             booked_online=Exists(
                 AuditEntry.objects.filter(appointment=OuterRef("pk"), action=BOOKED_ONLINE)
-            )
+            ),
+            # Booked (or moved here) by accepting a waitlist offer.
+            from_waitlist=Exists(
+                WaitlistEntry.objects.filter(
+                    appointment=OuterRef("pk"), status=WaitlistStatus.BOOKED
+                )
+            ),
         )
         .order_by("start_at", "pk")
     )

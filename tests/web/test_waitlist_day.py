@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bookings.models import Status
+from bookings.waitlist.entries import mark_booked
 from tests.clock import at
 from tests.factories import AppointmentFactory
 from tests.waitlist import FREED_AT, ready_patient, wait, waitlist
@@ -74,3 +75,16 @@ def test_the_page_costs_the_same_queries_for_a_short_or_long_list(client_for):
     for _ in range(60):
         wait(ready_patient(), waiting_since=w.fourth.created_at + timedelta(hours=1))
     assert count() == short
+
+
+def test_the_calendar_marks_a_visit_taken_from_the_waitlist(client_for, users):
+    w = waitlist()
+    taken = AppointmentFactory(
+        practitioner=w.doctor, patient=w.first.patient, kind="injection", start_at=FREED_AT
+    )
+    other = AppointmentFactory(practitioner=w.doctor, start_at=at(2026, 3, 3, 11))
+    mark_booked(entry=w.first, appointment=taken, by=users["front_desk"])
+    html = client_for("front_desk").get("/calendar/?date=2026-03-03").content.decode()
+    assert html.count('class="from-waitlist"') == 1
+    visit = html.split(f"/appointments/{taken.pk}/", 1)[1].split("</a>", 1)[0]
+    assert "from the waitlist" in visit and f"/appointments/{other.pk}/" not in visit
