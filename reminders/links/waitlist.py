@@ -17,7 +17,6 @@ from reminders.models import LinkPurpose
 from reminders.waitlist_pages.forms import WindowForm, default_window, show_refusal
 from scheduler import clock
 
-
 # The service's words are for staff where they name "the patient"; said to them instead.
 PATIENT_WORDS = {
     "already_on_waitlist": "You are already on the waitlist for this visit. "
