@@ -187,7 +187,7 @@ def move_appointment(
         exclude_id=appointment.pk,
         new_plan=False,
     )
-    before = appointment.start_at
+    before, before_practitioner = appointment.start_at, appointment.practitioner_id
     appointment.start_at, appointment.end_at = start_at, end_at
     appointment.practitioner = practitioner
     # A confirmation was for the old time.
@@ -196,7 +196,14 @@ def move_appointment(
         appointment.override_reason = override_reason.strip()
         appointment.overridden_rules = overridden
     save_without_overlap(appointment)
-    audit(appointment, "moved", by, before=before.isoformat(), after=start_at.isoformat())
+    audit(
+        appointment,
+        "moved",
+        by,
+        before=before.isoformat(),
+        after=start_at.isoformat(),
+        practitioner_before=before_practitioner,
+    )
     if overridden:
         reason = appointment.override_reason
         audit(appointment, "override", by, rules=overridden, reason=reason, when="moved")

@@ -287,6 +287,7 @@ CSRF_TRUSTED_ORIGINS = [_public.rstrip("/")] if _public.startswith("http") else 
 BOOKING_EVENT_HANDLERS = [
     "reminders.recalls.handle_booking_event",
     "reminders.links.confirmations.handle_booking_event",
+    "reminders.offers.freeing.handle_booking_event",
 ]
 # Templates other apps add to the patient page (bookings renders them, never imports them).
 PATIENT_PAGE_PANELS = [
@@ -342,8 +343,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reminders.tasks.dispatch_messages_task",
         "schedule": timedelta(seconds=env.int("SMS_DISPATCH_SECONDS", default=60)),
     },
+    # Holds run out, freed times whose task never ran, entries and offers that ended.
+    "sweep-waitlist-offers": {
+        "task": "reminders.tasks.sweep_offers_task",
+        "schedule": timedelta(minutes=1),
+    },
 }
 # Sends wait on the global rate limit: keep them off the queue the sweeps use.
 CELERY_TASK_ROUTES = {"reminders.tasks.send_sms_task": {"queue": "sms"}}
 # A patient may cancel from their link until this many hours before the start.
 SELF_CANCEL_HOURS = env.int("SELF_CANCEL_HOURS", default=24)
+# Freed time is offered to this many fitting waitlist patients at once, each offer held
+# this many minutes before the next patients are asked (docs/rules.md#waitlist).
+WAITLIST_OFFER_BATCH = env.int("WAITLIST_OFFER_BATCH", default=3)
+WAITLIST_HOLD_MINUTES = env.int("WAITLIST_HOLD_MINUTES", default=20)

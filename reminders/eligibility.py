@@ -11,6 +11,8 @@ repeating the rule in SQL by hand.
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
+
 
 @dataclass(frozen=True)
 class Bar:
@@ -52,3 +54,11 @@ def reason_case_sql(alias: str) -> tuple[str, dict[str, Any]]:
         params[f"bar{n}"] = bar.bars_when
         params[f"reason{n}"] = bar.reason
     return "CASE " + " ".join(whens) + " ELSE '' END", params
+
+
+def may_be_texted_q(prefix: str = "") -> Q:
+    """The same bars as a queryset filter, for a model that reaches the patient by ``prefix``."""
+    barred = Q()
+    for bar in BARS:
+        barred |= Q(**{f"{prefix}{bar.column}": bar.bars_when})
+    return ~barred

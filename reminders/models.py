@@ -333,6 +333,7 @@ class ConsentChange(models.Model):
 class LinkPurpose(models.TextChoices):
     RECALL = "recall", "Recall"
     APPOINTMENT = "appointment", "Appointment"
+    OFFER = "offer", "Waitlist offer"
 
 
 class Link(models.Model):
@@ -352,6 +353,13 @@ class Link(models.Model):
     appointment = models.ForeignKey(
         Appointment, null=True, blank=True, on_delete=models.CASCADE, related_name="links"
     )
+    offer = models.ForeignKey(
+        "reminders.WaitlistOffer",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="links",
+    )
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     failed_attempts = models.PositiveSmallIntegerField(default=0)
@@ -364,6 +372,12 @@ class Link(models.Model):
                 condition=(
                     Q(purpose="recall", recall__isnull=False, appointment__isnull=True)
                     | Q(purpose="appointment", appointment__isnull=False, recall__isnull=True)
+                    | Q(
+                        purpose="offer",
+                        offer__isnull=False,
+                        recall__isnull=True,
+                        appointment__isnull=True,
+                    )
                 ),
                 name="link_has_its_purpose",
             )
@@ -371,3 +385,8 @@ class Link(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} link {self.pk}"
+
+
+# The waitlist offers' models live with their engine; imported here so Django finds them.
+from reminders.offers.models import FreedTime as FreedTime  # noqa: E402
+from reminders.offers.models import WaitlistOffer as WaitlistOffer  # noqa: E402

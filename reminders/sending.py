@@ -126,7 +126,10 @@ def _with_link(message: Claim) -> Claim:
     sends the same link.
     """
     body = fill_link(
-        body=message.body, recall_id=message.recall_id, appointment_id=message.appointment_id
+        body=message.body,
+        recall_id=message.recall_id,
+        appointment_id=message.appointment_id,
+        message_id=message.id,
     )
     if body == message.body:
         return message

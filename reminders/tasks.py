@@ -60,3 +60,17 @@ def dispatch_messages_task() -> None:
     from reminders.sweeps import dispatch_due_messages
 
     dispatch_due_messages()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def offer_freed_time_task(freed_id: int) -> None:
+    from reminders.offers.engine import offer_freed_time
+
+    offer_freed_time(freed_id=freed_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def sweep_offers_task() -> None:
+    from reminders.offers.engine import sweep_offers
+
+    sweep_offers()

@@ -69,6 +69,7 @@ LINKED_TEMPLATES = frozenset(
         "review",
         "appointment_reminder",
         "appointment_reminder_confirmed",
+        "waitlist_offer",
     }
 )
 

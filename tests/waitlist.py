@@ -14,6 +14,7 @@ from scheduler.models import Practitioner
 from tests.clock import NOW, at
 from tests.factories import PatientFactory, PractitionerFactory, treatment
 from tests.histories import given_injection, written_prescription
+from tests.reminders.links.support import BIRTH
 
 # Tuesday 3 March 2026, the day after NOW: the time a cancellation frees.
 FREED_AT = at(2026, 3, 3, 10)
@@ -21,7 +22,7 @@ FREED_AT = at(2026, 3, 3, 10)
 
 def ready_patient(**fields: object) -> Patient:
     """A migraine patient with a written prescription: an injection may be booked."""
-    patient = PatientFactory(date_of_birth="1980-04-02", **fields)
+    patient = PatientFactory(date_of_birth=BIRTH, **fields)
     written_prescription(patient)
     return patient
 

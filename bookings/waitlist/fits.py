@@ -59,7 +59,11 @@ def _kinds_done_by(practitioner: Practitioner) -> list[str]:
 
 
 def candidates(
-    *, practitioner: Practitioner, start_at: datetime, exclude_entry_ids: Collection[int] = ()
+    *,
+    practitioner: Practitioner,
+    start_at: datetime,
+    exclude_entry_ids: Collection[int] = (),
+    only: Q | None = None,
 ) -> QuerySet[WaitlistEntry]:
     """Waiting entries whose dates, practitioner and step this time could suit, in order."""
     day = clock.local_date(start_at)
@@ -75,6 +79,7 @@ def candidates(
         # A patient waiting to be moved earlier is never offered a later time.
         .filter(Q(appointment__isnull=True) | Q(appointment__start_at__gt=start_at))
         .exclude(pk__in=list(exclude_entry_ids))
+        .filter(only or Q())
         .select_related("treatment_type", "course", "appointment")
         .order_by("created_at", "id")
     )
@@ -198,9 +203,11 @@ def list_fitting_entries(
     start_at: datetime,
     want: int | None = None,
     exclude_entry_ids: Collection[int] = (),
+    only: Q | None = None,
 ) -> list[Fit]:
     """The waiting entries that could book ``start_at`` with ``practitioner``, in waiting
-    order, at most ``want`` of them (all when None)."""
+    order, at most ``want`` of them (all when None). ``only`` narrows the entries further
+    (the caller's own condition, e.g. patients who may be texted, or one entry)."""
     if start_at < clock.now():
         return []
     try:
@@ -215,7 +222,10 @@ def list_fitting_entries(
     part = next((p for p in PARTS if in_part(part=p, start=local_start)), "")
     found: list[Fit] = []
     qs = candidates(
-        practitioner=practitioner, start_at=start_at, exclude_entry_ids=exclude_entry_ids
+        practitioner=practitioner,
+        start_at=start_at,
+        exclude_entry_ids=exclude_entry_ids,
+        only=only,
     )
     for chunk in _chunks(qs):
         longest = max(_length(e) for e in chunk)

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from bookings.models import LIVE_STATUSES
 from reminders.models import OPEN_RECALL_STATUSES, Link, LinkPurpose
+from reminders.offers.accept import has_ended as offer_has_ended
 from scheduler import clock
 
 MAX_WRONG_ANSWERS = 5
@@ -35,6 +36,9 @@ def link_state(*, link: Link, now: datetime) -> LinkState:
         return LinkState.ENDED
     if link.purpose == LinkPurpose.RECALL:
         if link.recall is None or link.recall.status not in OPEN_RECALL_STATUSES:
+            return LinkState.ENDED
+    elif link.purpose == LinkPurpose.OFFER:
+        if link.offer is None or offer_has_ended(offer=link.offer, now=now):
             return LinkState.ENDED
     else:
         appointment = link.appointment

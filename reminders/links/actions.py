@@ -14,7 +14,8 @@ from bookings.audit_lines import BOOKED_ONLINE
 from bookings.errors import PathwayError
 from bookings.models import Appointment, AuditEntry
 from reminders.links.offer import Offer, can_self_cancel
-from reminders.models import Link
+from reminders.models import Link, LinkPurpose
+from reminders.offers.accept import accept_offer
 from scheduler.models import Practitioner
 
 VIA = "patient_link"
@@ -29,6 +30,8 @@ def book_from_link(
     *, link: Link, offer: Offer, practitioner: Practitioner, start_at: datetime
 ) -> Appointment:
     """Book what the offer allows; the page and the JSON API both come through here."""
+    if link.purpose == LinkPurpose.OFFER:
+        return take_offered_time(link=link, practitioner=practitioner, start_at=start_at)
     if not offer.can_book:
         raise PathwayError("not_bookable_online", offer.reason)
     appointment = services.book_appointment(
@@ -41,6 +44,16 @@ def book_from_link(
     )
     _mark_online(appointment, BOOKED_ONLINE)
     return appointment
+
+
+def take_offered_time(*, link: Link, practitioner: Practitioner, start_at: datetime) -> Appointment:
+    """A waitlist offer's link takes only the time offered (docs/rules.md#waitlist)."""
+    held = link.offer
+    assert held is not None
+    freed = held.freed_time
+    if (practitioner.pk, start_at) != (freed.practitioner_id, freed.start_at):
+        raise PathwayError("not_offered", "Please take the time offered, or call the clinic.")
+    return accept_offer(offer=held)
 
 
 @transaction.atomic

@@ -260,7 +260,7 @@ class LinkBook(LinkView):
     )
     def post(self, request: Request, token: str) -> Response:
         link = open_link(token, request=request, verified=True)
-        if link.purpose != LinkPurpose.RECALL:
+        if link.purpose not in (LinkPurpose.RECALL, LinkPurpose.OFFER):
             raise Refused(400, "wrong_link_kind", "This link changes a visit: use move.")
         data = StartIn(data=request.data)
         data.is_valid(raise_exception=True)

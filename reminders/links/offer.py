@@ -16,6 +16,7 @@ from bookings.models import Appointment, Status
 from bookings.next_injection import first_safe_day
 from bookings.selectors import get_course_history, limits, list_slots
 from reminders.models import Link, LinkPurpose, RecallKind
+from reminders.offers.accept import refusal as offer_refusal
 from scheduler import clock
 from scheduler.models import Kind, Practitioner, TreatmentType
 from scheduler.slots import Slot
@@ -45,6 +46,8 @@ def get_offer(*, link: Link) -> Offer:
             reason="",
             first_day=clock.today(),
         )
+    if link.purpose == LinkPurpose.OFFER:
+        return _waitlist_offer(link)
     recall = link.recall
     assert recall is not None
     treatment = recall.treatment_type
@@ -75,10 +78,42 @@ def get_offer(*, link: Link) -> Offer:
     return Offer(treatment, kind, True, "", day, note)
 
 
+def _waitlist_offer(link: Link) -> Offer:
+    """A waitlist offer books the one time offered, while it is the patient's to take."""
+    held = link.offer
+    assert held is not None
+    entry, start_at = held.entry, held.freed_time.start_at
+    refused = offer_refusal(offer=held, now=clock.now())
+    return Offer(
+        treatment=entry.treatment_type,
+        kind=Kind(entry.kind),
+        can_book=refused is None,
+        reason=refused.message if refused is not None else "",
+        first_day=clock.local_date(start_at),
+    )
+
+
+def _offered_time(link: Link, offer: Offer) -> list[tuple[Practitioner, Slot]]:
+    held = link.offer
+    if held is None or not offer.can_book:
+        return []
+    freed = held.freed_time
+    end_at = freed.start_at + timedelta(minutes=offer.treatment.minutes_for(offer.kind))
+    if held.entry.appointment is not None:
+        moving = held.entry.appointment
+        end_at = freed.start_at + (moving.end_at - moving.start_at)
+    return [(freed.practitioner, Slot(freed.practitioner_id, freed.start_at, end_at))]
+
+
 def list_offered_days(
     *, link: Link, offer: Offer, first: date | None = None, practitioner_id: int | None = None
 ) -> list[DaySlots]:
     """Days that have an allowed start, nearest first, from the day the rules allow."""
+    if link.purpose == LinkPurpose.OFFER:
+        return [
+            DaySlots(clock.local_date(slot.start_at), [(practitioner, [slot])])
+            for practitioner, slot in _offered_time(link, offer)
+        ]
     first = max(first or offer.first_day, offer.first_day)
     moving = link.appointment if link.purpose == LinkPurpose.APPOINTMENT else None
     days = list_slot_days(
@@ -107,6 +142,8 @@ def list_offered_starts(
     """
     if not offer.can_book:
         return []
+    if link.purpose == LinkPurpose.OFFER:
+        return _offered_time(link, offer)
     first = max(first or offer.first_day, offer.first_day)
     last = min(
         last or first + timedelta(days=OFFER_DAYS - 1), first + timedelta(days=MAX_SLOT_DAYS - 1)

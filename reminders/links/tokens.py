@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 
 from bookings.models import Appointment
-from reminders.models import Link, LinkPurpose, Recall
+from reminders.models import Link, LinkPurpose, Recall, WaitlistOffer
 from scheduler import clock
 
 # 16 random bytes are 128 bits, 22 URL-safe characters: short enough for one SMS.
@@ -44,22 +44,31 @@ def links_enabled() -> bool:
     return bool(settings.PUBLIC_BASE_URL)
 
 
-def create_link(*, recall: Recall | None = None, appointment: Appointment | None = None) -> str:
-    """A new link for a recall or an appointment; returns the token (never stored)."""
+def create_link(
+    *,
+    recall: Recall | None = None,
+    appointment: Appointment | None = None,
+    offer: WaitlistOffer | None = None,
+) -> str:
+    """A new link for a recall, an appointment or a waitlist offer; returns the token
+    (never stored)."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
     now = clock.now()
     if recall is not None:
         purpose, patient_id = LinkPurpose.RECALL, recall.patient_id
     elif appointment is not None:
         purpose, patient_id = LinkPurpose.APPOINTMENT, appointment.patient_id
+    elif offer is not None:
+        purpose, patient_id = LinkPurpose.OFFER, offer.entry.patient_id
     else:
-        raise ValueError("a link is for a recall or an appointment")
+        raise ValueError("a link is for a recall, an appointment or an offer")
     Link.objects.create(
         token_hash=hash_token(token),
         purpose=purpose,
         patient_id=patient_id,
         recall=recall,
         appointment=appointment,
+        offer=offer,
         created_at=now,
         expires_at=now + LIFETIME,
     )
@@ -71,21 +80,38 @@ def find_link(token: str) -> Link | None:
         return None
     return (
         Link.objects.select_related(
-            "patient", "recall__course", "recall__treatment_type", "appointment"
+            "patient",
+            "recall__course",
+            "recall__treatment_type",
+            "appointment",
+            "offer__freed_time__practitioner",
+            "offer__entry__treatment_type",
         )
         .filter(token_hash=hash_token(token))
         .first()
     )
 
 
-def fill_link(*, body: str, recall_id: int | None, appointment_id: int | None) -> str:
-    """The text with its link in place of LINK_SLOT (a new link each time it is filled)."""
+def fill_link(
+    *, body: str, recall_id: int | None, appointment_id: int | None, message_id: int | None = None
+) -> str:
+    """The text with its link in place of LINK_SLOT (a new link each time it is filled).
+
+    A waitlist offer's text is found by the offer that names it (``message_id``).
+    """
     if LINK_SLOT not in body:
         return body
+    offer = (
+        WaitlistOffer.objects.select_related("entry").filter(message_id=message_id).first()
+        if message_id is not None and recall_id is None and appointment_id is None
+        else None
+    )
     if recall_id is not None:
         token = create_link(recall=Recall.objects.get(pk=recall_id))
     elif appointment_id is not None:
         token = create_link(appointment=Appointment.objects.get(pk=appointment_id))
+    elif offer is not None:
+        token = create_link(offer=offer)
     else:
         return body.replace(LINK_SLOT, "")
     return body.replace(LINK_SLOT, link_url(token))

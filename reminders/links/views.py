@@ -130,7 +130,7 @@ def _overview(
             can_confirm=offer.can_confirm(appointment=appointment),
             can_cancel=offer.can_self_cancel(appointment=appointment),
         )
-    if what.can_book and (link.purpose == LinkPurpose.RECALL or moving):
+    if what.can_book and (link.purpose != LinkPurpose.APPOINTMENT or moving):
         days = offer.list_offered_days(
             link=link, offer=what, first=first, practitioner_id=practitioner_id
         )
@@ -139,7 +139,10 @@ def _overview(
             practitioners=_practitioners(days),
             practitioner_id=practitioner_id,
         )
-    template = "recall.html" if link.purpose == LinkPurpose.RECALL else "appointment.html"
+    template = {
+        LinkPurpose.APPOINTMENT: "appointment.html",
+        LinkPurpose.OFFER: "offer.html",
+    }.get(LinkPurpose(link.purpose), "recall.html")
     return _page(request, template, context, status=status)
 
 
@@ -215,7 +218,7 @@ def book_page(request: HttpRequest, token: str) -> HttpResponse:
     what = offer.get_offer(link=link)
     start_at: datetime = form.cleaned_data["start"]
     try:
-        if link.purpose == LinkPurpose.RECALL:
+        if link.purpose != LinkPurpose.APPOINTMENT:
             appointment = actions.book_from_link(
                 link=link, offer=what, practitioner=practitioner, start_at=start_at
             )
