@@ -22,5 +22,6 @@ urlpatterns = [
     path("recalls/<int:pk>/send-link/", link_staff.send_recall_link, name="recall-send-link"),
     path("patients/<int:pk>/waitlist/", waitlist_patient.waitlist_add, name="waitlist-add"),
     path("waitlist/", waitlist_views.waitlist_day, name="waitlist-day"),
+    path("waitlist/<int:pk>/offer/", waitlist_views.offer, name="waitlist-offer"),
     path("waitlist/<int:pk>/remove/", waitlist_patient.waitlist_remove, name="waitlist-remove"),
 ]

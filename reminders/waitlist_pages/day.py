@@ -1,9 +1,10 @@
 """The front desk's waitlist for a day, beside the calendar (docs/rules.md#waitlist).
 
-For each free time of the day still ahead (cancelled visits' times first), who
-could take it right now: bookings' own "who fits" (``bookings/waitlist/fits.py``), every
-rule applied, in waiting order; the desk offers it with one click. Also the entries
-whose dates include the day. The queries do not grow with the list: the free times are
+For each free time of the day still ahead (time given back by cancellations and moves
+first), who could take it right now: bookings' own "who fits"
+(``bookings/waitlist/fits.py``), every rule applied, in waiting order; the desk offers
+it with one click (``reminders/offers/engine.py``). Also the offers waiting for an
+answer with their hold, and the entries whose dates include the day. The queries do not grow with the list: the free times are
 capped at ``MAX_TIMES`` and each asks for at most ``SHOWN_PER_TIME`` who fit.
 """
 
@@ -13,12 +14,14 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 
 from bookings.calendar import get_day_calendar, subtract
-from bookings.models import LIVE_STATUSES, Patient, Status
+from bookings.models import Patient
 from bookings.waitlist.fits import Fit, list_fitting_entries
 from bookings.waitlist.models import LIVE_WAITLIST, WaitlistEntry
 from bookings.waitlist.read import list_entries
+from reminders.offers.models import FreedTime, OfferStatus, WaitlistOffer
 from scheduler import clock
 from scheduler.models import Practitioner
+from scheduler.selectors import range_bounds
 
 MAX_TIMES = 8
 SHOWN_PER_TIME = 5
@@ -30,7 +33,7 @@ class FreeTime:
     practitioner: Practitioner
     start_at: datetime  # the first start on the grid
     free_until: datetime
-    freed: bool = False  # a cancelled visit gave it back
+    freed: str = ""  # what gave it back (a cancellation, a move), if anything
     fits: list[Fit] = field(default_factory=list)
 
 
@@ -41,6 +44,7 @@ class WaitlistDay:
     more_times: int  # free times past MAX_TIMES, not searched
     waiting: list[WaitlistEntry]
     waiting_count: int
+    offers: list[WaitlistOffer]
 
 
 def _on_grid(moment: datetime) -> datetime:
@@ -55,14 +59,23 @@ def _on_grid(moment: datetime) -> datetime:
 
 def list_free_times(*, day: date, now: datetime) -> list[FreeTime]:
     """Each practitioner's free stretches of the day still ahead, from the day page's
-    own reads (its four queries): working hours, less time off and live visits.
+    own reads (its four queries and one of freed times): working hours, less time off
+    and live visits.
 
-    A stretch where a visit was cancelled is offered at that visit's start and comes
-    first: that is the time a patient gave back. Others start at their first grid time.
+    Time a cancellation or a move gave back (reminders.offers' freed times) is shown at
+    its own start and comes first; other stretches start at their first grid time.
     """
-    calendar = get_day_calendar(day=day, show_cancelled=True)
+    calendar = get_day_calendar(day=day)
+    day_start, day_end = range_bounds(day, day)
+    given_back: dict[int, dict[datetime, str]] = {}
+    for freed in FreedTime.objects.filter(
+        closed_at__isnull=True, start_at__gte=max(day_start, now), start_at__lt=day_end
+    ):
+        given_back.setdefault(freed.practitioner_id, {})[freed.start_at] = (
+            freed.get_source_display()
+        )
     grid = timedelta(minutes=settings.SLOT_GRID_MINUTES)
-    freed, other = [], []
+    freed_times, other = [], []
     for column in calendar.columns:
         working = [
             (
@@ -71,15 +84,14 @@ def list_free_times(*, day: date, now: datetime) -> list[FreeTime]:
             )
             for b in column.working
         ]
-        visits = [p.appointment for p in column.appointments]
-        live = [(a.start_at, a.end_at) for a in visits if a.status in LIVE_STATUSES]
-        given_back = sorted(
-            {a.start_at for a in visits if a.status == Status.CANCELLED and a.start_at >= now}
-        )
-        for begins, ends in subtract(working, live):
-            starts = [t for t in given_back if begins <= t and t + grid <= ends]
+        visits = [(p.appointment.start_at, p.appointment.end_at) for p in column.appointments]
+        freed_here = given_back.get(column.practitioner.pk, {})
+        for begins, ends in subtract(working, visits):
+            starts = sorted(t for t in freed_here if begins <= t and t + grid <= ends)
             for start in starts:
-                freed.append(FreeTime(column.practitioner, start, ends, freed=True))
+                freed_times.append(
+                    FreeTime(column.practitioner, start, ends, freed=freed_here[start])
+                )
             first = _on_grid(max(begins, now))
             if first + grid <= ends and first not in starts:
                 other.append(FreeTime(column.practitioner, first, ends))
@@ -87,7 +99,21 @@ def list_free_times(*, day: date, now: datetime) -> list[FreeTime]:
     def order(t: FreeTime) -> tuple[datetime, str]:
         return (t.start_at, t.practitioner.name)
 
-    return sorted(freed, key=order) + sorted(other, key=order)
+    return sorted(freed_times, key=order) + sorted(other, key=order)
+
+
+def list_pending_offers(*, day: date) -> list[WaitlistOffer]:
+    """Offers made for the day's times still waiting for an answer, with their hold."""
+    day_start, day_end = range_bounds(day, day)
+    return list(
+        WaitlistOffer.objects.filter(
+            status=OfferStatus.OFFERED,
+            freed_time__start_at__gte=day_start,
+            freed_time__start_at__lt=day_end,
+        )
+        .select_related("entry__patient", "freed_time__practitioner")
+        .order_by("freed_time__start_at", "hold_until", "id")
+    )
 
 
 def get_waitlist_day(*, day: date) -> WaitlistDay:
@@ -111,4 +137,5 @@ def get_waitlist_day(*, day: date) -> WaitlistDay:
         more_times=max(len(free) - MAX_TIMES, 0),
         waiting=shown,
         waiting_count=waiting.count(),
+        offers=list_pending_offers(day=day),
     )

@@ -3,12 +3,15 @@ form that adds one (prefilled from the booking page's "Nothing suitable?").
 
 Bookings' patient page includes ``reminders/_patient_waitlist.html`` (named in the
 setting PATIENT_PAGE_PANELS); the card's data comes through the ``patient_waitlist``
-template tag, in two queries whatever the list holds.
+template tag, in two queries whatever the list holds (the entries, their offers).
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from django.conf import settings
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
@@ -22,17 +25,41 @@ from bookings.waitlist.entries import add_entry, remove_entry
 from bookings.waitlist.models import LIVE_WAITLIST, WaitlistEntry
 from bookings.waitlist.read import list_entries
 from bookings.wording import kind_label
+from reminders.offers.models import OfferStatus, WaitlistOffer
 from reminders.waitlist_pages.forms import WaitlistForm, default_window, show_refusal
 from scheduler import clock
+from scheduler.models import Practitioner
+from scheduler.time_format import clock_time as format_clock
 
 PREFIX = "waitlist"
+
+
+@dataclass(frozen=True)
+class OfferLine:
+    start_at: datetime
+    practitioner: Practitioner
+    words: str
 
 
 @dataclass
 class EntryRow:
     entry: WaitlistEntry
     step: str
-    offers: list[object] = field(default_factory=list)
+    offers: list[OfferLine] = field(default_factory=list)
+
+
+OFFER_WORDS = {
+    OfferStatus.ACCEPTED: "accepted",
+    OfferStatus.TAKEN: "taken by someone else first",
+    OfferStatus.LAPSED: "no answer in time",
+}
+
+
+def offer_words(offer: WaitlistOffer) -> str:
+    if offer.status == OfferStatus.OFFERED:
+        held = format_clock(clock.local(offer.hold_until), clock=settings.CLINIC_CLOCK)
+        return f"texted, held for them until {held}"
+    return OFFER_WORDS.get(OfferStatus(offer.status), str(offer.get_status_display()))
 
 
 @dataclass
@@ -60,11 +87,30 @@ def prefill(query: QueryDict) -> dict[str, object]:
 def get_waitlist_card(
     *, patient: Patient, bound: WaitlistForm | None, query: QueryDict
 ) -> WaitlistCard:
-    entries = list(list_entries(patient_id=patient.pk).filter(status__in=LIVE_WAITLIST))
+    entries = list(
+        list_entries(patient_id=patient.pk)
+        .filter(status__in=LIVE_WAITLIST)
+        .prefetch_related(
+            Prefetch(
+                "offers",
+                queryset=WaitlistOffer.objects.select_related("freed_time__practitioner"),
+            )
+        )
+    )
     asked = prefill(query)
     form = bound or WaitlistForm(prefix=PREFIX, initial={**default_window(clock.today()), **asked})
     return WaitlistCard(
-        rows=[EntryRow(e, kind_label(e.kind, e.treatment_type)) for e in entries],
+        rows=[
+            EntryRow(
+                e,
+                kind_label(e.kind, e.treatment_type),
+                [
+                    OfferLine(o.freed_time.start_at, o.freed_time.practitioner, offer_words(o))
+                    for o in e.offers.all()
+                ],
+            )
+            for e in entries
+        ],
         form=form,
         open_form=bound is not None or bool(asked),
     )

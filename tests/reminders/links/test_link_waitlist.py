@@ -2,22 +2,14 @@
 the dates; refusals in words with what was typed kept; nothing before the date of birth."""
 
 import pytest
-import time_machine
 from django.test import Client
 
 from bookings.waitlist.models import WaitlistEntry
-from tests.clock import NOW
 from tests.factories import PractitionerFactory
 
 from .support import migraine_patient_due, recall_link, verified
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _monday_morning():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 @pytest.fixture
