@@ -4,8 +4,7 @@ The text is the one the outbox sent; the browser is 360×740. Time is frozen (ti
 on a coming weekday morning, in the future because the browser keeps its own clock.
 """
 
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -17,24 +16,12 @@ from reminders.sending import send_sms
 from reminders.sweeps import sweep_recalls
 from scheduler import clock
 from scheduler.models import Kind
+from tests.e2e.support import PHONE, at, coming_tuesday, log_in
 from tests.factories import PatientFactory, PractitionerFactory, PrescriptionFactory, UserFactory
 from tests.histories import diagnosed_exam, given_injection
 from tests.reminders.links.support import recall_for
 
-TZ = ZoneInfo("America/Toronto")
-PASSWORD = "pw-for-tests-1"
-PHONE = {"width": 360, "height": 740}
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def coming_tuesday() -> date:
-    today = datetime.now(TZ).date()
-    return today + timedelta(days=8 + (7 - today.weekday()) % 7)
-
-
-def at(day: date, hour: int) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=TZ)
 
 
 def test_a_patient_books_from_the_recall_text_and_staff_see_it_booked_online(
@@ -92,12 +79,7 @@ def test_a_patient_books_from_the_recall_text_and_staff_see_it_booked_online(
         assert send_sms(message_id=confirmation.pk) == MessageStatus.SENT
         assert "your visit is booked" in confirmation.body
 
-        desk = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
-        desk.goto(f"{live_server.url}/login/")
-        desk.get_by_label("Username").fill("frontdesk")
-        desk.get_by_label("Password").fill(PASSWORD)
-        desk.get_by_role("button", name="Log in").click()
-        expect(desk.get_by_role("button", name="Log out")).to_be_visible()
+        desk = log_in(browser, live_server.url, "frontdesk")
         desk.goto(f"{live_server.url}/calendar/?date={clock.local_date(booked.start_at)}")
         expect(desk.locator(".online")).to_have_count(1)
         desk.goto(f"{live_server.url}/appointments/{booked.pk}/")

@@ -8,8 +8,7 @@ The text goes through the real Twilio client to the fake Twilio server, and the 
 read from what that server received.
 """
 
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -23,6 +22,7 @@ from bookings.waitlist.models import WaitlistStatus
 from config.celery import app
 from reminders.offers.models import OfferStatus, WaitlistOffer
 from scheduler.models import Kind
+from tests.e2e.support import PHONE, at, coming_tuesday, log_in
 from tests.factories import (
     PatientFactory,
     PractitionerFactory,
@@ -32,20 +32,7 @@ from tests.factories import (
 )
 from tests.histories import diagnosed_exam
 
-TZ = ZoneInfo("America/Toronto")
-PASSWORD = "pw-for-tests-1"
-PHONE = {"width": 360, "height": 740}
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def coming_tuesday() -> date:
-    today = datetime.now(TZ).date()
-    return today + timedelta(days=8 + (7 - today.weekday()) % 7)
-
-
-def at(day: date, hour: int) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=TZ)
 
 
 @pytest.fixture
@@ -105,12 +92,7 @@ def test_front_desk_cancels_and_the_waiting_patient_takes_the_time_from_the_text
             by=desk_user,
         )
 
-        desk = browser.new_context().new_page()
-        desk.goto(f"{live_server.url}/login/")
-        desk.get_by_label("Username").fill("frontdesk")
-        desk.get_by_label("Password").fill(PASSWORD)
-        desk.get_by_role("button", name="Log in").click()
-        expect(desk.get_by_role("button", name="Log out")).to_be_visible()
+        desk = log_in(browser, live_server.url, "frontdesk")
         desk.goto(f"{live_server.url}/calendar/?date={day.isoformat()}")
         desk.locator("a.appt", has_text="Bruno Castellane").click()
         panel = desk.locator("#panel")
