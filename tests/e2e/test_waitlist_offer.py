@@ -113,6 +113,12 @@ def test_front_desk_cancels_and_the_waiting_patient_takes_the_time_from_the_text
         link = next(word for word in body.split() if "/p/" in word)
         assert link.startswith(live_server.url)
 
+        # The desk sees the time held for her on the day's waitlist.
+        desk.get_by_role("link", name="Waitlist of the day").click()
+        expect(desk.locator(f'[data-offer="{offer.pk}"]')).to_contain_text("Odette Vasseur")
+        expect(desk.locator(f'[data-offer="{offer.pk}"]')).to_contain_text("11:00 with Dr. Adams")
+        shot(desk, "waitlist-day")
+
         phone = browser.new_context(viewport=PHONE).new_page()
         phone.goto(link)
         expect(phone.get_by_role("heading", name="First, check it is you")).to_be_visible()
