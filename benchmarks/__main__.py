@@ -21,6 +21,7 @@ SECTIONS = (
     "lots",
     "calendar",
     "self_service",
+    "waitlist",
 )
 
 
@@ -63,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         slots,
         sweep,
         text_budget,
+        waitlist,
     )
     from benchmarks.report import OVER, Row, table, write_json
     from benchmarks.sizes import FULL, QUICK
@@ -78,6 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "lots": lots.run,
         "calendar": calendar.run,
         "self_service": self_service.run,
+        "waitlist": waitlist.run,
     }
     rows: list[Row] = []
     durations: dict[str, float] = {}

@@ -43,6 +43,9 @@ class Sizes:
     calendar_practitioners: int = 10
     calendar_appointments: int = 30
     calendar_runs: int = 15
+    # Waitlist offers: entries on the list, the small and the full size.
+    waitlist_counts: tuple[int, ...] = (1_000, 10_000)
+    waitlist_runs: int = 7
 
 
 FULL = Sizes()
@@ -75,4 +78,6 @@ QUICK = Sizes(
     calendar_practitioners=2,
     calendar_appointments=5,
     calendar_runs=2,
+    waitlist_counts=(100, 400),
+    waitlist_runs=2,
 )

@@ -125,9 +125,9 @@ class Migration(migrations.Migration):
                 "ordering": ["created_at", "id"],
                 "indexes": [
                     models.Index(
-                        condition=models.Q(("status__in", ("waiting", "offered"))),
-                        fields=["treatment_type", "kind", "earliest_on", "latest_on"],
-                        name="waitlist_live_idx",
+                        condition=models.Q(("status", "waiting")),
+                        fields=["created_at", "id"],
+                        name="waitlist_waiting_order_idx",
                     ),
                     models.Index(
                         fields=["patient", "status"], name="bookings_wa_patient_fe073d_idx"

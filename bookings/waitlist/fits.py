@@ -80,7 +80,7 @@ def candidates(
         .filter(Q(appointment__isnull=True) | Q(appointment__start_at__gt=start_at))
         .exclude(pk__in=list(exclude_entry_ids))
         .filter(only or Q())
-        .select_related("treatment_type", "course", "appointment")
+        .select_related("treatment_type", "course", "appointment", "patient")
         .order_by("created_at", "id")
     )
 

@@ -70,11 +70,12 @@ class WaitlistEntry(models.Model):
             ),
         ]
         indexes = [
-            # The freed-time search scans only live entries, in waiting order.
+            # The freed-time search walks waiting entries in waiting order and stops at
+            # the first page that fits: no sort of the whole list.
             models.Index(
-                fields=["treatment_type", "kind", "earliest_on", "latest_on"],
-                condition=Q(status__in=LIVE_WAITLIST),
-                name="waitlist_live_idx",
+                fields=["created_at", "id"],
+                condition=Q(status=WaitlistStatus.WAITING),
+                name="waitlist_waiting_order_idx",
             ),
             models.Index(fields=["patient", "status"]),
         ]

@@ -65,17 +65,15 @@ def close_freed_time(freed: FreedTime, now: datetime) -> None:
     _lapse(freed.offers.all(), OfferStatus.TAKEN, now)
 
 
-def _send(*, fit: Fit, freed: FreedTime, now: datetime, by: Actor) -> WaitlistOffer:
-    entry = fit.entry
-    patient = entry.patient
-    send_after = first_allowed_at(now)
+def _text(fit: Fit, freed: FreedTime, send_after: datetime) -> Message:
+    patient = fit.entry.patient
     reason = eligibility.reason_not_to_text(
         phone=patient.phone,
         consented=patient.sms_consent,
         opted_out=patient.sms_opted_out,
         invalid=patient.phone_invalid,
     )
-    message = Message.objects.create(
+    return Message(
         patient=patient,
         to=patient.phone,
         body=texts.render(
@@ -88,24 +86,30 @@ def _send(*, fit: Fit, freed: FreedTime, now: datetime, by: Actor) -> WaitlistOf
         error_message=reason,
         send_after=send_after,
     )
-    # Held from when the text may go out: quiet hours do not eat the patient's time.
-    return WaitlistOffer.objects.create(
-        entry=entry,
-        freed_time=freed,
-        offered_at=now,
-        hold_until=max(send_after, now) + hold(),
-        message=message,
-        offered_by=recorded_by(by),
-    )
 
 
 def _offer(freed: FreedTime, fits: list[Fit], now: datetime, by: Actor) -> list[WaitlistOffer]:
-    offers = [_send(fit=fit, freed=freed, now=now, by=by) for fit in fits]
+    """The texts and the offers, written together (two inserts for the batch)."""
+    if not fits:
+        return []
+    send_after = first_allowed_at(now)
+    messages = Message.objects.bulk_create([_text(fit, freed, send_after) for fit in fits])
+    offers = WaitlistOffer.objects.bulk_create(
+        WaitlistOffer(
+            entry=fit.entry,
+            freed_time=freed,
+            offered_at=now,
+            # Held from when the text may go out: quiet hours do not eat the patient's time.
+            hold_until=max(send_after, now) + hold(),
+            message=message,
+            offered_by=recorded_by(by),
+        )
+        for fit, message in zip(fits, messages, strict=True)
+    )
     mark_offered(entry_ids=[fit.entry.pk for fit in fits])
-    if offers:
-        from reminders.sweeps import dispatch_due_messages
+    from reminders.sweeps import dispatch_due_messages
 
-        transaction.on_commit(dispatch_due_messages)
+    transaction.on_commit(dispatch_due_messages)
     return offers
 
 
@@ -130,15 +134,17 @@ def offer_freed_time(*, freed_id: int) -> list[WaitlistOffer]:
     if freed.start_at <= now or not _still_free(freed):
         close_freed_time(freed, now)
         return []
-    open_offers = freed.offers.filter(status=OfferStatus.OFFERED)
-    _lapse(open_offers.filter(hold_until__lte=now), OfferStatus.LAPSED, now)
-    if open_offers.filter(hold_until__gt=now).exists():
+    asked = list(freed.offers.values_list("entry_id", "status", "hold_until"))
+    open_holds = [hold_until for _, status, hold_until in asked if status == OfferStatus.OFFERED]
+    if any(hold_until > now for hold_until in open_holds):
         return []
+    if open_holds:
+        _lapse(freed.offers.filter(hold_until__lte=now), OfferStatus.LAPSED, now)
     fits = list_fitting_entries(
         practitioner=freed.practitioner,
         start_at=freed.start_at,
         want=settings.WAITLIST_OFFER_BATCH,
-        exclude_entry_ids=list(freed.offers.values_list("entry_id", flat=True)),
+        exclude_entry_ids=[entry_id for entry_id, _, _ in asked],
         only=eligibility.may_be_texted_q("patient__"),
     )
     return _offer(freed, fits, now, by=None)
