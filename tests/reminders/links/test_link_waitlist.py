@@ -5,9 +5,11 @@ import pytest
 from django.test import Client
 
 from bookings.waitlist.models import WaitlistEntry
-from tests.factories import PractitionerFactory
+from reminders.links.tokens import create_link
+from tests.clock import at
+from tests.factories import AppointmentFactory, PatientFactory, PractitionerFactory
 
-from .support import migraine_patient_due, recall_link, verified
+from .support import BIRTH, migraine_patient_due, recall_link, verified
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
@@ -69,3 +71,23 @@ def test_nothing_before_the_date_of_birth(token):
     assert answer.status_code == 302 and answer["Location"] == f"/p/{token}"
     assert client.get(f"/p/{token}/waitlist/").status_code == 302
     assert WaitlistEntry.objects.count() == 0
+
+
+def test_a_booked_patient_asks_for_an_earlier_time_from_the_appointment_link():
+    doctor = PractitionerFactory(name="Dr. Adams")
+    visit = AppointmentFactory(
+        patient=PatientFactory(date_of_birth=BIRTH), practitioner=doctor, start_at=at(2026, 3, 20)
+    )
+    token = create_link(appointment=visit)
+    client = verified(token)
+    assert f"/p/{token}/waitlist/" in client.get(f"/p/{token}").content.decode()
+    form = client.get(f"/p/{token}/waitlist/").content.decode()
+    assert "Ask for an earlier time" in form
+    # Up to the day before the visit: only earlier times are asked for.
+    assert 'value="2026-03-02"' in form and 'value="2026-03-19"' in form
+    done = client.post(
+        f"/p/{token}/waitlist/", {"earliest_on": "2026-03-03", "latest_on": "2026-03-19"}
+    )
+    assert done.status_code == 200 and "Your visit stays booked" in done.content.decode()
+    entry = WaitlistEntry.objects.get()
+    assert (entry.appointment_id, entry.kind) == (visit.pk, visit.kind)
