@@ -144,4 +144,8 @@ def test_front_desk_cancels_and_the_waiting_patient_takes_the_time_from_the_text
         visit = desk.locator("a.appt", has_text="Odette Vasseur")
         expect(visit).to_have_count(1)
         expect(visit.locator(".from-waitlist")).to_have_text("Waitlist")
+        desk.goto(f"{live_server.url}/appointments/{booked.pk}/")
+        expect(desk.locator(".booked-by")).to_have_text(
+            "The patient, online, from a waitlist offer"
+        )
         shot(desk, "waitlist-offer-calendar")
