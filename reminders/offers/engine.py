@@ -30,6 +30,7 @@ from scheduler.models import Practitioner, TimeOff
 
 # Freed times the sweep offers in one run at most; the rest wait a minute.
 SWEEP_LIMIT = 50
+OFFER_ENDED = "waitlist offer ended before it was sent"
 
 
 def hold() -> timedelta:
@@ -51,12 +52,21 @@ def _still_free(freed: FreedTime) -> bool:
 
 def _lapse(offers: QuerySet[WaitlistOffer], status: str, now: datetime) -> int:
     """End open offers (their hold ran out, or the time went); the patients wait again."""
-    entry_ids = list(offers.filter(status=OfferStatus.OFFERED).values_list("entry_id", flat=True))
-    if not entry_ids:
+    ending = list(
+        offers.filter(status=OfferStatus.OFFERED).values_list("pk", "entry_id", "message_id")
+    )
+    if not ending:
         return 0
-    offers.filter(status=OfferStatus.OFFERED).update(status=status, answered_at=now)
-    return_to_waiting(entry_ids=entry_ids)
-    return len(entry_ids)
+    WaitlistOffer.objects.filter(pk__in=[pk for pk, _, _ in ending]).update(
+        status=status, answered_at=now
+    )
+    return_to_waiting(entry_ids=[entry_id for _, entry_id, _ in ending])
+    # A text still waiting (quiet hours, the patient's budget) would offer a time that
+    # is no longer theirs: it never goes.
+    Message.objects.filter(
+        pk__in=[m for _, _, m in ending if m is not None], status=MessageStatus.QUEUED
+    ).update(status=MessageStatus.SUPPRESSED, error_message=OFFER_ENDED)
+    return len(ending)
 
 
 def close_freed_time(freed: FreedTime, now: datetime) -> None:

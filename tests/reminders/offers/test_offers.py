@@ -168,3 +168,15 @@ def test_a_time_booked_another_way_is_not_offered(w, django_capture_on_commit_ca
     assert offer_freed_time(freed_id=freed.pk) == []
     freed.refresh_from_db()
     assert freed.closed_at is not None
+
+
+def test_an_offer_text_still_waiting_when_its_hold_ends_is_never_sent(
+    w, frozen, django_capture_on_commit_callbacks
+):
+    freed = cancel_the_freed_visit(w, django_capture_on_commit_callbacks)
+    first, second = offer_freed_time(freed_id=freed.pk)
+    Message.objects.filter(pk=second.message_id or 0).update(status="sent")
+    frozen.shift(timedelta(minutes=20))
+    sweep_offers()
+    statuses = dict(Message.objects.values_list("pk", "status"))
+    assert [statuses.get(o.message_id or 0) for o in (first, second)] == ["suppressed", "sent"]
