@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from bookings.models import Appointment, AuditEntry
+from bookings.waitlist.models import WaitlistEntry, WaitlistStatus
 
 RULE_WORDS = {
     "reinjection_too_soon": "the re-injection interval",
@@ -102,7 +103,10 @@ def list_record_lines(appointment: Appointment) -> list[RecordLine]:
 def get_booked_by(appointment: Appointment) -> str:
     """Who booked it, in words: the patient online, a user's name, or "" (the system)."""
     if AuditEntry.objects.filter(appointment=appointment, action=BOOKED_ONLINE).exists():
-        return "The patient, online"
+        from_offer = WaitlistEntry.objects.filter(
+            appointment=appointment, status=WaitlistStatus.BOOKED
+        ).exists()
+        return "The patient, online, from a waitlist offer" if from_offer else "The patient, online"
     user = appointment.created_by
     if user is None:
         return ""

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 
 from bookings.audit_lines import BOOKED_ONLINE
 from bookings.models import Appointment, AuditEntry, Status
+from bookings.waitlist.models import WaitlistEntry, WaitlistStatus
 from scheduler import clock
 from scheduler.models import Practitioner, WorkingHours
 from scheduler.selectors import get_time_off, range_bounds
@@ -94,6 +95,14 @@ def booked_online() -> Exists:
     return Exists(AuditEntry.objects.filter(appointment=OuterRef("pk"), action=BOOKED_ONLINE))
 
 
+def from_waitlist() -> Exists:
+    """Whether the appointment was taken from a waitlist offer (booked or moved here), for
+    the "Waitlist" mark the day and week views share; no query of its own."""
+    return Exists(
+        WaitlistEntry.objects.filter(appointment=OuterRef("pk"), status=WaitlistStatus.BOOKED)
+    )
+
+
 def get_day_calendar(*, day: date, show_cancelled: bool = False) -> DayCalendar:
     """A column per practitioner working that day (or with appointments on it). Four queries."""
     day_start, day_end = range_bounds(day, day)
@@ -108,7 +117,7 @@ def get_day_calendar(*, day: date, show_cancelled: bool = False) -> DayCalendar:
     appointments: list[Appointment] = list(
         Appointment.objects.filter(start_at__gte=day_start, start_at__lt=day_end)
         .select_related("patient", "course__treatment_type")
-        .annotate(booked_online=booked_online())
+        .annotate(booked_online=booked_online(), from_waitlist=from_waitlist())
         .order_by("start_at", "pk")
     )
     off_by_practitioner = get_time_off([p.pk for p in practitioners], day_start, day_end)

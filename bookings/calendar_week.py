@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Prefetch
 
-from bookings.calendar import Block, Lane, PlacedAppointment, booked_online, subtract
+from bookings.calendar import Block, Lane, PlacedAppointment, booked_online, from_waitlist, subtract
 from bookings.models import Appointment, Status
 from scheduler import clock
 from scheduler.models import Practitioner, WorkingHours
@@ -82,7 +82,7 @@ def get_week_calendar(*, practitioner_id: int, day: date, now: datetime) -> Week
         )
         .exclude(status=Status.CANCELLED)
         .select_related("patient", "course__treatment_type")
-        .annotate(booked_online=booked_online())
+        .annotate(booked_online=booked_online(), from_waitlist=from_waitlist())
         .order_by("start_at", "pk")
     )
     off = get_time_off([practitioner_id], week_start, week_end).get(practitioner_id, [])

@@ -14,7 +14,8 @@ from scheduler import bounds, clock
 SCALE = 1.6
 
 
-def _day_param(request: HttpRequest) -> tuple[date, str]:
+def day_param(request: HttpRequest) -> tuple[date, str]:
+    """The day asked for in ``?date=``, or today with the reason in words."""
     raw = request.GET.get("date", "")
     if not raw:
         return clock.today(), ""
@@ -30,7 +31,7 @@ def _day_param(request: HttpRequest) -> tuple[date, str]:
 
 @require(roles.can_read)
 def day_calendar(request: HttpRequest) -> HttpResponse:
-    day, problem = _day_param(request)
+    day, problem = day_param(request)
     show_cancelled = request.GET.get("cancelled") == "1"
     calendar = get_day_calendar(day=day, show_cancelled=show_cancelled)
     now_offset = _now_offset(opens=calendar.opens_at, closes=calendar.closes_at, now=clock.now())
@@ -62,7 +63,7 @@ def _now_offset(*, opens: datetime, closes: datetime, now: datetime) -> int | No
 @require(roles.can_read)
 def week_calendar(request: HttpRequest) -> HttpResponse:
     """One practitioner's week; a click on a free time starts a booking there."""
-    day, problem = _day_param(request)
+    day, problem = day_param(request)
     practitioners = list_practitioners()
     ids = {str(p.pk): p.pk for p in practitioners}
     chosen = ids.get(request.GET.get("practitioner", ""))

@@ -298,7 +298,10 @@ BOOKING_EVENT_HANDLERS = [
 # Time a practitioner gains (new hours, time off taken back) reaches the waitlist offers.
 SCHEDULER_EVENT_HANDLERS = ["reminders.offers.freeing.handle_scheduler_event"]
 # Templates other apps add to the patient page (bookings renders them, never imports them).
-PATIENT_PAGE_PANELS = ["reminders/_patient_follow_ups.html"]
+PATIENT_PAGE_PANELS = [
+    "reminders/_patient_follow_ups.html",
+    "reminders/_patient_waitlist.html",
+]
 # Consent and opt-out changes made by staff join reminders' consent history.
 PATIENT_CONSENT_HANDLERS = ["reminders.consent.record_consent_change"]
 # `console` prints each SMS (development, demo); `twilio` sends through Twilio.

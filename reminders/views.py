@@ -15,6 +15,7 @@ from reminders import dashboard, selectors, sms_selectors
 from reminders.csv_export import csv_response
 from reminders.dashboard import Filters, Windows
 from reminders.links.counts import count_recalls_booked_by
+from reminders.waitlist_pages.figures import get_waitlist_panel
 from scheduler import clock
 from scheduler.models import Practitioner, TreatmentType
 
@@ -101,6 +102,9 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
             for reason in reasons
         ],
         "renewals": renewals.list_renewals(today=today),
+        "waitlist": get_waitlist_panel(
+            today=today, after=filters.due_after, before=filters.due_before
+        ),
         "renew_within": renewals.RENEW_WITHIN_DAYS,
         "failed": [
             {

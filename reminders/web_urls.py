@@ -6,6 +6,8 @@ from django.urls import path
 
 from reminders import views, views_inbox
 from reminders.links import staff as link_staff
+from reminders.waitlist_pages import patient as waitlist_patient
+from reminders.waitlist_pages import views as waitlist_views
 
 app_name = "reminders"
 
@@ -21,4 +23,8 @@ urlpatterns = [
     path("inbox/patients/<int:pk>/reply/", views_inbox.reply, name="thread-reply"),
     path("recalls/<int:pk>/dismiss/", views_inbox.dismiss, name="recall-dismiss"),
     path("recalls/<int:pk>/send-link/", link_staff.send_recall_link, name="recall-send-link"),
+    path("patients/<int:pk>/waitlist/", waitlist_patient.waitlist_add, name="waitlist-add"),
+    path("waitlist/", waitlist_views.waitlist_day, name="waitlist-day"),
+    path("waitlist/<int:pk>/offer/", waitlist_views.offer, name="waitlist-offer"),
+    path("waitlist/<int:pk>/remove/", waitlist_patient.waitlist_remove, name="waitlist-remove"),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reminders.links import views
+from reminders.links import views, waitlist
 
 app_name = "links"
 
@@ -12,5 +12,6 @@ urlpatterns = [
     path("p/<str:token>/book/", views.book_page, name="book"),
     path("p/<str:token>/confirm/", views.confirm_page, name="confirm"),
     path("p/<str:token>/cancel/", views.cancel_page, name="cancel"),
+    path("p/<str:token>/waitlist/", waitlist.waitlist_page, name="waitlist"),
     path("p/<str:token>/visit.ics", views.calendar_page, name="ics"),
 ]

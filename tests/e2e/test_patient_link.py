@@ -18,12 +18,10 @@ from reminders.sweeps import sweep_recalls
 from scheduler import clock
 from scheduler.models import Kind
 from tests.clock import coming_monday, on, ticking_at
+from tests.e2e.support import PHONE, log_in
 from tests.factories import PatientFactory, PractitionerFactory, PrescriptionFactory, UserFactory
 from tests.histories import diagnosed_exam, given_injection
 from tests.reminders.links.support import recall_for
-
-PASSWORD = "pw-for-tests-1"
-PHONE = {"width": 360, "height": 740}
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -82,12 +80,7 @@ def test_a_patient_books_from_the_recall_text_and_staff_see_it_booked_online(
         assert send_sms(message_id=confirmation.pk) == MessageStatus.SENT
         assert "your visit is booked" in twilio.posts_to(patient.phone)[-1]["form"]["Body"]
 
-        desk = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
-        desk.goto(f"{live_server.url}/login/")
-        desk.get_by_label("Username").fill("frontdesk")
-        desk.get_by_label("Password").fill(PASSWORD)
-        desk.get_by_role("button", name="Log in").click()
-        expect(desk.get_by_role("button", name="Log out")).to_be_visible()
+        desk = log_in(browser, live_server.url, "frontdesk")
         desk.goto(f"{live_server.url}/calendar/?date={clock.local_date(booked.start_at)}")
         expect(desk.locator(".online")).to_have_count(1)
         desk.goto(f"{live_server.url}/appointments/{booked.pk}/")

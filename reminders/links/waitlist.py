@@ -1,0 +1,71 @@
+"""A recall link's "Put me on the waitlist", and an appointment link's "Ask for an earlier
+time": the patient chooses the dates and parts of the day; the step is the link's own
+(docs/rules.md#waitlist), and an accepted offer moves the booked visit.
+
+The entry is added by bookings' waitlist service, the same one the front desk and the
+API use, so the same refusals come back in the same words, shown by the form.
+"""
+
+from datetime import timedelta
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_http_methods
+
+from bookings.errors import PathwayError
+from bookings.waitlist.entries import add_entry
+from reminders.links import offer
+from reminders.links.views import _open, _page, _verified
+from reminders.models import LinkPurpose
+from reminders.waitlist_pages.forms import WindowForm, default_window, show_refusal
+from scheduler import clock
+
+# The service's words are for staff where they name "the patient"; said to them instead.
+PATIENT_WORDS = {
+    "already_on_waitlist": "You are already on the waitlist for this visit. "
+    "We will text you when a time frees up.",
+}
+
+
+def _to_patient(exc: PathwayError) -> PathwayError:
+    words = PATIENT_WORDS.get(exc.code)
+    return PathwayError(exc.code, words) if words else exc
+
+
+@require_http_methods(["GET", "POST"])
+def waitlist_page(request: HttpRequest, token: str) -> HttpResponse:
+    link = _open(request, token)
+    if isinstance(link, HttpResponse):
+        return link
+    if not _verified(request, link):
+        return redirect("links:page", token=token)
+    what = offer.get_offer(link=link)
+    # A booked patient asks for an earlier time: the entry keeps the visit to move.
+    visit = link.appointment if link.purpose == LinkPurpose.APPOINTMENT else None
+    if visit is not None and not (visit.is_live and visit.start_at > clock.now()):
+        return redirect("links:page", token=token)
+    if link.purpose not in (LinkPurpose.RECALL, LinkPurpose.APPOINTMENT) or not what.can_book:
+        return redirect("links:page", token=token)
+    context: dict[str, object] = {"token": token, "offer": what, "visit": visit}
+    if request.method == "GET":
+        window = default_window(max(clock.today(), what.first_day))
+        if visit is not None:
+            before = clock.local_date(visit.start_at) - timedelta(days=1)
+            window["latest_on"] = max(min(window["latest_on"], before), window["earliest_on"])
+        return _page(request, "waitlist.html", {**context, "form": WindowForm(initial=window)})
+    form = WindowForm(request.POST)
+    if form.is_valid():
+        try:
+            add_entry(
+                patient=link.patient,
+                treatment=what.treatment,
+                kind=what.kind,
+                appointment=visit,
+                by=None,
+                **form.cleaned_data,
+            )
+        except PathwayError as exc:
+            show_refusal(form, _to_patient(exc))
+        else:
+            return _page(request, "waitlisted.html", {**context, "form": form})
+    return _page(request, "waitlist.html", {**context, "form": form}, status=400)
