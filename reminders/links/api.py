@@ -183,7 +183,7 @@ class LinkDetail(LinkView):
         if not session or not access.visit_is_valid(link=link, visit=session):
             return Response({"verified": False, "clinic": _clinic()})
         what = offer.get_offer(link=link)
-        appointment = link.appointment if link.purpose == LinkPurpose.APPOINTMENT else None
+        appointment = offer.moving_visit(link)
         return Response(
             {
                 "verified": True,
