@@ -2,7 +2,7 @@
 /api/v1/; docs/architecture.md#url-names)."""
 
 from django.contrib.auth.views import LogoutView
-from django.urls import path
+from django.urls import include, path
 
 from bookings import (
     views,
@@ -17,6 +17,32 @@ from bookings import (
 
 app_name = "bookings"
 
+# Each record's pages hang off its own address, written once per record.
+_patient = [
+    path("", views_patients.patient_detail, name="patient"),
+    path("edit/", views_patients.patient_edit, name="patient-edit"),
+    path("notes/", views_notes.patient_note_add, name="patient-note-add"),
+]
+# The visit's actions: each at "<action>/", named "appointment-<action>".
+_APPOINTMENT_ACTIONS = {
+    "move": views_booking.move,
+    "confirm": views_appointments.confirm,
+    "check-in": views_appointments.check_in,
+    "no-show": views_appointments.no_show,
+    "undo-no-show": views_appointments.undo_no_show,
+    "cancel": views_appointments.cancel,
+    "complete": views_appointments.complete,
+    "amend": views_appointments.amend,
+}
+_appointment = [
+    path("", views_appointments.appointment_detail, name="appointment"),
+    path("notes/", views_notes.appointment_note_add, name="appointment-note-add"),
+    *(
+        path(f"{action}/", view, name=f"appointment-{action}")
+        for action, view in _APPOINTMENT_ACTIONS.items()
+    ),
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
@@ -25,14 +51,7 @@ urlpatterns = [
     path("calendar/week/", views_calendar.week_calendar, name="calendar-week"),
     path("patients/", views_patients.patient_search, name="patients"),
     path("patients/new/", views_patients.patient_register, name="patient-register"),
-    path("patients/<int:pk>/", views_patients.patient_detail, name="patient"),
-    path("patients/<int:pk>/edit/", views_patients.patient_edit, name="patient-edit"),
-    path("patients/<int:pk>/notes/", views_notes.patient_note_add, name="patient-note-add"),
-    path(
-        "appointments/<int:pk>/notes/",
-        views_notes.appointment_note_add,
-        name="appointment-note-add",
-    ),
+    path("patients/<int:pk>/", include(_patient)),
     path("courses/<int:pk>/funding/", views_authorizations.course_funding, name="course-funding"),
     path(
         "courses/<int:pk>/authorizations/",
@@ -46,23 +65,7 @@ urlpatterns = [
     ),
     path("book/", views_booking.book, name="book"),
     path("book/confirm/", views_booking.book_confirm, name="book-confirm"),
-    path("appointments/<int:pk>/", views_appointments.appointment_detail, name="appointment"),
-    path("appointments/<int:pk>/move/", views_booking.move, name="appointment-move"),
-    path("appointments/<int:pk>/confirm/", views_appointments.confirm, name="appointment-confirm"),
-    path(
-        "appointments/<int:pk>/check-in/", views_appointments.check_in, name="appointment-check-in"
-    ),
-    path("appointments/<int:pk>/no-show/", views_appointments.no_show, name="appointment-no-show"),
-    path(
-        "appointments/<int:pk>/undo-no-show/",
-        views_appointments.undo_no_show,
-        name="appointment-undo-no-show",
-    ),
-    path("appointments/<int:pk>/cancel/", views_appointments.cancel, name="appointment-cancel"),
-    path(
-        "appointments/<int:pk>/complete/", views_appointments.complete, name="appointment-complete"
-    ),
-    path("appointments/<int:pk>/amend/", views_appointments.amend, name="appointment-amend"),
+    path("appointments/<int:pk>/", include(_appointment)),
     path("lots/", views_lots.lot_list, name="lots"),
     path("lots/new/", views_lots.lot_add, name="lot-add"),
     path("lots/<int:pk>/open-vial/", views_lots.vial_open, name="vial-open"),

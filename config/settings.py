@@ -339,22 +339,27 @@ APPOINTMENT_REMINDER_HOURS = env.int("APPOINTMENT_REMINDER_HOURS", default=24)
 # repeated tick changes nothing. Upserted into django-celery-beat when beat starts.
 CELERY_BEAT_SCHEDULE = {
     **CELERY_BEAT_SCHEDULE,
-    "sweep-recalls": {
-        "task": "reminders.tasks.sweep_recalls_task",
-        "schedule": timedelta(minutes=env.int("RECALL_SWEEP_MINUTES", default=60)),
-    },
-    "queue-appointment-reminders": {
-        "task": "reminders.tasks.queue_appointment_reminders_task",
-        "schedule": timedelta(minutes=15),
-    },
-    "dispatch-sms": {
-        "task": "reminders.tasks.dispatch_messages_task",
-        "schedule": timedelta(seconds=env.int("SMS_DISPATCH_SECONDS", default=60)),
-    },
-    # Holds run out, freed times whose task never ran, entries and offers that ended.
-    "sweep-waitlist-offers": {
-        "task": "reminders.tasks.sweep_offers_task",
-        "schedule": timedelta(minutes=1),
+    **{
+        name: {"task": f"reminders.tasks.{task}", "schedule": every}
+        for name, task, every in (
+            (
+                "sweep-recalls",
+                "sweep_recalls_task",
+                timedelta(minutes=env.int("RECALL_SWEEP_MINUTES", default=60)),
+            ),
+            (
+                "queue-appointment-reminders",
+                "queue_appointment_reminders_task",
+                timedelta(minutes=15),
+            ),
+            (
+                "dispatch-sms",
+                "dispatch_messages_task",
+                timedelta(seconds=env.int("SMS_DISPATCH_SECONDS", default=60)),
+            ),
+            # Holds run out, freed times whose task never ran, entries and offers that ended.
+            ("sweep-waitlist-offers", "sweep_offers_task", timedelta(minutes=1)),
+        )
     },
 }
 # Sends wait on the global rate limit: keep them off the queue the sweeps use.

@@ -3,10 +3,10 @@ the rows it shows and exports. All counting is done by ``reminders.selectors`` (
 API's functions), so the page and the API cannot disagree.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -299,29 +299,19 @@ def recall_rows(recalls: Iterable[Recall], *, today: date) -> Iterator[RecallRow
         )
 
 
-@dataclass(frozen=True)
-class ConversionTotals:
-    due: int
-    booked_in_time: int
-    booked_late: int
-    open: int
-    lapsed: int
-    dismissed: int
-
-    @property
-    def rate(self) -> int | None:
-        """Booked within the time, in whole percent of those due; None when none were due."""
-        return round(100 * self.booked_in_time / self.due) if self.due else None
+class ConversionTotal(selectors.ConversionCounts):
+    # Booked within the time, in whole percent of those due; None when none were due.
+    rate: int | None
 
 
-def conversion_totals(rows: Iterable[selectors.ConversionRow]) -> ConversionTotals:
-    rows = list(rows)
-    return ConversionTotals(
-        **{
-            key: sum(int(row[key]) for row in rows)
-            for key in ("due", "booked_in_time", "booked_late", "open", "lapsed", "dismissed")
-        }
+def conversion_totals(rows: Iterable[selectors.ConversionRow]) -> ConversionTotal:
+    # Only the count fields are summed, so each row reads as counts by name.
+    counted = [cast(Mapping[str, int], row) for row in rows]
+    counts = cast(
+        selectors.ConversionCounts,
+        {key: sum(r[key] for r in counted) for key in selectors.ConversionCounts.__annotations__},
     )
+    return {**counts, "rate": rate(counts["booked_in_time"], counts["due"])}
 
 
 def rate(part: int, whole: int) -> int | None:

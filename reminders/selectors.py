@@ -187,16 +187,19 @@ _WEEK_STATUSES: tuple[str, ...] = tuple(
 _WEEK_COUNTS = ("due", *_WEEK_STATUSES, "overdue")
 
 
-class ConversionRow(TypedDict):
-    treatment_type: str
-    treatment_name: str
-    kind: str
+class ConversionCounts(TypedDict):
     due: int
     booked_in_time: int
     booked_late: int
     open: int
     lapsed: int
     dismissed: int
+
+
+class ConversionRow(ConversionCounts):
+    treatment_type: str
+    treatment_name: str
+    kind: str
 
 
 def get_recall_conversion(

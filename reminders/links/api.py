@@ -7,7 +7,8 @@ Answers: unknown token 401, another link's session 403, an ended link 410, a loc
 one 429 (docs/rules.md#patient-links); none of them carries personal data.
 """
 
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -47,6 +48,21 @@ def _bearer(request: Request) -> str:
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
     return value.strip() if scheme.lower() == "bearer" else ""
+
+
+_V = TypeVar("_V", bound=Callable[..., Any])
+
+# The session from verify/, sent back on every step that needs a verified patient.
+SESSION_HEADER = OpenApiParameter("Authorization", str, OpenApiParameter.HEADER)
+
+
+def with_session(
+    operation_id: str, *, parameters: Sequence[Any] = (), **schema: Any
+) -> Callable[[_V], _V]:
+    """The schema of a step that needs a verified patient: the session header comes with it."""
+    return extend_schema(
+        operation_id=operation_id, parameters=[*parameters, SESSION_HEADER], **schema
+    )
 
 
 def open_link(token: str, *, request: Request | None = None, verified: bool = False) -> Link:
@@ -160,18 +176,14 @@ class LinkView(APIView):
 
 
 class LinkDetail(LinkView):
-    @extend_schema(
-        operation_id="public_link_retrieve",
-        responses={200: LinkOut},
-        parameters=[OpenApiParameter("Authorization", str, OpenApiParameter.HEADER)],
-    )
+    @with_session("public_link_retrieve", responses={200: LinkOut})
     def get(self, request: Request, token: str) -> Response:
         link = open_link(token)
         session = _bearer(request)
         if not session or not access.visit_is_valid(link=link, visit=session):
             return Response({"verified": False, "clinic": _clinic()})
         what = offer.get_offer(link=link)
-        appointment = link.appointment if link.purpose == LinkPurpose.APPOINTMENT else None
+        appointment = offer.moving_visit(link)
         return Response(
             {
                 "verified": True,
@@ -218,14 +230,7 @@ class LinkVerify(LinkView):
 
 
 class LinkSlots(LinkView):
-    @extend_schema(
-        operation_id="public_link_slots",
-        parameters=[
-            SlotsQuery,
-            OpenApiParameter("Authorization", str, OpenApiParameter.HEADER),
-        ],
-        responses={200: SlotOut(many=True)},
-    )
+    @with_session("public_link_slots", parameters=[SlotsQuery], responses={200: SlotOut(many=True)})
     def get(self, request: Request, token: str) -> Response:
         link = open_link(token, request=request, verified=True)
         query = SlotsQuery(data=request.query_params)
@@ -254,28 +259,34 @@ def _refused_with_next(link: Link, exc: PathwayError, after: Any) -> Response:
 
 
 class LinkBook(LinkView):
-    @extend_schema(
-        operation_id="public_link_book",
-        request=StartIn,
-        responses={201: AppointmentOut},
-        parameters=[OpenApiParameter("Authorization", str, OpenApiParameter.HEADER)],
-    )
+    @with_session("public_link_book", request=StartIn, responses={201: AppointmentOut})
     def post(self, request: Request, token: str) -> Response:
-        link = open_link(token, request=request, verified=True)
-        if link.purpose not in (LinkPurpose.RECALL, LinkPurpose.OFFER):
-            raise Refused(400, "wrong_link_kind", "This link changes a visit: use move.")
-        data = StartIn(data=request.data)
-        data.is_valid(raise_exception=True)
+        link, chosen = _chosen_start(
+            request, token, (LinkPurpose.RECALL, LinkPurpose.OFFER), "changes a visit: use move"
+        )
         what = offer.get_offer(link=link)
-        start_at = data.validated_data["start"]
+        start_at = chosen["start"]
         try:
-            practitioner = _practitioner(data.validated_data["practitioner"])
+            practitioner = _practitioner(chosen["practitioner"])
             appointment = actions.book_from_link(
                 link=link, offer=what, practitioner=practitioner, start_at=start_at
             )
         except PathwayError as exc:
             return _refused_with_next(link, exc, start_at)
         return Response(_appointment_json(appointment), status=status.HTTP_201_CREATED)
+
+
+def _chosen_start(
+    request: Request, token: str, purposes: tuple[str, ...], wrong: str
+) -> tuple[Link, dict[str, Any]]:
+    """The verified link and the start it chose; a link of another kind is refused, the
+    refusal saying what this link ``wrong`` does instead."""
+    link = open_link(token, request=request, verified=True)
+    if link.purpose not in purposes:
+        raise Refused(400, "wrong_link_kind", f"This link {wrong}.")
+    data = StartIn(data=request.data)
+    data.is_valid(raise_exception=True)
+    return link, data.validated_data
 
 
 def _practitioner(pk: int) -> Practitioner:
@@ -286,23 +297,16 @@ def _practitioner(pk: int) -> Practitioner:
 
 
 class LinkMove(LinkView):
-    @extend_schema(
-        operation_id="public_link_move",
-        request=StartIn,
-        responses={200: AppointmentOut},
-        parameters=[OpenApiParameter("Authorization", str, OpenApiParameter.HEADER)],
-    )
+    @with_session("public_link_move", request=StartIn, responses={200: AppointmentOut})
     def post(self, request: Request, token: str) -> Response:
-        link = open_link(token, request=request, verified=True)
-        if link.purpose != LinkPurpose.APPOINTMENT:
-            raise Refused(400, "wrong_link_kind", "This link books a visit: use book.")
-        data = StartIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        start_at = data.validated_data["start"]
+        link, chosen = _chosen_start(
+            request, token, (LinkPurpose.APPOINTMENT,), "books a visit: use book"
+        )
+        start_at = chosen["start"]
         try:
             appointment = actions.move_from_link(
                 link=link,
-                practitioner=_practitioner(data.validated_data["practitioner"]),
+                practitioner=_practitioner(chosen["practitioner"]),
                 start_at=start_at,
             )
         except PathwayError as exc:
@@ -326,22 +330,12 @@ class _AppointmentAction(LinkView):
 
 
 class LinkConfirm(_AppointmentAction):
-    @extend_schema(
-        operation_id="public_link_confirm",
-        request=None,
-        responses={200: AppointmentOut},
-        parameters=[OpenApiParameter("Authorization", str, OpenApiParameter.HEADER)],
-    )
+    @with_session("public_link_confirm", request=None, responses={200: AppointmentOut})
     def post(self, request: Request, token: str) -> Response:
         return self.act(request, token, cancel=False)
 
 
 class LinkCancel(_AppointmentAction):
-    @extend_schema(
-        operation_id="public_link_cancel",
-        request=None,
-        responses={200: AppointmentOut},
-        parameters=[OpenApiParameter("Authorization", str, OpenApiParameter.HEADER)],
-    )
+    @with_session("public_link_cancel", request=None, responses={200: AppointmentOut})
     def post(self, request: Request, token: str) -> Response:
         return self.act(request, token, cancel=True)

@@ -6,12 +6,20 @@ from reminders.links import api
 
 app_name = "public-api"
 
+# Every step of the link is "links/<token>/<step>/", named "link-<step>".
+_STEPS = {
+    "verify": api.LinkVerify,
+    "slots": api.LinkSlots,
+    "book": api.LinkBook,
+    "confirm": api.LinkConfirm,
+    "cancel": api.LinkCancel,
+    "move": api.LinkMove,
+}
+
 urlpatterns = [
     path("links/<str:token>/", api.LinkDetail.as_view(), name="link"),
-    path("links/<str:token>/verify/", api.LinkVerify.as_view(), name="link-verify"),
-    path("links/<str:token>/slots/", api.LinkSlots.as_view(), name="link-slots"),
-    path("links/<str:token>/book/", api.LinkBook.as_view(), name="link-book"),
-    path("links/<str:token>/confirm/", api.LinkConfirm.as_view(), name="link-confirm"),
-    path("links/<str:token>/cancel/", api.LinkCancel.as_view(), name="link-cancel"),
-    path("links/<str:token>/move/", api.LinkMove.as_view(), name="link-move"),
+    *(
+        path(f"links/<str:token>/{step}/", view.as_view(), name=f"link-{step}")
+        for step, view in _STEPS.items()
+    ),
 ]

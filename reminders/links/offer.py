@@ -43,6 +43,15 @@ class Offer:
     # What the rules were asked with, for a recall: the starts are searched with it too.
     history: CourseHistory | None = None
 
+    def from_day(self, first: date | None) -> date:
+        """Where a search for starts begins: ``first`` if given, never before the rules allow."""
+        return max(first or self.first_day, self.first_day)
+
+
+def moving_visit(link: Link) -> Appointment | None:
+    """The visit a link moves (its own time never counts against it); None when it books."""
+    return link.appointment if link.purpose == LinkPurpose.APPOINTMENT else None
+
 
 def get_offer(*, link: Link) -> Offer:
     """The visit this link books or moves, and whether the rules let the patient book it."""
@@ -127,16 +136,14 @@ def list_offered_days(
             DaySlots(clock.local_date(slot.start_at), [(practitioner, [slot])])
             for practitioner, slot in _offered_time(link, offer)
         ]
-    first = max(first or offer.first_day, offer.first_day)
-    moving = link.appointment if link.purpose == LinkPurpose.APPOINTMENT else None
     days = list_slot_days(
         treatment=offer.treatment,
         kind=offer.kind,
-        first=first,
+        first=offer.from_day(first),
         days=OFFER_DAYS,
         patient=link.patient,
         practitioner_id=practitioner_id,
-        moving=moving,
+        moving=moving_visit(link),
         history=offer.history,
     )
     return [day for day in days if day.count]
@@ -158,13 +165,13 @@ def list_offered_starts(
         return []
     if link.purpose == LinkPurpose.OFFER:
         return _offered_time(link, offer)
-    first = max(first or offer.first_day, offer.first_day)
+    first = offer.from_day(first)
     last = min(
         last or first + timedelta(days=OFFER_DAYS - 1), first + timedelta(days=MAX_SLOT_DAYS - 1)
     )
     if last < first:
         return []
-    moving = link.appointment if link.purpose == LinkPurpose.APPOINTMENT else None
+    moving = moving_visit(link)
     slots = list_slots(
         treatment=offer.treatment,
         kind=offer.kind,
