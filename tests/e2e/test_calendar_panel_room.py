@@ -30,6 +30,9 @@ def test_opening_the_panel_narrows_the_calendar_instead_of_covering_it(live_serv
         )
         page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
         log_in(page, live_server.url, "frontdesk")
+        # htmx loads deferred: clicked before it runs, the link opens the full page instead
+        # of the panel (seen once on a loaded machine).
+        page.wait_for_load_state("load")
         page.locator("a.appt", has_text="Ava Chen").click()
         panel = page.locator("#panel")
         expect(panel).to_contain_text("Latex allergy <b>bold?</b>")
