@@ -15,30 +15,18 @@ from django.views.decorators.http import require_http_methods
 from bookings.errors import PathwayError
 from bookings.waitlist.entries import add_entry
 from reminders.links import offer
-from reminders.links.views import _open, _page, _verified
+from reminders.links.views import _open_verified, _page
+from reminders.links.wording import refusal_for_patient
 from reminders.models import LinkPurpose
 from reminders.waitlist_pages.forms import WindowForm, default_window, show_refusal
 from scheduler import clock
 
-# The service's words are for staff where they name "the patient"; said to them instead.
-PATIENT_WORDS = {
-    "already_on_waitlist": "You are already on the waitlist for this visit. "
-    "We will text you when a time frees up.",
-}
-
-
-def _to_patient(exc: PathwayError) -> PathwayError:
-    words = PATIENT_WORDS.get(exc.code)
-    return PathwayError(exc.code, words) if words else exc
-
 
 @require_http_methods(["GET", "POST"])
 def waitlist_page(request: HttpRequest, token: str) -> HttpResponse:
-    link = _open(request, token)
+    link = _open_verified(request, token)
     if isinstance(link, HttpResponse):
         return link
-    if not _verified(request, link):
-        return redirect("links:page", token=token)
     what = offer.get_offer(link=link)
     # A booked patient asks for an earlier time: the entry keeps the visit to move.
     visit = link.appointment if link.purpose == LinkPurpose.APPOINTMENT else None
@@ -65,7 +53,7 @@ def waitlist_page(request: HttpRequest, token: str) -> HttpResponse:
                 **form.cleaned_data,
             )
         except PathwayError as exc:
-            show_refusal(form, _to_patient(exc))
+            show_refusal(form, PathwayError(exc.code, refusal_for_patient(exc.code, exc.message)))
         else:
             return _page(request, "waitlisted.html", {**context, "form": form})
     return _page(request, "waitlist.html", {**context, "form": form}, status=400)

@@ -2,7 +2,8 @@
 
 The insurance rules speak to the front desk ("add the insurer's authorization, or switch
 the course to self-pay"): a patient on a link can do neither, so those are said for them.
-Every other refusal keeps the rule's words, which already say what is needed.
+The waitlist's duplicate refusal speaks of "the patient"; it is said to them too. Every
+other refusal keeps the rule's words, which already say what is needed.
 """
 
 from datetime import date
@@ -17,8 +18,15 @@ _INSURANCE = {
 }
 
 
+_TO_THE_PATIENT = {
+    **_INSURANCE,
+    "already_on_waitlist": "You are already on the waitlist for this visit. "
+    "We will text you when a time frees up.",
+}
+
+
 def refusal_for_patient(code: str, message: str) -> str:
-    return _INSURANCE.get(code, message)
+    return _TO_THE_PATIENT.get(code, message)
 
 
 def first_day_for_patient(day: date, code: str, message: str) -> str:
