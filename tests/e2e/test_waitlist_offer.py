@@ -20,6 +20,7 @@ from bookings.waitlist.entries import add_entry
 from bookings.waitlist.models import WaitlistStatus
 from config.celery import app
 from reminders.offers.models import OfferStatus, WaitlistOffer
+from reminders.texts import spoken_time
 from scheduler.models import Kind
 from tests.clock import coming_monday, on, ticking_at
 from tests.e2e.support import PHONE, log_in
@@ -109,7 +110,9 @@ def test_front_desk_cancels_and_the_waiting_patient_takes_the_time_from_the_text
         texts = [r["form"] for r in twilio.requests if r["form"].get("To") == waiting.phone]
         assert len(texts) == 1, twilio.requests
         body = texts[0]["Body"]
-        assert "a time has opened up for you" in body and "igraine" not in body
+        # The text names the time offered, so the patient knows before opening the link.
+        assert f"a time opened up on {spoken_time(on(day, 11))}." in body
+        assert "igraine" not in body
         link = next(word for word in body.split() if "/p/" in word)
         assert link.startswith(live_server.url)
 
