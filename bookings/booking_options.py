@@ -14,7 +14,12 @@ from bookings.day_parts import in_part
 from bookings.errors import PathwayError
 from bookings.models import LIVE_STATUSES, Appointment, Course, Patient, Status
 from bookings.next_injection import first_safe_day
-from bookings.selectors import get_course_history, get_current_prescription, limits, list_slots
+from bookings.selectors import (
+    get_course_history,
+    get_current_prescription,
+    limits,
+    list_practitioner_slots,
+)
 from bookings.wording import kind_label
 from scheduler import clock
 from scheduler.models import Kind, Practitioner, TreatmentType
@@ -203,7 +208,7 @@ def list_slot_days(
     for ``list_slots``.
     """
     last = first + timedelta(days=days - 1)
-    slots = list_slots(
+    pairs = list_practitioner_slots(
         treatment=treatment,
         kind=kind,
         first=first,
@@ -216,10 +221,12 @@ def list_slot_days(
         history=history,
     )
     if part:
-        slots = [s for s in slots if in_part(part=part, start=clock.local(s.start_at).time())]
-    practitioners = Practitioner.objects.in_bulk({s.practitioner_id for s in slots})
+        pairs = [
+            (p, s) for p, s in pairs if in_part(part=part, start=clock.local(s.start_at).time())
+        ]
+    practitioners = {p.pk: p for p, _ in pairs}
     grouped: dict[date, dict[int, list[Slot]]] = {}
-    for s in slots:
+    for _, s in pairs:
         grouped.setdefault(clock.local_date(s.start_at), {}).setdefault(
             s.practitioner_id, []
         ).append(s)
@@ -269,9 +276,9 @@ def next_free_slots(
 ) -> list[tuple[Practitioner, Slot]]:
     """The first free slots from ``after`` on, offered when the chosen one was just taken."""
     first = clock.local_date(after)
-    slots = [
-        s
-        for s in list_slots(
+    return [
+        (practitioner, s)
+        for practitioner, s in list_practitioner_slots(
             treatment=treatment,
             kind=kind,
             first=first,
@@ -280,8 +287,6 @@ def next_free_slots(
         )
         if s.start_at >= after
     ][:count]
-    practitioners = Practitioner.objects.in_bulk({s.practitioner_id for s in slots})
-    return [(practitioners[s.practitioner_id], s) for s in slots]
 
 
 def get_prescribed_units(*, patient: Patient, treatment: TreatmentType) -> int | None:

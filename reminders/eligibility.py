@@ -10,11 +10,20 @@ repeating the rule in SQL by hand.
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db.models import Q
 
 from bookings.models import Patient
+
+
+def can_open_link(date_of_birth: date | None) -> bool:
+    """A patient's personal link opens only once they give the date of birth on file
+    (docs/rules.md#patient-links): without one their texts keep the "call us" wording
+    rather than carry a link that could only say "call us". The recall sweep's SQL asks
+    the same (``date_of_birth IS NULL``)."""
+    return date_of_birth is not None
 
 
 @dataclass(frozen=True)

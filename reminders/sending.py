@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 
 from bookings.models import Status as AppointmentStatus
 from reminders import budget, consent, eligibility, gateway, throttle
-from reminders.links.tokens import fill_link, text_to_keep
+from reminders.links.tokens import fill_link, take_link_back, text_to_keep
 from reminders.models import (
     OPEN_RECALL_STATUSES,
     Message,
@@ -122,8 +122,10 @@ def _send_sms(message_id: int) -> str:
 def _with_link(message: Claim) -> Claim:
     """Make the text's personal link now, only for a text that is about to go out.
 
-    The filled text is written back so a retry (a worker killed before the hand-over)
-    sends the same link; the hand-over masks its token (``_hand_over``).
+    The filled text is not written back: the token lives in this worker and then in the
+    patient's text only. The outbox gets the text with its token masked at the hand-over
+    (``_hand_over``); a worker killed before it leaves the link's place empty, so the
+    next attempt makes a new link (the old token died with the worker).
     """
     body = fill_link(
         body=message.body,
@@ -131,10 +133,7 @@ def _with_link(message: Claim) -> Claim:
         appointment_id=message.appointment_id,
         message_id=message.id,
     )
-    if body == message.body:
-        return message
-    Message.objects.filter(pk=message.id).update(body=body)
-    return replace(message, body=body)
+    return message if body == message.body else replace(message, body=body)
 
 
 class ClaimLost(Exception):
@@ -151,8 +150,8 @@ def _hand_over(message: Claim) -> None:
     first and this send stops. Never both, so never twice.
 
     The same statement masks the link's token in the stored text: from here on the text
-    is Twilio's to deliver, and the token lives only in it (``_put_back`` writes it back
-    for a retry when Twilio did not take the text).
+    is Twilio's to deliver, and the token lives only in it (when Twilio did not take the
+    text, ``_put_back`` empties the link's place for the retry's new link).
     """
     marked = Message.objects.filter(
         pk=message.id,
@@ -373,11 +372,11 @@ def _put_back(
     """Back to the queue, for the dispatcher to pick up when it is due (never dropped).
 
     A deferral without an error was no attempt at all, so it does not count as one. The
-    text goes back with its link, which the hand-over masked: the retry sends the same.
+    text goes back without its link (which reached nobody): the retry makes a new one.
     """
     Message.objects.filter(pk=message.id, status=MessageStatus.SENDING).update(
         status=MessageStatus.QUEUED,
-        body=message.body,
+        body=take_link_back(message.body),
         attempts=F("attempts") if error else F("attempts") - 1,
         send_after=send_after,
         queued_at=None,

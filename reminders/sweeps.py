@@ -78,8 +78,13 @@ def sweep_recalls(*, as_of: date | None = None) -> SweepResult:
     as_of = as_of or clock.today()
     now = clock.now()
     send_after = first_allowed_at(now)
+    # Each stage's text with its link, and without for patients who could not open one.
     stages = [
-        (stage, texts.render(stage.purpose.value, **texts.link_context(stage.purpose.value)))
+        (
+            stage,
+            texts.render(stage.purpose.value, **texts.link_context(stage.purpose.value)),
+            texts.render(stage.purpose.value),
+        )
         for stage in recall_stages()
     ]
     with transaction.atomic():
@@ -95,10 +100,14 @@ def sweep_recalls(*, as_of: date | None = None) -> SweepResult:
 # One statement whatever the number of recalls: 100,000 rows built in Python took
 # seconds and 150 MiB; PostgreSQL writes them straight from the SELECT.
 _RECALL_MESSAGES_SQL = """
-WITH stage (name, purpose, kind, due_after, due_until, body, ord) AS (VALUES {stages}),
+WITH stage (name, purpose, kind, due_after, due_until, body, plain, ord) AS (
+    VALUES {stages}
+),
 candidate AS (
     SELECT r.id AS recall_id, r.patient_id, r.due_on, p.phone,
-           s.name AS stage, s.purpose, s.body, s.ord,
+           s.name AS stage, s.purpose, s.ord,
+           -- links.access.can_open_link: no date of birth, no link.
+           CASE WHEN p.date_of_birth IS NULL THEN s.plain ELSE s.body END AS body,
            {reason} AS reason
     FROM {recall} r
     JOIN stage s ON r.kind = s.kind AND r.due_on > s.due_after AND r.due_on <= s.due_until
@@ -136,7 +145,7 @@ FROM inserted
 
 
 def _insert_recall_messages_sql(
-    stages: list[tuple[Stage, str]], as_of: date, now: datetime, send_after: datetime
+    stages: list[tuple[Stage, str, str]], as_of: date, now: datetime, send_after: datetime
 ) -> tuple[int, int]:
     params: dict[str, Any] = {
         "open": [str(s) for s in OPEN_RECALL_STATUSES],
@@ -149,10 +158,10 @@ def _insert_recall_messages_sql(
     reason_sql, reason_params = eligibility.reason_case_sql("p")
     params.update(reason_params)
     values = []
-    for order, (stage, body) in enumerate(stages):
+    for order, (stage, body, plain) in enumerate(stages):
         values.append(
-            f"(%(name{order})s, %(purpose{order})s, %(kind{order})s, "
-            f"%(after{order})s::date, %(until{order})s::date, %(body{order})s, {order})"
+            f"(%(name{order})s, %(purpose{order})s, %(kind{order})s, %(after{order})s::date, "
+            f"%(until{order})s::date, %(body{order})s, %(plain{order})s, {order})"
         )
         params.update(
             {
@@ -162,6 +171,7 @@ def _insert_recall_messages_sql(
                 f"after{order}": as_of - timedelta(days=stage.end),
                 f"until{order}": as_of - timedelta(days=stage.start),
                 f"body{order}": body,
+                f"plain{order}": plain,
             }
         )
     with connection.cursor() as cursor:
@@ -178,7 +188,7 @@ def _insert_recall_messages_sql(
 
 
 def _insert_recall_messages_orm(
-    stages: list[tuple[Stage, str]], as_of: date, send_after: datetime
+    stages: list[tuple[Stage, str, str]], as_of: date, send_after: datetime
 ) -> tuple[int, int]:
     """The same rules row by row in Python, for SQLite (development): fine for a few."""
     waiting = Message.objects.filter(
@@ -188,7 +198,7 @@ def _insert_recall_messages_orm(
     )
     chosen: set[int] = set()
     rows: list[Message] = []
-    for stage, body in stages:
+    for stage, body, plain in stages:
         already = Message.objects.filter(recall_id=OuterRef("pk"), stage=stage.name)
         candidates = (
             Recall.objects.filter(
@@ -206,9 +216,10 @@ def _insert_recall_messages_orm(
                 "patient__sms_consent",
                 "patient__sms_opted_out",
                 "patient__phone_invalid",
+                "patient__date_of_birth",
             )
         )
-        for recall_id, patient_id, phone, consented, opted_out, invalid in candidates:
+        for recall_id, patient_id, phone, consented, opted_out, invalid, born in candidates:
             reason = eligibility.reason_not_to_text(
                 phone=phone, consented=consented, opted_out=opted_out, invalid=invalid
             )
@@ -220,7 +231,7 @@ def _insert_recall_messages_orm(
                 Message(
                     patient_id=patient_id,
                     to=phone,
-                    body=body,
+                    body=body if eligibility.can_open_link(born) else plain,
                     purpose=stage.purpose,
                     recall_id=recall_id,
                     stage=stage.name,
@@ -257,12 +268,14 @@ def queue_appointment_reminders() -> int:
             "patient__sms_consent",
             "patient__sms_opted_out",
             "patient__phone_invalid",
+            "patient__date_of_birth",
         )
     )
     send_after = first_allowed_at(now)
     rows = []
-    for appointment_id, status, start_at, patient_id, phone, *flags in appointments:
-        consented, opted_out, invalid = flags
+    for row in appointments:
+        appointment_id, status, start_at, patient_id, phone = row[:5]
+        consented, opted_out, invalid, born = row[5:]  # born: the date of birth
         reason = eligibility.reason_not_to_text(
             phone=phone, consented=consented, opted_out=opted_out, invalid=invalid
         )
@@ -276,7 +289,9 @@ def queue_appointment_reminders() -> int:
                 patient_id=patient_id,
                 to=phone,
                 body=texts.render(
-                    template, when=texts.spoken_time(start_at), **texts.link_context(template)
+                    template,
+                    when=texts.spoken_time(start_at),
+                    **texts.link_context(template, can_open=eligibility.can_open_link(born)),
                 ),
                 purpose=Purpose.APPOINTMENT_REMINDER,
                 appointment_id=appointment_id,

@@ -74,11 +74,16 @@ LINKED_TEMPLATES = frozenset(
 )
 
 
-def link_context(name: str) -> dict[str, str]:
-    """The slot the send fills with a new link, for a text that carries one."""
+def link_context(name: str, *, can_open: bool = True) -> dict[str, str]:
+    """The slot the send fills with a new link, for a text that carries one.
+
+    None when the patient could not open it (``links.access.can_open_link``): the text
+    keeps its "call us" wording rather than send a link that only says "call us".
+    """
     from reminders.links.tokens import LINK_SLOT, links_enabled
 
-    return {"link": LINK_SLOT} if name in LINKED_TEMPLATES and links_enabled() else {}
+    wanted = can_open and name in LINKED_TEMPLATES and links_enabled()
+    return {"link": LINK_SLOT} if wanted else {}
 
 
 def longest_link() -> str:

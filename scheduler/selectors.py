@@ -62,6 +62,27 @@ def get_qualified_hours(
     return found
 
 
+def get_qualified_week(
+    treatment: TreatmentType, kind: str, practitioner_id: int | None = None
+) -> tuple[dict[int, list[Hours]], dict[int, Practitioner]]:
+    """``get_qualified_hours`` with the practitioners themselves, still in one query.
+
+    For a search whose answer names its practitioners: reading them afterwards cost a
+    query of its own.
+    """
+    qualified = list_qualified_practitioners(treatment, kind, practitioner_id).values("pk")
+    found: dict[int, list[Hours]] = defaultdict(list)
+    practitioners: dict[int, Practitioner] = {}
+    for row in (
+        WorkingHours.objects.filter(practitioner__in=qualified)
+        .select_related("practitioner")
+        .order_by()
+    ):
+        found[row.practitioner_id].append(Hours(row.weekday, row.start_time, row.end_time))
+        practitioners.setdefault(row.practitioner_id, row.practitioner)
+    return found, practitioners
+
+
 def hours_of(practitioner: Practitioner) -> list[Hours]:
     return [Hours(h.weekday, h.start_time, h.end_time) for h in practitioner.working_hours.all()]
 

@@ -67,6 +67,8 @@ class PatientFactory(ModelFactory[Patient]):
 
     first_name = factory.Sequence(lambda n: f"Pat{n}")
     last_name = "Example"
+    # As for nearly every real patient: a link's identity check needs it.
+    date_of_birth = date(1980, 5, 17)
     phone = factory.Sequence(lambda n: f"+1416555{n % 10000:04d}")
     sms_consent = True
     sms_consent_source = "front_desk"

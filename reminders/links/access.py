@@ -14,6 +14,7 @@ from django.core import signing
 from django.db import transaction
 
 from bookings.models import LIVE_STATUSES, Patient
+from reminders.eligibility import can_open_link
 from reminders.models import OPEN_RECALL_STATUSES, Link, LinkPurpose
 from reminders.offers.accept import has_ended as offer_has_ended
 from scheduler import clock
@@ -61,7 +62,7 @@ NO_DATE_OF_BIRTH = (
 def can_verify(*, patient: Patient) -> bool:
     """The date of birth on file is how a patient shows it is them: without one a link
     can never open, so the pages give the phone and staff are told before sending."""
-    return patient.date_of_birth is not None
+    return can_open_link(patient.date_of_birth)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from bookings.booking_options import (
 from bookings.models import Appointment, Status
 from bookings.next_injection import first_safe_day
 from bookings.pathway import CourseHistory
-from bookings.selectors import get_course_history, limits, list_slots
+from bookings.selectors import get_course_history, limits, list_practitioner_slots
 from reminders.links.wording import first_day_for_patient, refusal_for_patient
 from reminders.models import Link, LinkPurpose, RecallKind
 from reminders.offers.accept import refusal as offer_refusal
@@ -172,7 +172,7 @@ def list_offered_starts(
     if last < first:
         return []
     moving = moving_visit(link)
-    slots = list_slots(
+    return list_practitioner_slots(
         treatment=offer.treatment,
         kind=offer.kind,
         first=first,
@@ -182,8 +182,6 @@ def list_offered_starts(
         planned_units=moving.planned_units if moving is not None else None,
         history=offer.history,
     )
-    practitioners = Practitioner.objects.in_bulk({s.practitioner_id for s in slots})
-    return [(practitioners[s.practitioner_id], s) for s in slots]
 
 
 def list_next_starts(

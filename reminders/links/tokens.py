@@ -39,6 +39,18 @@ def text_to_keep(body: str) -> str:
     return _TOKEN_IN_LINK.sub(r"\1***", body)
 
 
+def take_link_back(body: str) -> str:
+    """A filled text Twilio did not take, as the outbox keeps it: the link's place empty
+    again and the link itself gone (it reached nobody). A retry makes a new one, so the
+    outbox never holds a token, whatever happens to the text afterwards."""
+    found = _TOKEN_IN_LINK.search(body)
+    if found is None or LINK_SLOT in body:
+        return body
+    token = found.group(0)[len("/p/") :]
+    Link.objects.filter(token_hash=hash_token(token)).delete()
+    return _SENT_LINK.sub(LINK_SLOT, body, count=1)
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -29,7 +29,8 @@ AS_OF = date(2025, 6, 18)
 
 def _scenario() -> None:
     """Every bar to texting, a patient with two recalls due, one with a text waiting,
-    stages before, on and after due, and a recall already texted at its stage."""
+    stages before, on and after due, a recall already texted at its stage, and a
+    patient with no date of birth (their text has no link: they could not open one)."""
     make_recall(due_on=AS_OF)  # due today
     make_recall(due_on=AS_OF + timedelta(days=14))  # due soon
     make_recall(due_on=AS_OF - timedelta(days=30))  # overdue
@@ -48,17 +49,22 @@ def _scenario() -> None:
     MessageFactory(patient=waiting, purpose=Purpose.RECALL_DUE_SOON, status=MessageStatus.QUEUED)
     texted = make_recall(due_on=AS_OF)
     MessageFactory(patient=texted.patient, recall=texted, stage="due", status=MessageStatus.SENT)
+    make_recall(PatientFactory(last_name="Unborn", date_of_birth=None), due_on=AS_OF)
 
 
 def _outcome() -> list[tuple[object, ...]]:
     rows = Message.objects.filter(recall__isnull=False).values_list(
-        "recall__patient__last_name", "recall__due_on", "stage", "status", "error_message"
+        "recall__patient__last_name", "recall__due_on", "stage", "status", "error_message", "body"
     )
     return sorted(rows, key=repr)
 
 
 def _run(insert) -> tuple[tuple[int, int], list[tuple[object, ...]]]:
-    stages = [(stage, texts.render(stage.purpose.value)) for stage in recall_stages()]
+    # The linked text marked, so the rows show which of the two each patient got.
+    stages = [
+        (stage, "[linked] " + texts.render(stage.purpose.value), texts.render(stage.purpose.value))
+        for stage in recall_stages()
+    ]
     send_after = clock.now()
     sid = transaction.savepoint()
     if insert is _insert_recall_messages_sql:
@@ -79,7 +85,12 @@ def test_both_implementations_write_the_same_rows():
         ["patient opted out"] * 2
         + ["number cannot receive texts", "no SMS consent", "no phone number"]
     )
-    assert orm_counts == (4, 5)  # today, soon, overdue, and one of the patient's two
+    # Today, soon, overdue, one of the patient's two, and the one without a birth date.
+    assert orm_counts == (5, 5)
+    linked = sorted(
+        (r[0] == "Unborn", str(r[5]).startswith("[linked]")) for r in orm_rows if r[3] == "queued"
+    )
+    assert linked == [(False, True)] * 4 + [(True, False)]
     if connection.vendor != "postgresql":
         return
     assert _run(_insert_recall_messages_sql) == (orm_counts, orm_rows)

@@ -1,10 +1,12 @@
 """Slot finding as pure functions: working hours, busy times, the grid and DST days."""
 
+import random
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.test import override_settings
 
+from scheduler.clock import at as clinic_at
 from scheduler.slots import (
     Hours,
     find_slots,
@@ -248,3 +250,46 @@ def test_microseconds_since_the_epoch_are_exact_on_both_sides_of_a_fall_back():
         back = from_micros(to_micros(moment))
         assert back == moment.astimezone(UTC)
         assert back.tzinfo is UTC
+
+
+def _every_free_grid_start(windows, busy, duration, grid, not_before):
+    """The search's definition, one grid point at a time (the walk jumps whole gaps)."""
+    found = []
+    for w_start, w_end in windows:
+        # In UTC: datetimes sharing a zone add and compare by wall clock across DST.
+        midnight = clinic_at(w_start.astimezone(TZ).date(), time(0)).astimezone(UTC)
+        moment = midnight
+        while moment + duration <= w_end:
+            end = moment + duration
+            if (
+                moment >= w_start
+                and moment >= not_before
+                and not any(b_start < end and moment < b_end for b_start, b_end in busy)
+            ):
+                found.append(moment)
+            moment += grid
+    return found
+
+
+def test_the_walk_finds_exactly_every_free_grid_start_of_random_calendars():
+    rng = random.Random(20261202)
+    hours = [Hours(d, time(8), time(12)) for d in range(6)] + [
+        Hours(d, time(13), time(18, 30)) for d in range(5)
+    ]
+    first = date(2026, 3, 2)  # across the spring-forward Sunday, March 8
+    windows = working_windows(hours, first, first + timedelta(days=13))
+    for _ in range(60):
+        busy = []
+        for _ in range(rng.randrange(0, 40)):
+            start = clinic_at(first, time(7)).astimezone(UTC) + timedelta(
+                minutes=rng.randrange(0, 14 * 24 * 60)
+            )
+            busy.append((start, start + timedelta(minutes=rng.choice([5, 15, 20, 30, 45, 90]))))
+        duration = timedelta(minutes=rng.choice([15, 30, 45, 60]))
+        not_before = clinic_at(first, time(7)).astimezone(UTC) + timedelta(
+            minutes=rng.randrange(0, 3 * 24 * 60)
+        )
+        grid = timedelta(minutes=rng.choice([5, 15, 30]))
+        assert starts(
+            windows, busy, duration, grid=grid, not_before=not_before
+        ) == _every_free_grid_start(windows, busy, duration, grid, not_before)

@@ -143,6 +143,29 @@ def test_an_appointment_reminder_gets_a_link_to_its_appointment_when_sent(twilio
     assert link is not None and link.appointment == appointment and link.recall is None
 
 
+def test_a_patient_with_no_date_of_birth_gets_texts_without_a_link(twilio):
+    """The link could only say "call us" (it opens with the date of birth): the reminder
+    says it itself, and no link is made."""
+    from datetime import time
+
+    from bookings.models import Status
+    from reminders.sweeps import queue_appointment_reminders
+    from tests.factories import AppointmentFactory
+
+    with frozen_at(clock.at(date(2026, 3, 2), time(10))):
+        appointment = AppointmentFactory(
+            patient=PatientFactory(date_of_birth=None),
+            start_at=clock.at(date(2026, 3, 3), time(9)),
+            status=Status.BOOKED,
+        )
+        assert queue_appointment_reminders() == 1
+        send_sms(message_id=Message.objects.get(appointment=appointment).pk)
+    [sent] = twilio.requests
+    assert "/p/" not in sent["form"]["Body"]
+    assert "call +1 416 555 0199 to change" in sent["form"]["Body"]
+    assert not Link.objects.exists()
+
+
 def test_staff_read_texts_without_the_patients_link():
     from reminders.links.tokens import text_for_staff
 
