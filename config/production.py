@@ -48,3 +48,9 @@ def require_production_settings(environ: Mapping[str, str]) -> None:
         raise ImproperlyConfigured(
             "Production settings missing: " + "; ".join(described) + ". See .env.example."
         )
+
+
+def cache_is_shared(caches: Mapping[str, Mapping[str, object]]) -> bool:
+    """The throttles' cache is one store for every web process (not each one's memory)."""
+    backend = str(caches.get("default", {}).get("BACKEND", ""))
+    return not backend.endswith(("locmem.LocMemCache", "dummy.DummyCache"))

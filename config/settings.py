@@ -91,6 +91,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+
+# Django's cache keeps the request throttles' counts (the public API's and the link
+# pages', reminders/links/throttles.py). Web processes must share it, or each counts a
+# burst of guesses alone: docker-compose.yml points it at Redis (`check --deploy` warns
+# otherwise). The embedded default counts in each process.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Reusing connections halves a booking's latency (a new PostgreSQL connection per
 # request costs ~20 ms); the health check drops ones the server closed meanwhile.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)

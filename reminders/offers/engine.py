@@ -89,7 +89,9 @@ def _text(fit: Fit, freed: FreedTime, send_after: datetime) -> Message:
         body=texts.render(
             "waitlist_offer",
             when=texts.spoken_time(freed.start_at),
-            **texts.link_context("waitlist_offer", can_open=eligibility.can_open_link(patient.date_of_birth)),
+            **texts.link_context(
+                "waitlist_offer", can_open=eligibility.can_open_link(patient.date_of_birth)
+            ),
         ),
         purpose=Purpose.WAITLIST_OFFER,
         status=MessageStatus.SUPPRESSED if reason else MessageStatus.QUEUED,

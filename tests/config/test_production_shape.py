@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-SETTING_READ = re.compile(r"""env\.(?:str|int|bool|list|float|db)\(\s*"([A-Z_]+)\"""")
+SETTING_READ = re.compile(r"""env\.(?:str|int|bool|list|float|db|cache)\(\s*"([A-Z_]+)\"""")
 ENV_LINE = re.compile(r"^(?:# )?([A-Z_]+)=", re.MULTILINE)
 
 
@@ -89,6 +89,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         DJANGO_ALLOWED_HOSTS="clinic.example.com",
         DATABASE_URL=os.environ.get("DATABASE_URL") or "postgres://clinic@127.0.0.1:5432/clinic",
         REDIS_URL="redis://127.0.0.1:6379/0",
+        CACHE_URL="redis://127.0.0.1:6379/1",
         PUBLIC_BASE_URL="https://clinic.example.com",
     )
     env.update(overrides)
@@ -109,6 +110,14 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 def test_check_deploy_passes_with_production_settings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env())
     assert result.returncode == 0, result.stderr
+
+
+def test_check_deploy_warns_when_each_process_would_count_the_throttles_alone():
+    env = production_env()
+    del env["CACHE_URL"]
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "reminders.W001" in result.stderr and "CACHE_URL" in result.stderr
 
 
 def test_production_start_without_a_secret_key_fails_naming_it():
