@@ -61,7 +61,7 @@ def test_another_process_spending_the_allowance_leaves_none_for_this_one():
                 timeout=120,
             )
             assert other.returncode == 0, other.stderr
-            allowed = int(api_settings.DEFAULT_THROTTLE_RATES[VERIFY].split("/")[0])
+            allowed = int(str(api_settings.DEFAULT_THROTTLE_RATES[VERIFY]).split("/")[0])
             assert int(other.stdout.split()[-1]) == allowed  # one more was refused there
 
             guesser = RequestFactory().post("/p/x/", REMOTE_ADDR=GUESSER)
