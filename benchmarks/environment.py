@@ -43,3 +43,7 @@ def prepare(url: str, *, fresh: bool = False) -> None:
             f"Migrating the bench database failed ({exc}). Migrations were probably rewritten "
             "since it was made: run again with --fresh-db to start it anew."
         ) from exc
+    # As the web and worker processes do once loaded (config/heap.py).
+    from config.heap import freeze_start_up_heap
+
+    freeze_start_up_heap()
