@@ -48,17 +48,17 @@ def _sorted(busy):
 @pytest.mark.parametrize("moving_it", [False, True])
 def test_the_sql_and_the_orm_read_the_same_busy_time(with_patient, moving_it):
     ids, patient, moving, kept = _calendar()
-    bounds = range_bounds(date(2026, 3, 2), date(2026, 3, 6))
-    options = {
-        "patient_id": patient.pk if with_patient else None,
-        "exclude_id": moving.pk if moving_it else None,
-    }
-    orm = _sorted(_busy_orm(ids, *bounds, **options))
+    start, end = range_bounds(date(2026, 3, 2), date(2026, 3, 6))
+    patient_id = patient.pk if with_patient else None
+    exclude_id = moving.pk if moving_it else None
+    orm = _sorted(_busy_orm(ids, start, end, patient_id=patient_id, exclude_id=exclude_id))
     # What it must hold, whichever way it was read.
     assert (to_micros(kept.start_at), to_micros(kept.end_at)) in orm[ids[0]]
     assert ((to_micros(moving.start_at), to_micros(moving.end_at)) in orm[ids[0]]) is not moving_it
     assert len(orm[ids[1]]) == 2  # the nurse's visit and time off
     assert len(orm.get(PATIENT_BUSY, [])) == (0 if not with_patient else 1 if moving_it else 2)
     if connection.vendor == "postgresql":
-        assert _sorted(_busy_sql(ids, *bounds, **options)) == orm
-    assert _sorted(get_busy(ids, *bounds, **options)) == orm
+        assert (
+            _sorted(_busy_sql(ids, start, end, patient_id=patient_id, exclude_id=exclude_id)) == orm
+        )
+    assert _sorted(get_busy(ids, start, end, patient_id=patient_id, exclude_id=exclude_id)) == orm
