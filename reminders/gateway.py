@@ -24,6 +24,7 @@ from typing import Any
 
 import requests
 from django.conf import settings
+from django.urls import reverse
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
@@ -69,7 +70,7 @@ class Rejected(SmsError):
 def status_callback_url(message_id: int) -> str:
     """Carries our id, so a callback can settle a message whose create call timed out."""
     base = settings.PUBLIC_BASE_URL.rstrip("/")
-    return f"{base}/webhooks/twilio/status/?m={message_id}" if base else ""
+    return f"{base}{reverse('webhooks:twilio-status')}?m={message_id}" if base else ""
 
 
 def _nothing_to_record() -> None:

@@ -6,6 +6,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.urls import reverse
 
 from bookings.models import Appointment
 from reminders.models import Link, LinkPurpose, Recall, WaitlistOffer
@@ -56,7 +57,7 @@ def hash_token(token: str) -> str:
 
 
 def link_url(token: str) -> str:
-    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/p/{token}"
+    return str(settings.PUBLIC_BASE_URL).rstrip("/") + reverse("links:page", args=[token])
 
 
 def links_enabled() -> bool:

@@ -51,7 +51,7 @@ def _clinic() -> dict[str, str]:
     return {"clinic_name": settings.CLINIC_NAME, "clinic_phone": settings.CLINIC_PHONE}
 
 
-def _page(
+def render_page(
     request: HttpRequest, template: str, context: dict[str, object], status: int = 200
 ) -> HttpResponse:
     response = render(request, f"links/{template}", {**_clinic(), **context}, status=status)
@@ -61,7 +61,7 @@ def _page(
 
 
 def _closed(request: HttpRequest, why: str, status: int) -> HttpResponse:
-    return _page(request, "closed.html", {"why": why}, status=status)
+    return render_page(request, "closed.html", {"why": why}, status=status)
 
 
 def _session_key(link: Link) -> str:
@@ -92,7 +92,7 @@ def _verified(request: HttpRequest, link: Link) -> bool:
     return access.visit_is_valid(link=link, visit=request.session.get(_session_key(link)))
 
 
-def _open_verified(
+def open_verified(
     request: HttpRequest, token: str, *, after_booking: bool = False
 ) -> Link | HttpResponse:
     """The link once the patient has given their date of birth on this visit; else the
@@ -115,7 +115,7 @@ def link_page(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         form = BirthDateForm(request.POST)
         if not form.is_valid():
-            return _page(request, "verify.html", {"form": form, "token": token}, status=400)
+            return render_page(request, "verify.html", {"form": form, "token": token}, status=400)
         answer = access.check_date_of_birth(
             link=link, date_of_birth=form.cleaned_data["date_of_birth"]
         )
@@ -125,12 +125,12 @@ def link_page(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error(
                 "date_of_birth", "That date does not match our records. Please try again."
             )
-            return _page(request, "verify.html", {"form": form, "token": token}, status=400)
+            return render_page(request, "verify.html", {"form": form, "token": token}, status=400)
         request.session.cycle_key()
         request.session[_session_key(link)] = access.open_visit(link=link)
         return redirect("links:page", token=token)
     if not _verified(request, link):
-        return _page(request, "verify.html", {"form": BirthDateForm(), "token": token})
+        return render_page(request, "verify.html", {"form": BirthDateForm(), "token": token})
     return _overview(request, link, token)
 
 
@@ -170,7 +170,7 @@ def _overview(
         LinkPurpose.APPOINTMENT: "appointment.html",
         LinkPurpose.OFFER: "offer.html",
     }.get(LinkPurpose(link.purpose), "recall.html")
-    return _page(request, template, context, status=status)
+    return render_page(request, template, context, status=status)
 
 
 def _practitioners(days: list[DaySlots]) -> list[Practitioner]:
@@ -202,7 +202,7 @@ def _with_choice(view: ChoiceView) -> Callable[[HttpRequest, str], HttpResponse]
 
     @wraps(view)
     def chosen(request: HttpRequest, token: str) -> HttpResponse:
-        link = _open_verified(request, token)
+        link = open_verified(request, token)
         if isinstance(link, HttpResponse):
             return link
         form = StartForm(request.POST if request.method == "POST" else request.GET)
@@ -226,7 +226,7 @@ def choose_page(
     request: HttpRequest, token: str, link: Link, practitioner: Practitioner, start_at: datetime
 ) -> HttpResponse:
     """The confirm step: the chosen start, written out, with one button to book it."""
-    return _page(
+    return render_page(
         request,
         "confirm.html",
         {
@@ -258,7 +258,7 @@ def book_page(
             )
     except PathwayError as exc:
         return _refused(request, link, token, exc, start_at)
-    return _page(
+    return render_page(
         request, "done.html", {"token": token, "appointment": appointment, "done": "booked"}
     )
 
@@ -269,7 +269,7 @@ def _refused(
     """The rule's own words and the next free starts, instead of a bare refusal."""
     what = offer.get_offer(link=link)
     nearby = offer.list_next_starts(link=link, offer=what, after=after)
-    return _page(
+    return render_page(
         request,
         "refused.html",
         {
@@ -307,13 +307,15 @@ def _appointment_action(request: HttpRequest, token: str, done: str) -> HttpResp
             appointment = actions.cancel_from_link(link=link)
     except PathwayError as exc:
         return _overview(request, link, token, error=exc.message, status=400)
-    return _page(request, "done.html", {"token": token, "appointment": appointment, "done": done})
+    return render_page(
+        request, "done.html", {"token": token, "appointment": appointment, "done": done}
+    )
 
 
 @require_GET
 def calendar_page(request: HttpRequest, token: str) -> HttpResponse:
     """The visit as an .ics file, for "add to calendar"; works right after booking too."""
-    link = _open_verified(request, token, after_booking=True)
+    link = open_verified(request, token, after_booking=True)
     if isinstance(link, HttpResponse):
         return link
     appointment = _the_visit(link)

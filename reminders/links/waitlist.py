@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from bookings.errors import PathwayError
 from bookings.waitlist.entries import add_entry
 from reminders.links import offer
-from reminders.links.views import _open_verified, _page
+from reminders.links.views import open_verified, render_page
 from reminders.links.wording import refusal_for_patient
 from reminders.models import LinkPurpose
 from reminders.waitlist_pages.forms import WindowForm, default_window, show_refusal
@@ -24,7 +24,7 @@ from scheduler import clock
 
 @require_http_methods(["GET", "POST"])
 def waitlist_page(request: HttpRequest, token: str) -> HttpResponse:
-    link = _open_verified(request, token)
+    link = open_verified(request, token)
     if isinstance(link, HttpResponse):
         return link
     what = offer.get_offer(link=link)
@@ -40,7 +40,9 @@ def waitlist_page(request: HttpRequest, token: str) -> HttpResponse:
         if visit is not None:
             before = clock.local_date(visit.start_at) - timedelta(days=1)
             window["latest_on"] = max(min(window["latest_on"], before), window["earliest_on"])
-        return _page(request, "waitlist.html", {**context, "form": WindowForm(initial=window)})
+        return render_page(
+            request, "waitlist.html", {**context, "form": WindowForm(initial=window)}
+        )
     form = WindowForm(request.POST)
     if form.is_valid():
         try:
@@ -55,5 +57,5 @@ def waitlist_page(request: HttpRequest, token: str) -> HttpResponse:
         except PathwayError as exc:
             show_refusal(form, PathwayError(exc.code, refusal_for_patient(exc.code, exc.message)))
         else:
-            return _page(request, "waitlisted.html", {**context, "form": form})
-    return _page(request, "waitlist.html", {**context, "form": form}, status=400)
+            return render_page(request, "waitlisted.html", {**context, "form": form})
+    return render_page(request, "waitlist.html", {**context, "form": form}, status=400)
