@@ -8,7 +8,7 @@ import pytest
 
 from scheduler import clock
 from tests.factories import UserFactory
-from tests.reminders.test_dashboard import seed_small_clinic
+from tests.reminders.dashboard.clinic import seed_small_clinic
 
 PASSWORD = "pw-for-tests-1"
 
