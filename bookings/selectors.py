@@ -22,6 +22,7 @@ from bookings.models import (
     Prescription,
     Status,
 )
+from bookings.pg_micros import SINCE_UNIX_EPOCH, micros_cursor
 from bookings.rule_keys import same_answer_key
 from scheduler import clock
 from scheduler.models import Kind, Practitioner, TimeOff, TreatmentType
@@ -188,25 +189,18 @@ def get_busy(
 
 # PostgreSQL, where the budgets are measured: one statement written out. Built by the ORM
 # (three querysets and their union) it cost more than the database took to answer it.
-# Every instant comes back as microseconds since the epoch, a bigint psycopg reads in C
-# (Django's timestamptz loader is pure Python, ~3 µs a value); EXTRACT is exact.
+# Every instant comes back as an integer (bookings/pg_micros.py).
 _BUSY_SQL = """
-SELECT practitioner_id,
-       (EXTRACT(EPOCH FROM start_at) * 1000000)::bigint,
-       (EXTRACT(EPOCH FROM end_at) * 1000000)::bigint
+SELECT practitioner_id, start_at, end_at
 FROM {appointment}
 WHERE practitioner_id = ANY(%(ids)s) AND start_at < %(end)s AND end_at > %(start)s
   AND status <> %(cancelled)s AND (%(exclude)s::bigint IS NULL OR id <> %(exclude)s)
 UNION ALL
-SELECT practitioner_id,
-       (EXTRACT(EPOCH FROM start_at) * 1000000)::bigint,
-       (EXTRACT(EPOCH FROM end_at) * 1000000)::bigint
+SELECT practitioner_id, start_at, end_at
 FROM {time_off}
 WHERE practitioner_id = ANY(%(ids)s) AND start_at < %(end)s AND end_at > %(start)s
 UNION ALL
-SELECT %(patient_busy)s,
-       (EXTRACT(EPOCH FROM start_at) * 1000000)::bigint,
-       (EXTRACT(EPOCH FROM end_at) * 1000000)::bigint
+SELECT %(patient_busy)s::bigint, start_at, end_at
 FROM {appointment}
 WHERE patient_id = %(patient)s AND start_at < %(end)s AND end_at > %(start)s
   AND status = ANY(%(live)s) AND (%(exclude)s::bigint IS NULL OR id <> %(exclude)s)
@@ -238,10 +232,11 @@ def _busy_sql(
         "live": [str(s) for s in LIVE_STATUSES],
     }
     busy: dict[int, list[Span]] = defaultdict(list)
-    with connection.cursor() as cursor:
+    shift = SINCE_UNIX_EPOCH
+    with micros_cursor() as cursor:
         cursor.execute(sql, params)
         for pid, start_us, end_us in cursor.fetchall():
-            busy[pid].append((start_us, end_us))
+            busy[pid].append((start_us + shift, end_us + shift))
     return busy
 
 
