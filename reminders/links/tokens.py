@@ -97,20 +97,26 @@ def create_link(
 
 
 def find_link(token: str) -> Link | None:
+    """The link with what every page of it reads, in one query (two for a waitlist offer).
+
+    An offer's time, practitioner and entry are read only for an offer's link: joined
+    for every link, they made each recall and appointment link's lookup half as dear
+    again (the self-service bench, docs/rules.md#patient-links).
+    """
     if not 16 <= len(token) <= 64:
         return None
-    return (
+    link = (
         Link.objects.select_related(
-            "patient",
-            "recall__course",
-            "recall__treatment_type",
-            "appointment",
-            "offer__freed_time__practitioner",
-            "offer__entry__treatment_type",
+            "patient", "recall__course", "recall__treatment_type", "appointment"
         )
         .filter(token_hash=hash_token(token))
         .first()
     )
+    if link is not None and link.offer_id is not None:
+        link.offer = WaitlistOffer.objects.select_related(
+            "freed_time__practitioner", "entry__treatment_type"
+        ).get(pk=link.offer_id)
+    return link
 
 
 def fill_link(
