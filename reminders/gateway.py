@@ -113,6 +113,9 @@ class _RedirectedHttpClient(TwilioHttpClient):  # type: ignore[misc]
         return super().request(method, url, *args, **kwargs)
 
 
+TWILIO_API = "https://api.twilio.com"
+
+
 @cache
 def _client(account_sid: str, auth_token: str, api_base_url: str, timeout: float) -> Client:
     # No timeout is TwilioHttpClient's default: a stalled connection would hold the worker.
@@ -120,7 +123,21 @@ def _client(account_sid: str, auth_token: str, api_base_url: str, timeout: float
         http_client: TwilioHttpClient = _RedirectedHttpClient(api_base_url, timeout=timeout)
     else:
         http_client = TwilioHttpClient(timeout=timeout)
+    _read_environment_once(http_client, api_base_url or TWILIO_API)
     return Client(account_sid, auth_token, http_client=http_client)
+
+
+def _read_environment_once(http_client: TwilioHttpClient, url: str) -> None:
+    """The proxy and certificate settings of the environment, read once for Twilio's host.
+
+    requests reads them again for every request (it scans the whole environment twice,
+    most of a millisecond a text); a worker's environment does not change while it runs.
+    """
+    session = http_client.session
+    found = session.merge_environment_settings(url, {}, None, None, None)
+    session.trust_env = False
+    session.verify = found["verify"]
+    http_client.proxy = found["proxies"]
 
 
 def _send_twilio(

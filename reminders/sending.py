@@ -129,6 +129,7 @@ def _with_link(message: Claim) -> Claim:
     """
     body = fill_link(
         body=message.body,
+        patient_id=message.patient_id,
         recall_id=message.recall_id,
         appointment_id=message.appointment_id,
         message_id=message.id,

@@ -73,23 +73,34 @@ def create_link(
 ) -> str:
     """A new link for a recall, an appointment or a waitlist offer; returns the token
     (never stored)."""
+    if recall is not None:
+        return _new_link(LinkPurpose.RECALL, recall.patient_id, recall_id=recall.pk)
+    if appointment is not None:
+        return _new_link(
+            LinkPurpose.APPOINTMENT, appointment.patient_id, appointment_id=appointment.pk
+        )
+    if offer is not None:
+        return _new_link(LinkPurpose.OFFER, offer.entry.patient_id, offer_id=offer.pk)
+    raise ValueError("a link is for a recall, an appointment or an offer")
+
+
+def _new_link(
+    purpose: LinkPurpose,
+    patient_id: int,
+    *,
+    recall_id: int | None = None,
+    appointment_id: int | None = None,
+    offer_id: int | None = None,
+) -> str:
     token = secrets.token_urlsafe(TOKEN_BYTES)
     now = clock.now()
-    if recall is not None:
-        purpose, patient_id = LinkPurpose.RECALL, recall.patient_id
-    elif appointment is not None:
-        purpose, patient_id = LinkPurpose.APPOINTMENT, appointment.patient_id
-    elif offer is not None:
-        purpose, patient_id = LinkPurpose.OFFER, offer.entry.patient_id
-    else:
-        raise ValueError("a link is for a recall, an appointment or an offer")
     Link.objects.create(
         token_hash=hash_token(token),
         purpose=purpose,
         patient_id=patient_id,
-        recall=recall,
-        appointment=appointment,
-        offer=offer,
+        recall_id=recall_id,
+        appointment_id=appointment_id,
+        offer_id=offer_id,
         created_at=now,
         expires_at=now + LIFETIME,
     )
@@ -120,25 +131,31 @@ def find_link(token: str) -> Link | None:
 
 
 def fill_link(
-    *, body: str, recall_id: int | None, appointment_id: int | None, message_id: int | None = None
+    *,
+    body: str,
+    patient_id: int,
+    recall_id: int | None,
+    appointment_id: int | None,
+    message_id: int | None = None,
 ) -> str:
     """The text with its link in place of LINK_SLOT (a new link each time it is filled).
 
+    Made from the text's own ids, read nothing first: this runs once for every text sent.
     A waitlist offer's text is found by the offer that names it (``message_id``).
     """
     if LINK_SLOT not in body:
         return body
-    offer = (
-        WaitlistOffer.objects.select_related("entry").filter(message_id=message_id).first()
-        if message_id is not None and recall_id is None and appointment_id is None
-        else None
-    )
     if recall_id is not None:
-        token = create_link(recall=Recall.objects.get(pk=recall_id))
+        token = _new_link(LinkPurpose.RECALL, patient_id, recall_id=recall_id)
     elif appointment_id is not None:
-        token = create_link(appointment=Appointment.objects.get(pk=appointment_id))
-    elif offer is not None:
-        token = create_link(offer=offer)
+        token = _new_link(LinkPurpose.APPOINTMENT, patient_id, appointment_id=appointment_id)
     else:
-        return body.replace(LINK_SLOT, "")
+        offer_id = (
+            WaitlistOffer.objects.filter(message_id=message_id).values_list("pk", flat=True).first()
+            if message_id is not None
+            else None
+        )
+        if offer_id is None:
+            return body.replace(LINK_SLOT, "")
+        token = _new_link(LinkPurpose.OFFER, patient_id, offer_id=offer_id)
     return body.replace(LINK_SLOT, link_url(token))
