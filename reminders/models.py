@@ -83,6 +83,14 @@ class Recall(models.Model):
                 name="recall_week_summary_idx",
             ),
             models.Index(fields=["course", "kind", "status"]),
+            # The dashboard's "booked online / by staff": booked recalls over a range of
+            # due dates with the appointment each booked, an index-only scan (the
+            # appointment id is in no other index with the due date).
+            models.Index(
+                fields=["due_on", "booked_appointment"],
+                condition=Q(status="booked"),
+                name="recall_booked_by_idx",
+            ),
             # The dashboard's "overdue" and "reminded" lists: open recalls in due order,
             # so a page of 50 is read straight off the index however many are open.
             models.Index(
