@@ -68,7 +68,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     from benchmarks.report import OVER, Row, table, write_json
     from benchmarks.sizes import FULL, QUICK
-    from config.heap import freeze_start_up_heap
 
     sizes = QUICK if args.quick else FULL
     runners: dict[str, Callable[..., list[Row]]] = {
@@ -88,10 +87,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     for name in chosen:
         print(f"bench: {name}…", file=sys.stderr, flush=True)
-        # What earlier sections left alive is frozen like a server's start-up heap
-        # (config/heap.py): a section measures a process in a server's steady state, not
-        # one whose collector still walks a million rows another section made.
-        freeze_start_up_heap()
         began = time.perf_counter()
         rows.extend(runners[name](sizes))
         durations[name] = time.perf_counter() - began
