@@ -84,6 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     rows: list[Row] = []
     durations: dict[str, float] = {}
+    speed_before = cpu_calibration_ms()
     started = time.perf_counter()
     for name in chosen:
         print(f"bench: {name}…", file=sys.stderr, flush=True)
@@ -92,12 +93,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         durations[name] = time.perf_counter() - began
         print(f"bench: {name} done in {durations[name]:.0f} s", file=sys.stderr, flush=True)
     total = time.perf_counter() - started
+    speed_after = cpu_calibration_ms()
     load = os.getloadavg()
     print(table(rows))
     print(
         f"\n{len(rows)} figures in {total:.0f} s on {os.cpu_count()} cores "
         f"(load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}: other work on "
         f"the machine inflates every time above); written to {args.json}"
+    )
+    print(
+        f"CPU calibration (a fixed pure-Python loop, lower is faster): {speed_before:.1f} ms "
+        f"before, {speed_after:.1f} ms after; compare it between runs before comparing times"
     )
     write_json(
         Path(args.json),
@@ -108,12 +114,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             "sections_s": durations,
             "total_s": total,
             "load_average": load,
+            "cpu_calibration_ms": [speed_before, speed_after],
             "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
             "postgres": _server_version(),
         },
     )
     over = [r for r in rows if r.verdict == OVER]
     return 1 if args.strict and over else 0
+
+
+def cpu_calibration_ms() -> float:
+    """The median time of a fixed pure-Python loop: a shared machine's speed changes from
+    hour to hour (the same code's figures moved by half), and this says how fast it was."""
+    times = []
+    for _ in range(15):
+        began = time.perf_counter()
+        total = 0
+        for n in range(200_000):
+            total += n * n % 7
+        times.append((time.perf_counter() - began) * 1000)
+    return sorted(times)[len(times) // 2]
 
 
 def _server_version() -> str:
