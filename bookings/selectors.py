@@ -3,7 +3,7 @@
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.conf import settings
 from django.db import connection
@@ -272,88 +272,58 @@ def _busy_orm(
     return busy
 
 
-def list_slots(
-    *,
-    treatment: TreatmentType,
-    kind: str,
-    first: date,
-    last: date,
-    practitioner_id: int | None = None,
-    patient: Patient | None = None,
-    moving_id: int | None = None,
-    planned_units: int | None = None,
-    safety: bool = True,
-    history: pathway.CourseHistory | None = None,
-) -> list[Slot]:
-    """Free starts on the clinic grid among qualified practitioners.
+class SearchFor(TypedDict, total=False):
+    """Whom and what a slot search is for, beyond the treatment, kind and days.
 
-    With a patient, only starts the patient is free for and the pathway allows, and with
-    ``safety`` (a clinician about to override asks without) only starts the re-injection
-    interval and the dose limit allow, for ``planned_units`` (default: the typical dose).
-    ``moving_id`` is an appointment being moved: it is never in its own way.
-    ``history`` is the patient's ``get_course_history`` for this treatment (``moving_id``
-    left out) when the caller has just read it, so it is not read twice.
+    ``practitioner_id`` narrows it to one practitioner. With a ``patient``, only starts
+    the patient is free for and the pathway allows, and with ``safety`` (default on; a
+    clinician about to override asks without) only starts the re-injection interval and
+    the dose limit allow, for ``planned_units`` (default: the typical dose). ``moving_id``
+    is an appointment being moved: it is never in its own way. ``history`` is the
+    patient's ``get_course_history`` for this treatment (``moving_id`` left out) when the
+    caller has just read it, so it is not read twice.
+    """
+
+    practitioner_id: int | None
+    patient: Patient | None
+    moving_id: int | None
+    planned_units: int | None
+    safety: bool
+    history: pathway.CourseHistory | None
+
+
+def list_slots(
+    *, treatment: TreatmentType, kind: str, first: date, last: date, **search: Unpack[SearchFor]
+) -> list[Slot]:
+    """Free starts on the clinic grid among qualified practitioners (``SearchFor``).
+
     Two queries, four with a patient (five when insurance pays for the course; two fewer
     with ``history``), whatever the range or number of practitioners.
     """
-    return _search(
-        get_qualified_hours(treatment, kind, practitioner_id),
-        treatment=treatment,
-        kind=kind,
-        first=first,
-        last=last,
-        patient=patient,
-        moving_id=moving_id,
-        planned_units=planned_units,
-        safety=safety,
-        history=history,
-    )
+    hours = get_qualified_hours(treatment, kind, search.get("practitioner_id"))
+    return _search(hours, treatment, kind, first, last, search)
 
 
 def list_practitioner_slots(
-    *,
-    treatment: TreatmentType,
-    kind: str,
-    first: date,
-    last: date,
-    practitioner_id: int | None = None,
-    patient: Patient | None = None,
-    moving_id: int | None = None,
-    planned_units: int | None = None,
-    safety: bool = True,
-    history: pathway.CourseHistory | None = None,
+    *, treatment: TreatmentType, kind: str, first: date, last: date, **search: Unpack[SearchFor]
 ) -> list[tuple[Practitioner, Slot]]:
     """``list_slots``, each start with its practitioner, in the same number of queries."""
-    hours, practitioners = get_qualified_week(treatment, kind, practitioner_id)
-    slots = _search(
-        hours,
-        treatment=treatment,
-        kind=kind,
-        first=first,
-        last=last,
-        patient=patient,
-        moving_id=moving_id,
-        planned_units=planned_units,
-        safety=safety,
-        history=history,
-    )
+    hours, practitioners = get_qualified_week(treatment, kind, search.get("practitioner_id"))
+    slots = _search(hours, treatment, kind, first, last, search)
     return [(practitioners[s.practitioner_id], s) for s in slots]
 
 
 def _search(
     hours: dict[int, list[Hours]],
-    *,
     treatment: TreatmentType,
     kind: str,
     first: date,
     last: date,
-    patient: Patient | None,
-    moving_id: int | None,
-    planned_units: int | None,
-    safety: bool,
-    history: pathway.CourseHistory | None,
+    search: SearchFor,
 ) -> list[Slot]:
     """The search of ``list_slots`` over these practitioners' weekly hours."""
+    patient = search.get("patient")
+    moving_id = search.get("moving_id")
     range_start, range_end = range_bounds(first, last)
     busy = (
         get_busy(
@@ -377,9 +347,9 @@ def _search(
             treatment=treatment,
             kind=kind,
             exclude_id=moving_id,
-            planned_units=planned_units or treatment.typical_units,
-            safety=safety,
-            history=history,
+            planned_units=search.get("planned_units") or treatment.typical_units,
+            safety=search.get("safety", True),
+            history=search.get("history"),
         )
     minute = 60_000_000  # microseconds
     return find_slots_in_micros(
