@@ -32,6 +32,9 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_demo --if-empty
 
+# The demo's texts carry each patient's personal link to this server, so the patient's
+# side can be tried from the console (an address set in the environment wins).
+run: export PUBLIC_BASE_URL ?= http://127.0.0.1:8000
 run: seed
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@# Beat's first recall sweep is an interval away: run one now so the demo's
