@@ -4,7 +4,7 @@ No pathway checks run here: these are what already happened (an exam, a prescrip
 an injection given) so a test can ask the rules about what comes next.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from bookings.models import (
     Appointment,
@@ -45,13 +45,20 @@ def diagnosed_exam(patient: Patient, code: str, start_at: datetime) -> Appointme
 
 
 def written_prescription(
-    patient: Patient, code: str = "migraine", **fields: object
+    patient: Patient,
+    code: str = "migraine",
+    *,
+    examined_at: datetime | None = None,
+    **fields: object,
 ) -> Prescription:
-    diagnosed_exam(patient, code, at(2026, 2, 2, 9))
+    """An exam with its diagnosis, then the prescription half an hour later (by default
+    on 2 February 2026, 09:00)."""
+    examined_at = examined_at or at(2026, 2, 2, 9)
+    diagnosed_exam(patient, code, examined_at)
     return PrescriptionFactory(
         appointment__patient=patient,
         appointment__treatment_code=code,
-        appointment__start_at=at(2026, 2, 2, 9, 30),
+        appointment__start_at=examined_at + timedelta(minutes=30),
         **fields,
     )
 

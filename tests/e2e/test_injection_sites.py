@@ -20,10 +20,9 @@ from tests.factories import (
     LotFactory,
     PatientFactory,
     PractitionerFactory,
-    PrescriptionFactory,
     UserFactory,
 )
-from tests.histories import diagnosed_exam
+from tests.histories import written_prescription
 
 pytestmark = [
     pytest.mark.browser,
@@ -40,12 +39,7 @@ def test_a_clinician_records_a_migraine_injection_site_by_site_and_sees_the_tota
         clinician = UserFactory(username="clinician", first_name="Amelia", groups=["clinician"])
         doctor = PractitionerFactory(name="Dr. Amelia Hart", user=clinician)
         patient = PatientFactory(first_name="Nora", last_name="Quinn")
-        diagnosed_exam(patient, "migraine", on(day - timedelta(days=28), 9))
-        PrescriptionFactory(
-            appointment__patient=patient,
-            appointment__treatment_code="migraine",
-            appointment__start_at=on(day - timedelta(days=28), 9, 30),
-        )
+        written_prescription(patient, examined_at=on(day - timedelta(days=28), 9))
         injection = AppointmentFactory(
             patient=patient,
             practitioner=doctor,

@@ -14,8 +14,8 @@ from playwright.sync_api import Page, expect
 from bookings.models import Appointment, AuditEntry, Funding
 from tests.clock import coming_monday, on, ticking_at
 from tests.e2e.test_front_desk_journey import choose_slot, log_in
-from tests.factories import PatientFactory, PractitionerFactory, PrescriptionFactory, UserFactory
-from tests.histories import diagnosed_exam
+from tests.factories import PatientFactory, PractitionerFactory, UserFactory
+from tests.histories import written_prescription
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,12 +26,7 @@ pytestmark = [
 def prescribed(first: str, last: str, day: date, *, insured: bool):
     """A migraine patient diagnosed and prescribed four weeks ago (4 × 155 units)."""
     patient = PatientFactory(first_name=first, last_name=last)
-    diagnosed_exam(patient, "migraine", on(day - timedelta(days=28), 9))
-    rx = PrescriptionFactory(
-        appointment__patient=patient,
-        appointment__treatment_code="migraine",
-        appointment__start_at=on(day - timedelta(days=28), 9, 30),
-    )
+    rx = written_prescription(patient, examined_at=on(day - timedelta(days=28), 9))
     if insured:
         rx.course.funding = Funding.INSURANCE
         rx.course.save(update_fields=["funding"])

@@ -19,8 +19,8 @@ from scheduler import clock
 from scheduler.models import Kind
 from tests.clock import coming_monday, on, ticking_at
 from tests.e2e.support import PHONE, log_in
-from tests.factories import PatientFactory, PractitionerFactory, PrescriptionFactory, UserFactory
-from tests.histories import diagnosed_exam, given_injection
+from tests.factories import PatientFactory, PractitionerFactory, UserFactory
+from tests.histories import given_injection, written_prescription
 from tests.reminders.links.support import recall_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,12 +38,7 @@ def test_a_patient_books_from_the_recall_text_and_staff_see_it_booked_online(
         patient = PatientFactory(
             first_name="Marguerite", last_name="Zylberstein", date_of_birth=date(1980, 5, 17)
         )
-        diagnosed_exam(patient, "migraine", on(day - timedelta(days=100), 9))
-        PrescriptionFactory(
-            appointment__patient=patient,
-            appointment__treatment_code="migraine",
-            appointment__start_at=on(day - timedelta(days=100), 10),
-        )
+        written_prescription(patient, examined_at=on(day - timedelta(days=100), 9))
         recall = recall_for(
             given_injection(patient, "migraine", on(day - timedelta(days=90), 11), 155)
         )

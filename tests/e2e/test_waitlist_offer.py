@@ -27,11 +27,10 @@ from tests.e2e.support import PHONE, log_in
 from tests.factories import (
     PatientFactory,
     PractitionerFactory,
-    PrescriptionFactory,
     UserFactory,
     treatment,
 )
-from tests.histories import diagnosed_exam
+from tests.histories import written_prescription
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -78,12 +77,7 @@ def test_front_desk_cancels_and_the_waiting_patient_takes_the_time_from_the_text
         waiting = PatientFactory(
             first_name="Odette", last_name="Vasseur", date_of_birth=date(1975, 4, 9)
         )
-        diagnosed_exam(waiting, "migraine", on(day - timedelta(days=30), 9))
-        PrescriptionFactory(
-            appointment__patient=waiting,
-            appointment__treatment_code="migraine",
-            appointment__start_at=on(day - timedelta(days=30), 10),
-        )
+        written_prescription(waiting, examined_at=on(day - timedelta(days=30), 9))
         entry = add_entry(
             patient=waiting,
             treatment=treatment("migraine"),
