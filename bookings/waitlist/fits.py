@@ -18,11 +18,11 @@ from django.db.models import Count, Q, QuerySet
 
 from bookings import pathway
 from bookings.authorizations_read import authorization_state
+from bookings.busy import get_busy
 from bookings.day_parts import PARTS, in_part
 from bookings.errors import PathwayError
 from bookings.models import LIVE_STATUSES, Appointment, Authorization, Funding, Prescription
 from bookings.selectors import (
-    get_busy,
     limits,
     prescription_state,
     split_visits,

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 
-from bookings.selectors import get_busy
+from bookings.busy import get_busy
 from bookings.waitlist.fits import waiting_for
 from scheduler import clock
 from scheduler.models import Practitioner, TreatmentType

@@ -11,8 +11,8 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 
+from bookings.busy import PATIENT_BUSY, _busy_orm, _busy_sql, get_busy
 from bookings.models import Status
-from bookings.selectors import PATIENT_BUSY, _busy_orm, _busy_sql, get_busy
 from scheduler.models import TimeOff
 from scheduler.selectors import range_bounds
 from scheduler.slots import to_micros

@@ -5,8 +5,9 @@ from typing import Any
 
 import pytest
 
+from bookings.busy import get_busy
 from bookings.models import Appointment, Status
-from bookings.selectors import get_busy, list_slots
+from bookings.selectors import list_slots
 from scheduler.models import Kind, TimeOff
 from scheduler.selectors import range_bounds
 from scheduler.slots import to_micros
