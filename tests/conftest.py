@@ -1,4 +1,5 @@
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -142,3 +143,30 @@ def twilio(sms_settings, fake_twilio) -> FakeTwilio:
     sms_settings.TWILIO_API_BASE_URL = fake_twilio.url
     sms_settings.SMS_HTTP_TIMEOUT_SECONDS = 2.0
     return fake_twilio
+
+
+def wait_until(predicate, *, timeout: float = 30.0) -> None:
+    """Poll until the worker thread has done its part (a limit, not a timing assertion)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError("gave up waiting for the worker")
+
+
+@pytest.fixture
+def worker(twilio):
+    """A real Celery worker thread on the real broker, sending to the fake Twilio."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    with app.connection_for_write() as conn:
+        for queue in ("sms", "celery"):
+            # The Redis channel has queue_purge; kombu types only the abstract channel.
+            conn.default_channel.queue_purge(queue)  # type: ignore[attr-defined]
+    with start_worker(
+        app, pool="solo", perform_ping_check=False, queues=["sms", "celery"], shutdown_timeout=10
+    ):
+        yield twilio

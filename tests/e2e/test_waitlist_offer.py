@@ -1,11 +1,9 @@
 """A cancelled time goes to the waitlist: the front desk cancels on the calendar, the
 waiting patient gets the offer text, takes the time on a phone, and the calendar shows it.
 
-Celery runs eagerly here (``task_always_eager``): the offer task queued after the
-cancellation's commit, and the send it queues, run in the live server's thread, as the
-other browser tests run tasks in-process; the real worker is tested in tests/reminders.
-The text goes through the real Twilio client to the fake Twilio server, and the link is
-read from what that server received.
+A real Celery worker on the real broker runs the offer task queued after the
+cancellation's commit, and the send it queues: the text goes through the real Twilio
+client to the fake Twilio server, and the link is read from what that server received.
 """
 
 from datetime import date, timedelta
@@ -13,16 +11,15 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from benchmarks.fake_twilio import FakeTwilio
 from bookings import services
 from bookings.models import Appointment, Status
 from bookings.waitlist.entries import add_entry
 from bookings.waitlist.models import WaitlistStatus
-from config.celery import app
 from reminders.offers.models import OfferStatus, WaitlistOffer
 from reminders.texts import spoken_time
 from scheduler.models import Kind
 from tests.clock import coming_monday, on, ticking_at
+from tests.conftest import wait_until
 from tests.e2e.support import PHONE, log_in
 from tests.factories import (
     PatientFactory,
@@ -32,35 +29,14 @@ from tests.factories import (
 )
 from tests.histories import written_prescription
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def eager_tasks():
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
-
-
-@pytest.fixture
-def twilio(settings, live_server):
-    fake = FakeTwilio()
-    settings.SMS_BACKEND = "twilio"
-    settings.TWILIO_ACCOUNT_SID = "AC" + "1" * 32
-    settings.TWILIO_AUTH_TOKEN = "fake-auth-token"
-    settings.TWILIO_FROM_NUMBER = "+15005550006"
-    settings.TWILIO_MESSAGING_SERVICE_SID = ""
-    settings.TWILIO_API_BASE_URL = fake.url
-    settings.SMS_QUIET_HOURS = ""
-    settings.SMS_MAX_PER_SECOND = 0
-    settings.PUBLIC_BASE_URL = live_server.url
-    yield fake
-    fake.close()
+pytestmark = [pytest.mark.browser, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 
 def test_front_desk_cancels_and_the_waiting_patient_takes_the_time_from_the_text(
-    live_server, browser, shot, twilio, eager_tasks
+    live_server, browser, shot, settings, worker
 ):
+    twilio = worker
+    settings.PUBLIC_BASE_URL = live_server.url
     day = coming_monday() + timedelta(days=1)
     with ticking_at(on(day, 9)):
         desk_user = UserFactory(username="frontdesk", groups=["front_desk"])
@@ -99,9 +75,10 @@ def test_front_desk_cancels_and_the_waiting_patient_takes_the_time_from_the_text
         assert cancelled.status == Status.CANCELLED
 
         # The offer task ran after the commit; its text went to Twilio with the link.
+        wait_until(lambda: twilio.posts_to(waiting.phone))
         offer = WaitlistOffer.objects.get()
         assert (offer.entry_id, offer.status) == (entry.pk, OfferStatus.OFFERED)
-        texts = [r["form"] for r in twilio.requests if r["form"].get("To") == waiting.phone]
+        texts = [r["form"] for r in twilio.posts_to(waiting.phone)]
         assert len(texts) == 1, twilio.requests
         body = texts[0]["Body"]
         # The text names the time offered, so the patient knows before opening the link.

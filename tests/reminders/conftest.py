@@ -2,10 +2,7 @@
 Twilio fixtures are in tests/conftest.py: the browser tests read texts from it too)."""
 
 import itertools
-import time
 from datetime import date, datetime, timedelta
-
-import pytest
 
 from bookings.models import Appointment, Course, Patient, Status
 from reminders.models import Recall, RecallKind
@@ -78,30 +75,3 @@ def make_recall(
         due_on=due_on,
         **fields,
     )
-
-
-def wait_until(predicate, *, timeout: float = 30.0) -> None:
-    """Poll until the worker thread has done its part (a limit, not a timing assertion)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError("gave up waiting for the worker")
-
-
-@pytest.fixture
-def worker(twilio):
-    """A real Celery worker thread on the real broker, sending to the fake Twilio."""
-    from celery.contrib.testing.worker import start_worker
-
-    from config.celery import app
-
-    with app.connection_for_write() as conn:
-        for queue in ("sms", "celery"):
-            # The Redis channel has queue_purge; kombu types only the abstract channel.
-            conn.default_channel.queue_purge(queue)  # type: ignore[attr-defined]
-    with start_worker(
-        app, pool="solo", perform_ping_check=False, queues=["sms", "celery"], shutdown_timeout=10
-    ):
-        yield twilio

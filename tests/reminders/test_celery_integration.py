@@ -11,9 +11,10 @@ from reminders.models import Message, MessageStatus
 from reminders.sweeps import dispatch_due_messages, sweep_recalls
 from reminders.tasks import send_sms_batch_task, send_sms_task
 from scheduler import clock
+from tests.conftest import wait_until
 from tests.factories import MessageFactory, PractitionerFactory
 
-from .conftest import make_recall, wait_until
+from .conftest import make_recall
 
 pytestmark = [
     pytest.mark.postgres,

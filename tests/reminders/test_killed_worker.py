@@ -23,10 +23,8 @@ from reminders.sending import send_sms
 from reminders.sweeps import dispatch_due_messages, settle_abandoned_sends
 from scheduler import clock
 from tests.clock import ticking_at
-from tests.conftest import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_BASE_URL
+from tests.conftest import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_BASE_URL, wait_until
 from tests.factories import MessageFactory
-
-from .conftest import wait_until
 
 
 def abandoned(settings) -> timedelta:

@@ -9,9 +9,10 @@ from django_celery_beat.schedulers import DatabaseScheduler
 from config.celery import app
 from reminders.models import Message, MessageStatus
 from scheduler import clock
+from tests.conftest import wait_until
 from tests.factories import PractitionerFactory
 
-from .conftest import make_recall, wait_until
+from .conftest import make_recall
 
 pytestmark = [
     pytest.mark.postgres,

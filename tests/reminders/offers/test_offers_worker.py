@@ -12,8 +12,8 @@ from bookings.models import Appointment, Status
 from bookings.waitlist.models import WaitlistStatus
 from reminders.models import Message, MessageStatus, Purpose
 from tests.clock import NOW, ticking_at
+from tests.conftest import wait_until
 from tests.factories import AppointmentFactory
-from tests.reminders.conftest import wait_until
 from tests.reminders.links.support import BIRTH
 from tests.waitlist import FREED_AT, waitlist
 
