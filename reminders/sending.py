@@ -94,6 +94,7 @@ def _send_sms(message_id: int) -> str:
             before_request=lambda: _hand_over(message),
         )
     except ClaimLost:
+        take_link_back(message.body)  # the other send makes its own; this one reached nobody
         logger.warning("SMS %s: given up on while waiting, another send has it", message.id)
         return "not_claimed"
     except gateway.NotProcessed as exc:
@@ -358,9 +359,16 @@ def _finish(
     error_message: str = "",
     sent_at: datetime | None = None,
 ) -> None:
+    # Never sent again: no token kept. A failed text reached nobody, so its link goes too;
+    # any other end (unknown: Twilio may have it) keeps the link, masked.
+    body = (
+        take_link_back(message.body)
+        if status == MessageStatus.FAILED
+        else text_to_keep(message.body)
+    )
     Message.objects.filter(pk=message.id, status=MessageStatus.SENDING).update(
         status=status,
-        body=text_to_keep(message.body),  # never sent again: no token kept
+        body=body,
         error_code=error.code if error else None,
         error_message=(error.message if error else error_message)[:300],
         sent_at=sent_at,

@@ -20,7 +20,7 @@ from tests.clock import frozen_at
 
 from .support import migraine_patient_due, verified
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def token_sent(request: dict[str, dict[str, str]]) -> str:
@@ -92,6 +92,16 @@ def test_a_worker_killed_before_the_hand_over_leaves_no_token(twilio: FakeTwilio
     message.refresh_from_db()
     assert message.status == MessageStatus.SUPPRESSED
     assert nowhere_in_the_outbox(token) and twilio.requests == []
+
+
+def test_a_text_twilio_refused_leaves_no_link_that_reached_nobody(twilio: FakeTwilio):
+    twilio.script = [(400, 21211)]  # not a valid phone number
+    message = queued_recall_text()
+    assert send_sms(message_id=message.pk) == MessageStatus.FAILED
+    token = token_sent(twilio.requests[0])
+    assert nowhere_in_the_outbox(token) and find_link(token) is None
+    message.refresh_from_db()
+    assert LINK_SLOT in message.body and not Link.objects.exists()
 
 
 def test_a_text_whose_outcome_is_unknown_keeps_no_token(twilio: FakeTwilio, settings):
