@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -18,6 +19,7 @@ from reminders.offers.engine import offer_to_entry
 from reminders.waitlist_pages.day import get_waitlist_day
 from scheduler import clock
 from scheduler.models import Practitioner
+from scheduler.time_format import clock_time
 
 
 @require(roles.can_read)
@@ -65,7 +67,8 @@ def offer(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"{entry.patient.full_name} is offered {clock.local(start_at):%a %-d %b, %H:%M} "
+            f"{entry.patient.full_name} is offered {clock.local(start_at):%a %-d %b}, "
+            f"{clock_time(clock.local(start_at), clock=settings.CLINIC_CLOCK)} "
             "by text; the time is held for them.",
         )
     return redirect(back)

@@ -1,6 +1,7 @@
 """The front desk's waitlist day page: the day's free times with who could take them
 (every rule applied, in waiting order), the entries waiting, and its query count."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from bookings import services
 from bookings.waitlist.entries import mark_booked
 from reminders.offers.models import WaitlistOffer
 from tests.clock import at
-from tests.factories import AppointmentFactory
+from tests.factories import AppointmentFactory, PatientFactory, treatment
 from tests.waitlist import FREED_AT, ready_patient, wait, waitlist
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
@@ -144,3 +145,32 @@ def test_an_offer_without_the_csrf_token_is_refused(users):
     client.force_login(users["front_desk"])
     assert client.post(f"/waitlist/{w.first.pk}/offer/", offer_fields(w)).status_code == 403
     assert WaitlistOffer.objects.count() == 0
+
+
+def test_the_offer_is_confirmed_in_the_clinics_clock(client_for, settings):
+    settings.SMS_QUIET_HOURS = ""
+    settings.CLINIC_CLOCK = "12h"
+    w = waitlist()
+    fill_the_day(w.doctor, leave_free=FREED_AT)
+    client = client_for("front_desk")
+    client.post(f"/waitlist/{w.second.pk}/offer/", offer_fields(w))
+    assert "is offered Tue 3 Mar, 10:00 AM by text" in client.get(URL).content.decode()
+
+
+def test_a_cosmetic_first_visit_waits_as_a_consultation(client_for):
+    """Where it may take a free time and in the list of who waits: never "exam"."""
+    w = waitlist()
+    fill_the_day(w.doctor, leave_free=FREED_AT)
+    cosmetic = wait(
+        PatientFactory(),
+        waiting_since=at(2026, 2, 20, 9),
+        treatment=treatment("frown-lines"),
+        kind="exam",
+    )
+    html = client_for("front_desk").get(URL).content.decode()
+    shown = [
+        part.split("</li>", 1)[0].split("</tr>", 1)[0].lower()
+        for part in html.split(f'data-entry="{cosmetic.pk}"')[1:]
+    ]
+    assert len(shown) >= 2  # offered for the free time, and in the list of who waits
+    assert all("consultation" in row and not re.search(r"\bexam\b", row) for row in shown)
