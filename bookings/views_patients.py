@@ -169,7 +169,9 @@ def patient_page(
                 for a in upcoming
             ],
             "past": [a for a in appointments if a.pk not in upcoming_ids],
-            "notes": list(patient.notes.select_related("by", "appointment__course__treatment_type")),
+            "notes": list(
+                patient.notes.select_related("by", "appointment__course__treatment_type")
+            ),
             "note_form": NoteForm(),
             **(extra or {}),
         },
