@@ -22,8 +22,13 @@ def can_open_link(date_of_birth: date | None) -> bool:
     """A patient's personal link opens only once they give the date of birth on file
     (docs/rules.md#patient-links): without one their texts keep the "call us" wording
     rather than carry a link that could only say "call us". The recall sweep's SQL asks
-    the same (``date_of_birth IS NULL``)."""
+    the same through ``can_open_link_sql``."""
     return date_of_birth is not None
+
+
+def can_open_link_sql(alias: str) -> str:
+    """``can_open_link`` as a condition on the patient table aliased ``alias``."""
+    return f"{alias}.date_of_birth IS NOT NULL"
 
 
 @dataclass(frozen=True)

@@ -106,8 +106,7 @@ WITH stage (name, purpose, kind, due_after, due_until, body, plain, ord) AS (
 candidate AS (
     SELECT r.id AS recall_id, r.patient_id, r.due_on, p.phone,
            s.name AS stage, s.purpose, s.ord,
-           -- links.access.can_open_link: no date of birth, no link.
-           CASE WHEN p.date_of_birth IS NULL THEN s.plain ELSE s.body END AS body,
+           CASE WHEN {can_open_link} THEN s.body ELSE s.plain END AS body,
            {reason} AS reason
     FROM {recall} r
     JOIN stage s ON r.kind = s.kind AND r.due_on > s.due_after AND r.due_on <= s.due_until
@@ -178,6 +177,7 @@ def _insert_recall_messages_sql(
         sql = _RECALL_MESSAGES_SQL.format(
             stages=", ".join(values),
             reason=reason_sql,
+            can_open_link=eligibility.can_open_link_sql("p"),
             recall=connection.ops.quote_name(Recall._meta.db_table),
             patient=connection.ops.quote_name(Patient._meta.db_table),
             message=connection.ops.quote_name(Message._meta.db_table),

@@ -110,3 +110,21 @@ def test_a_text_whose_outcome_is_unknown_keeps_no_token(twilio: FakeTwilio, sett
     message = queued_recall_text()
     assert send_sms(message_id=message.pk) == MessageStatus.UNKNOWN
     assert nowhere_in_the_outbox(token_sent(twilio.requests[0]))
+
+
+def test_texts_stored_with_a_token_before_the_change_lose_it():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from tests.factories import MessageFactory
+
+    migration = import_module("reminders.migrations.0013_outbox_keeps_no_token")
+    link = "https://clinic.example.org/p/AbC-12_xyzABCDEFGHIJKL"
+    waiting = MessageFactory(status=MessageStatus.QUEUED, body=f"Due. Book: {link} Reply STOP")
+    settled = MessageFactory(status=MessageStatus.SUPPRESSED, body=f"Due. Book: {link} Reply STOP")
+    migration.forget_tokens(apps, None)
+    waiting.refresh_from_db()
+    settled.refresh_from_db()
+    assert waiting.body == f"Due. Book: {LINK_SLOT} Reply STOP"
+    assert settled.body == "Due. Book: https://clinic.example.org/p/*** Reply STOP"
