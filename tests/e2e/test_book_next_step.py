@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from bookings.models import Appointment, Status
 from scheduler.models import Kind
 from tests.clock import coming_monday, on, ticking_at
-from tests.e2e.test_front_desk_journey import log_in
+from tests.e2e.support import sign_in
 from tests.factories import (
     AppointmentFactory,
     PatientFactory,
@@ -76,7 +76,7 @@ def test_a_migraine_reinjection_is_booked_from_the_patient_page_in_three_clicks(
         UserFactory(username="frontdesk", first_name="Fran", groups=["front_desk"])
         patient = migraine_patient_with_an_injection_on(friday - timedelta(days=84))
         page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
-        log_in(page, live_server.url, "frontdesk")
+        sign_in(page, live_server.url, "frontdesk")
         page.goto(f"{live_server.url}/patients/{patient.pk}/")
         expect(page.get_by_role("heading", name="Eleanor Vance")).to_be_visible()
         shot(page, "next-step-1-patient-page")

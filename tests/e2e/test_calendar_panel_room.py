@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from bookings import services
 from tests.clock import coming_monday, on, ticking_at
-from tests.e2e.test_front_desk_journey import log_in
+from tests.e2e.support import sign_in
 from tests.factories import PatientFactory, PractitionerFactory, UserFactory, treatment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,7 +29,7 @@ def test_opening_the_panel_narrows_the_calendar_instead_of_covering_it(live_serv
             by=desk,
         )
         page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
-        log_in(page, live_server.url, "frontdesk")
+        sign_in(page, live_server.url, "frontdesk")
         # htmx loads deferred: clicked before it runs, the link opens the full page instead
         # of the panel (seen once on a loaded machine).
         page.wait_for_load_state("load")
@@ -50,7 +50,7 @@ def test_today_opens_scrolled_to_the_current_time(live_server, browser):
         UserFactory(username="frontdesk", first_name="Fran", groups=["front_desk"])
         PractitionerFactory(name="Dr. Amelia Hart")
         page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
-        log_in(page, live_server.url, "frontdesk")
+        sign_in(page, live_server.url, "frontdesk")
         expect(page.locator(".now-line")).to_have_count(1)
         assert page.locator(".cal-scroll").evaluate("el => el.scrollTop") > 0
         expect(page.locator(".now-line")).to_be_in_viewport()

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from bookings.models import Patient
 from tests.clock import coming_monday, on, ticking_at
-from tests.e2e.test_front_desk_journey import log_in
+from tests.e2e.support import sign_in
 from tests.factories import PatientFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,7 +25,7 @@ def test_the_duplicate_warning_keeps_what_was_typed_until_ticked(live_server, br
             phone="+15145550100",
         )
         page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
-        log_in(page, live_server.url, "frontdesk")
+        sign_in(page, live_server.url, "frontdesk")
         page.goto(f"{live_server.url}/patients/new/")
         page.get_by_label("First name").fill("Éléanor")
         page.get_by_label("Last name").fill("Vance")

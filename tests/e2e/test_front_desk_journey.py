@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 from bookings import services
 from bookings.models import Appointment, Status
 from tests.clock import coming_monday, on, ticking_at
+from tests.e2e.support import choose_slot, sign_in
 from tests.factories import (
     LotFactory,
     PatientFactory,
@@ -22,8 +23,6 @@ from tests.factories import (
     UserFactory,
     treatment,
 )
-
-PASSWORD = "pw-for-tests-1"
 
 pytestmark = [
     pytest.mark.browser,
@@ -90,24 +89,10 @@ def injection_done_patient_pk() -> int:
     return Appointment.objects.get(patient__last_name="Vance", kind="injection").patient_id
 
 
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-
-
 def open_in_panel(page: Page, base: str, day: date, patient: str, kind: str) -> None:
     page.goto(f"{base}/calendar/?date={day:%Y-%m-%d}")
     page.locator("a.appt", has_text=patient).filter(has_text=kind).click()
     expect(page.locator("#panel")).to_contain_text(patient)
-
-
-def choose_slot(page: Page, practitioner: str, clock_time: str | None = None) -> None:
-    name = re.compile(rf"^{clock_time or '..:..'} with {re.escape(practitioner)}")
-    page.get_by_role("link", name=name).first.click()
-    expect(page.get_by_role("heading", name="Confirm the booking")).to_be_visible()
 
 
 def test_front_desk_and_clinician_take_a_migraine_patient_from_registration_to_injection(
@@ -130,7 +115,7 @@ def test_front_desk_and_clinician_take_a_migraine_patient_from_registration_to_i
 
         desk = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
         doctor = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
-        log_in(desk, base, "frontdesk")
+        sign_in(desk, base, "frontdesk")
         expect(desk).to_have_url(f"{base}/calendar/")
         expect(desk.locator("header")).to_contain_text("Front desk")
 
@@ -183,7 +168,7 @@ def test_front_desk_and_clinician_take_a_migraine_patient_from_registration_to_i
         shot(desk, "calendar-front-desk")
 
         # The clinician completes the exam: without a diagnosis first.
-        log_in(doctor, base, "clinician")
+        sign_in(doctor, base, "clinician")
         open_in_panel(doctor, base, day, "Eleanor Vance", "Exam")
         panel = doctor.locator("#panel")
         panel.get_by_label("Notes").fill("Headache diary reviewed")
@@ -242,7 +227,7 @@ def test_front_desk_and_clinician_take_a_migraine_patient_from_registration_to_i
 
         # A manager sees the day but never a clinical or booking button.
         manager = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
-        log_in(manager, base, "manager")
+        sign_in(manager, base, "manager")
         expect(manager).to_have_url(f"{base}/follow-ups/")
         later = Appointment.objects.filter(patient__last_name="Vance", status=Status.BOOKED)
         assert not later.exists()

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from bookings import lots
 from bookings.models import Appointment, Status
 from tests.clock import coming_monday, on, ticking_at
-from tests.e2e.test_front_desk_journey import log_in
+from tests.e2e.support import sign_in
 from tests.factories import (
     AppointmentFactory,
     LotFactory,
@@ -55,7 +55,7 @@ def test_a_clinician_records_a_migraine_injection_site_by_site_and_sees_the_tota
         vial = lots.open_vial(lot=lot, diluent_ml=Decimal("4.0"), by=clinician)
 
         page = browser.new_context().new_page()
-        log_in(page, base, "clinician")
+        sign_in(page, base, "clinician")
         page.goto(f"{base}/appointments/{injection.pk}/")
         form = page.locator("form", has=page.locator("fieldset.injection-sites"))
         form.get_by_label("Units given").fill("155")

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from bookings.models import Appointment, AuditEntry, Funding
 from tests.clock import coming_monday, on, ticking_at
-from tests.e2e.test_front_desk_journey import choose_slot, log_in
+from tests.e2e.support import choose_slot, sign_in
 from tests.factories import PatientFactory, PractitionerFactory, UserFactory
 from tests.histories import written_prescription
 
@@ -51,7 +51,7 @@ def test_an_insured_migraine_course_is_booked_only_as_its_authorization_allows(
         ruth, _ = prescribed("Ruth", "Okafor", day, insured=True)
 
         desk = browser.new_context().new_page()
-        log_in(desk, base, "frontdesk")
+        sign_in(desk, base, "frontdesk")
 
         # The course is switched to insurance on the patient page.
         desk.goto(f"{base}/patients/{ines.pk}/")
@@ -116,7 +116,7 @@ def test_an_insured_migraine_course_is_booked_only_as_its_authorization_allows(
 
         # A clinician books Ruth, insured with no authorization, overriding with a reason.
         doctor = browser.new_context().new_page()
-        log_in(doctor, base, "clinician")
+        sign_in(doctor, base, "clinician")
         open_injection_picker(doctor, base, ruth.pk, see_all=True)
         choose_slot(doctor, "Dr. Amelia Hart")
         doctor.get_by_role("button", name="Book").click()

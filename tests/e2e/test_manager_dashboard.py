@@ -7,21 +7,12 @@ from pathlib import Path
 import pytest
 
 from scheduler import clock
+from tests.e2e.support import sign_in
 from tests.factories import UserFactory
 from tests.reminders.dashboard.clinic import seed_small_clinic
 
-PASSWORD = "pw-for-tests-1"
-
 # The catalogue and role groups a flush removes are put back by tests/conftest.py.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 def test_a_manager_sees_who_to_call_filters_by_treatment_and_downloads_the_list(
@@ -29,7 +20,7 @@ def test_a_manager_sees_who_to_call_filters_by_treatment_and_downloads_the_list(
 ):
     clinic = seed_small_clinic(clock.today())
     UserFactory(username="manager", first_name="Morgan", groups=["manager"])
-    log_in(page, live_server, "manager")
+    sign_in(page, live_server.url, "manager")
 
     page.goto(f"{live_server.url}/follow-ups/")
     assert page.locator("h1").inner_text() == "Follow-ups"
@@ -81,6 +72,6 @@ def test_a_manager_sees_who_to_call_filters_by_treatment_and_downloads_the_list(
 
 def test_the_front_desk_is_refused_the_dashboard(live_server, page):
     UserFactory(username="desk", groups=["front_desk"])
-    log_in(page, live_server, "desk")
+    sign_in(page, live_server.url, "desk")
     response = page.goto(f"{live_server.url}/follow-ups/")
     assert response.status == 403

@@ -13,9 +13,8 @@ from playwright.sync_api import expect
 from reminders.models import InboundAction, InboundMessage, Message, Purpose
 from reminders.sending import send_sms
 from tests.clock import coming_monday, on, ticking_at
+from tests.e2e.support import log_in
 from tests.factories import PatientFactory, UserFactory
-
-PASSWORD = "pw-for-tests-1"
 
 pytestmark = [
     pytest.mark.browser,
@@ -41,12 +40,7 @@ def test_front_desk_replies_to_a_text_from_the_inbox_and_sees_it_in_the_thread(
             action=InboundAction.OTHER,
         )
 
-        desk = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
-        desk.goto(f"{base}/login/")
-        desk.get_by_label("Username").fill("frontdesk")
-        desk.get_by_label("Password").fill(PASSWORD)
-        desk.get_by_role("button", name="Log in").click()
-        expect(desk.get_by_role("button", name="Log out")).to_be_visible()
+        desk = log_in(browser, base, "frontdesk")
 
         desk.goto(f"{base}/inbox/")
         expect(desk.locator("#inbox")).to_contain_text("Can I come at 4 instead of 3 on Friday?")

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from bookings import services
 from bookings.models import Appointment, Status
 from tests.clock import coming_monday, on, ticking_at
-from tests.e2e.test_front_desk_journey import log_in
+from tests.e2e.support import sign_in
 from tests.factories import PatientFactory, PractitionerFactory, UserFactory, treatment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,7 +33,7 @@ def test_a_consultation_is_booked_by_clicking_an_empty_time_in_the_week(live_ser
         )
         PatientFactory(first_name="Eleanor", last_name="Vance")
         page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
-        log_in(page, live_server.url, "frontdesk")
+        sign_in(page, live_server.url, "frontdesk")
         shot(page, "calendar-day")
         page.get_by_role("link", name="Nurse Zoe Young").click()
         expect(page.get_by_role("heading", name=re.compile("^Nurse Zoe Young:"))).to_be_visible()
