@@ -6,8 +6,6 @@ The entry is added by bookings' waitlist service, the same one the front desk an
 API use, so the same refusals come back in the same words, shown by the form.
 """
 
-from datetime import timedelta
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
@@ -28,18 +26,17 @@ def waitlist_page(request: HttpRequest, token: str) -> HttpResponse:
     if isinstance(link, HttpResponse):
         return link
     what = offer.get_offer(link=link)
-    # A booked patient asks for an earlier time: the entry keeps the visit to move.
-    visit = link.appointment if link.purpose == LinkPurpose.APPOINTMENT else None
-    if visit is not None and not (visit.is_live and visit.start_at > clock.now()):
-        return redirect("links:page", token=token)
+    # A booked patient asks for an earlier time: the entry keeps the visit to move (a visit
+    # no longer live or already started ended the link: open_verified answered).
+    visit = offer.moving_visit(link)
     if link.purpose not in (LinkPurpose.RECALL, LinkPurpose.APPOINTMENT) or not what.can_book:
         return redirect("links:page", token=token)
     context: dict[str, object] = {"token": token, "offer": what, "visit": visit}
     if request.method == "GET":
-        window = default_window(max(clock.today(), what.first_day))
-        if visit is not None:
-            before = clock.local_date(visit.start_at) - timedelta(days=1)
-            window["latest_on"] = max(min(window["latest_on"], before), window["earliest_on"])
+        window = default_window(
+            max(clock.today(), what.first_day),
+            before=clock.local_date(visit.start_at) if visit is not None else None,
+        )
         return render_page(
             request, "waitlist.html", {**context, "form": WindowForm(initial=window)}
         )

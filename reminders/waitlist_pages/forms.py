@@ -46,8 +46,13 @@ class WindowForm(forms.Form):
     )
 
 
-def default_window(today: date) -> dict[str, date]:
-    return {"earliest_on": today, "latest_on": today + timedelta(weeks=DEFAULT_WEEKS)}
+def default_window(today: date, *, before: date | None = None) -> dict[str, date]:
+    """The dates a new entry waits for unless changed; ``before``: a visit the patient
+    already has, which only an earlier time would improve on."""
+    latest = today + timedelta(weeks=DEFAULT_WEEKS)
+    if before is not None:
+        latest = max(min(latest, before - timedelta(days=1)), today)
+    return {"earliest_on": today, "latest_on": latest}
 
 
 class WaitlistForm(WindowForm):
